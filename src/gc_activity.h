@@ -1,0 +1,90 @@
+/*
+** gc_activity.h — one synthetic person's true day.
+**
+** Design.  For each agent and day the activity model draws, from the
+** agent's own random stream (purpose ACTIVITY, counter (agent, day, k)), an
+** itinerary of stays at places (work or school, errands, leisure, station
+** visits, local hotel nights, departures and arrivals of trips, hotel
+** check-ins away) and the day's signals (calls to new numbers, phone off,
+** ID-linked purchases, offences).  Homes and ordinary calls are not
+** emitted as events: no sensor of this model sees them, and leaving them
+** out keeps the day's buffer small; call volume is drawn so that the
+** stream is the same when later models use it.
+**
+** Events go into a caller-owned gc_event_buf that grows geometrically and
+** is reused day after day, so the loop allocates only while a buffer is
+** still growing.  The only state written is the agent's own trip fields,
+** so agents can be processed in any order and on any thread.
+*/
+#ifndef GC_ACTIVITY_H
+#define GC_ACTIVITY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "gc_config.h"
+#include "gc_population.h"
+#include "gc_rng.h"
+#include "gc_world.h"
+
+typedef enum {
+  GC_TE_STAY = 0,      /* at `place` from start to end (minutes; > 1440 runs past midnight) */
+  GC_TE_CALL_NEW,      /* call to a new number; place = 1 if out of area */
+  GC_TE_PHONE_OFF,
+  GC_TE_PURCHASE,      /* place = category, qty = quantity */
+  GC_TE_OFFENCE,       /* place where it happened */
+  GC_TE_NKINDS
+} gc_true_event_kind;
+
+enum { GC_EVF_DEPART = 1, GC_EVF_ARRIVE = 2, GC_EVF_PETITION = 4 };
+
+typedef struct gc_event {
+  uint32_t agent;
+  uint32_t place;
+  float qty;
+  uint16_t start, end;
+  uint16_t seq;        /* index of this event among the agent's events of the day */
+  uint8_t kind;        /* gc_true_event_kind */
+  uint8_t flags;
+} gc_event;
+
+/* Per-block tallies of what really happened (ground truth for the audit). */
+typedef struct gc_truth_tally {
+  uint64_t events;
+  uint64_t stays[GC_PLACE_NTYPES];
+  uint64_t offences;
+  uint64_t offences_exempt;      /* offences by people on an exempt (red) list */
+  uint64_t capital_trips;
+  uint64_t petition_trips;       /* trips to the capital by people planning a petition */
+  uint64_t agents_active;        /* agents neither detained nor away */
+  uint64_t agents_detained;
+} gc_truth_tally;
+
+typedef struct gc_event_buf {
+  gc_event *ev;
+  size_t n, cap;
+  int oom;                       /* set when growing failed; the run stops */
+  gc_truth_tally tally;
+} gc_event_buf;
+
+typedef struct gc_activity_ctx {
+  const gc_config *cfg;
+  const gc_world *world;
+  gc_population *pop;           /* trip fields are written */
+  gc_rng_key key;
+  int day;
+  int weekend;
+  uint16_t exempt_lists;        /* bit mask of exempt lists */
+  int petition_truth;           /* truth flagged lawful and used for capital trips, or -1 */
+} gc_activity_ctx;
+
+/* Prepares ctx for `day`. */
+void gc_activity_ctx_init(gc_activity_ctx *ctx, const gc_config *cfg, const gc_world *w,
+                          gc_population *pop, int day);
+
+/* Appends agent i's events for ctx->day to out. */
+void gc_activity_agent_day(const gc_activity_ctx *ctx, uint32_t i, gc_event_buf *out);
+
+/* Frees the buffer's storage (the struct itself is the caller's). */
+void gc_event_buf_free(gc_event_buf *b);
+
+#endif

@@ -1,0 +1,82 @@
+/*
+** gc_population.h — synthetic people, households, ties and hidden truth.
+**
+** Design.  Agents are numbered so that each household's members are
+** contiguous (household h holds agents hh_start[h]..hh_start[h+1]-1, the
+** first being its head), which keeps household loops cache-friendly and
+** makes "the household's registered head" free to find.  Everything is
+** structure-of-arrays: one byte array per trait, a bit mask of hidden truth,
+** and one float per agent and behaviour holding the product of the
+** scenario's multipliers, so the day loop never re-evaluates conditions.
+**
+** Mutable per-agent state (list membership, detention, trips) lives here
+** too, in gc_agent_state, because it is O(agents) and persists across days;
+** the response module is its only writer apart from activity's trip fields.
+**
+** Ties form a CSR graph of directed out-ties (friends, coworkers), plus a
+** symmetric partner array (couples, some living apart) and, per agent, the
+** region of out-of-region family (0 = none).
+*/
+#ifndef GC_POPULATION_H
+#define GC_POPULATION_H
+
+#include <stdint.h>
+#include "gc_config.h"
+#include "gc_world.h"
+
+#define GC_NONE UINT32_MAX
+
+enum gc_tie_kind { GC_TIE_FRIEND = 0, GC_TIE_COWORKER = 1 };
+
+typedef struct gc_agent_state {
+  uint16_t *lists;          /* bit l: member of list l */
+  uint16_t *detained_until; /* first day free again; 0 = never detained */
+  uint16_t *away_until;     /* day the agent returns from a trip; 0 = home */
+  uint8_t *away_region;     /* region of the current trip */
+} gc_agent_state;
+
+typedef struct gc_population {
+  uint32_t n;
+  uint32_t nhh;
+  int ntraits, ntruth, npurchases;
+  uint8_t *trait[GC_MAX_TRAITS];    /* value index per agent */
+  uint16_t *truth;                  /* bit t: has hidden condition t */
+  uint32_t *hh;                     /* household of each agent */
+  uint32_t *hh_start;               /* nhh + 1 */
+  float *hh_x, *hh_y;               /* home coordinates, metres */
+  int32_t *work;                    /* workplace or school place id, -1 none */
+  uint32_t *phone_reg;              /* identity the agent's phone is registered to; GC_NONE: no phone */
+  float *mult;                      /* n * GC_BEH_N behaviour multipliers */
+  float *purchase_mult;             /* n * npurchases, NULL if none */
+  uint8_t *family_region;           /* region of out-of-region family, 0 none */
+  uint32_t *partner;                /* spouse, GC_NONE if none */
+  uint32_t *tie_start;              /* n + 1 */
+  uint32_t *tie_dst;
+  uint8_t *tie_kind;
+  uint64_t nties, ncouples, ncouples_apart, ncrowded;
+  gc_agent_state st;
+} gc_population;
+
+/* Builds the population for cfg over world w with up to `threads` OpenMP
+** threads; the result does not depend on the thread count.  Returns 0, or
+** -1 on allocation failure (p is then freed).  Caller frees with
+** gc_population_free. */
+int gc_population_build(gc_population *p, const gc_config *cfg, const gc_world *w);
+void gc_population_free(gc_population *p);
+
+/* Whether agent i meets condition c (traits, truth, lists). */
+static inline int gc_pop_cond(const gc_population *p, uint32_t i, gc_cond c) {
+  switch (c.kind) {
+  case GC_COND_TRAIT: return p->trait[c.index][i] == c.value;
+  case GC_COND_TRUTH: return (p->truth[i] >> c.index) & 1;
+  default: return (p->st.lists[i] >> c.index) & 1;
+  }
+}
+
+/* Whether agent i is selected by s. */
+int gc_pop_selected(const gc_population *p, uint32_t i, const gc_selector *s);
+
+/* Bytes of persistent memory held per agent (for the performance docs). */
+double gc_population_bytes_per_agent(const gc_population *p);
+
+#endif

@@ -1,0 +1,296 @@
+/*
+** gc_results.c — writing results.db.
+** Rows are inserted with prepared statements inside one transaction; the
+** journal is off for the temporary file (it is renamed only when complete,
+** which gives the all-or-nothing property a journal would).
+*/
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sqlite3.h>
+#include "gc_results.h"
+#include "gc_rules.h"
+#include "glasscage.h"
+
+static const char *const schema =
+  "CREATE TABLE run_info(key TEXT PRIMARY KEY, value TEXT);\n"
+  "CREATE TABLE rules(rule TEXT PRIMARY KEY, position INTEGER, kind TEXT, source TEXT, description TEXT,"
+  " claims TEXT, lawful_claim INTEGER, priority TEXT, action TEXT, then_list TEXT);\n"
+  "CREATE TABLE rule_daily(day INTEGER, rule TEXT, alerts INTEGER, people_flagged INTEGER,"
+  " people_with_claim INTEGER, actions INTEGER, innocent_actions INTEGER, unhandled INTEGER,"
+  " findings INTEGER, false_findings INTEGER, detentions INTEGER, innocent_detentions INTEGER,"
+  " innocent_detention_days INTEGER, PRIMARY KEY(day, rule));\n"
+  "CREATE TABLE action_daily(day INTEGER, rule TEXT, action TEXT, count INTEGER, PRIMARY KEY(day, rule, action));\n"
+  "CREATE TABLE group_audit(rule TEXT, trait TEXT, value TEXT, population INTEGER, with_claim INTEGER,"
+  " flagged INTEGER, flagged_with_claim INTEGER, actioned INTEGER, innocent_actioned INTEGER,"
+  " detained INTEGER, innocent_detained INTEGER, PRIMARY KEY(rule, trait, value));\n"
+  "CREATE TABLE traits(trait TEXT, value TEXT, position INTEGER, is_reference INTEGER, hidden INTEGER,"
+  " PRIMARY KEY(trait, value));\n"
+  "CREATE TABLE lists(list TEXT PRIMARY KEY, exempt INTEGER, removal_per_day REAL);\n"
+  "CREATE TABLE list_daily(day INTEGER, list TEXT, size INTEGER, PRIMARY KEY(day, list));\n"
+  "CREATE TABLE daily(day INTEGER PRIMARY KEY, agents_active INTEGER, agents_detained INTEGER,"
+  " detained_innocent INTEGER, events INTEGER, observations INTEGER, id_scans INTEGER,"
+  " phone_records INTEGER, purchase_records INTEGER, utility_readings INTEGER, identity_errors INTEGER,"
+  " alerts INTEGER, people_flagged INTEGER, actions INTEGER, innocent_actions INTEGER, offences INTEGER,"
+  " offences_by_exempt INTEGER, capital_trips INTEGER, petition_trips INTEGER);\n"
+  "CREATE VIEW rule_summary AS SELECT r.rule, r.kind, r.claims, r.lawful_claim,"
+  " SUM(d.alerts) AS alerts, g.flagged AS people_flagged, g.flagged_with_claim AS flagged_with_claim,"
+  " g.with_claim AS population_with_claim,"
+  " CAST(g.flagged_with_claim AS REAL) / NULLIF(g.flagged, 0) AS precision,"
+  " CAST(g.flagged_with_claim AS REAL) / NULLIF(g.with_claim, 0) AS recall,"
+  " g.actioned AS people_actioned, g.innocent_actioned AS innocent_people_actioned,"
+  " SUM(d.innocent_detention_days) AS innocent_detention_days"
+  " FROM rules r JOIN rule_daily d ON d.rule = r.rule"
+  " JOIN group_audit g ON g.rule = r.rule AND g.trait = 'all' AND g.value = 'all'"
+  " GROUP BY r.rule ORDER BY r.position;\n"
+  "CREATE VIEW group_disparity AS SELECT g.rule, g.trait, g.value, g.population, g.flagged, g.actioned,"
+  " 1000.0 * g.flagged / NULLIF(g.population, 0) AS flag_rate_per_1000,"
+  " 1000.0 * g.actioned / NULLIF(g.population, 0) AS action_rate_per_1000,"
+  " (CAST(g.flagged AS REAL) / NULLIF(g.population, 0)) /"
+  "   NULLIF(CAST(ref.flagged AS REAL) / NULLIF(ref.population, 0), 0) AS flag_ratio,"
+  " (CAST(g.actioned AS REAL) / NULLIF(g.population, 0)) /"
+  "   NULLIF(CAST(ref.actioned AS REAL) / NULLIF(ref.population, 0), 0) AS action_ratio,"
+  " CAST(g.flagged - g.flagged_with_claim AS REAL) / NULLIF(g.population - g.with_claim, 0) AS false_positive_rate,"
+  " CAST(g.flagged - g.flagged_with_claim AS REAL) / NULLIF(g.flagged, 0) AS false_discovery_rate,"
+  " ref.value AS reference"
+  " FROM group_audit g JOIN traits t ON t.trait = g.trait AND t.value = g.value"
+  " JOIN traits rt ON rt.trait = g.trait AND rt.is_reference = 1"
+  " JOIN group_audit ref ON ref.rule = g.rule AND ref.trait = g.trait AND ref.value = rt.value;\n";
+
+typedef struct writer {
+  sqlite3 *db;
+  char *err;
+  size_t errlen;
+} writer;
+
+static int fail(writer *w, const char *what) {
+  snprintf(w->err, w->errlen, "%s: %s", what, w->db ? sqlite3_errmsg(w->db) : "cannot open");
+  return -1;
+}
+
+static int exec(writer *w, const char *sql) {
+  char *msg = NULL;
+  if (sqlite3_exec(w->db, sql, NULL, NULL, &msg) == SQLITE_OK) return 0;
+  snprintf(w->err, w->errlen, "results database: %s", msg ? msg : "error");
+  sqlite3_free(msg);
+  return -1;
+}
+
+/* Binds values by a format string (t: text, i: int64, d: double) and steps. */
+static int row(writer *w, sqlite3_stmt *st, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  sqlite3_reset(st);
+  for (int k = 0; fmt[k]; k++) {
+    int rc;
+    if (fmt[k] == 't') rc = sqlite3_bind_text(st, k + 1, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
+    else if (fmt[k] == 'i') rc = sqlite3_bind_int64(st, k + 1, (sqlite3_int64)va_arg(ap, long long));
+    else rc = sqlite3_bind_double(st, k + 1, va_arg(ap, double));
+    if (rc != SQLITE_OK) { va_end(ap); return fail(w, "results database"); }
+  }
+  va_end(ap);
+  return sqlite3_step(st) == SQLITE_DONE ? 0 : fail(w, "results database");
+}
+
+static sqlite3_stmt *prep(writer *w, const char *sql) {
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(w->db, sql, -1, &st, NULL) != SQLITE_OK) fail(w, "results database");
+  return st;
+}
+
+int gc_results_volatile_key(const char *key) {
+  static const char *const keys[] = {"threads", "wall_seconds", "build_seconds", "agent_days_per_second",
+                                     "created", NULL};
+  for (int i = 0; keys[i]; i++)
+    if (!strcmp(key, keys[i])) return 1;
+  return 0;
+}
+
+static int write_run_info(writer *w, const gc_config *cfg, const gc_world *wo, const gc_population *pop,
+                          const gc_results_info *info) {
+  sqlite3_stmt *st = prep(w, "INSERT INTO run_info VALUES(?, ?)");
+  if (!st) return -1;
+  const gc_provenance *p = info->prov;
+  double agent_days = (double)pop->n * info->days_run;
+  struct { const char *k; char v[96]; } kv[24];
+  int n = 0;
+#define KV(key, ...) do { kv[n].k = key; snprintf(kv[n].v, sizeof kv[n].v, __VA_ARGS__); n++; } while (0)
+  KV("version", "%s", GLASSCAGE_VERSION);
+  KV("scenario_name", "%s", cfg->name);
+  KV("scenario_hash", "%016llx", (unsigned long long)(p ? p->scenario_hash : 0));
+  KV("seed", "%llu", (unsigned long long)cfg->seed);
+  KV("days", "%d", info->days_run);
+  KV("population", "%u", pop->n);
+  KV("households", "%u", pop->nhh);
+  KV("crowded_households", "%llu", (unsigned long long)pop->ncrowded);
+  KV("places", "%u", wo->nplaces);
+  KV("ties", "%llu", (unsigned long long)pop->nties);
+  KV("couples", "%llu", (unsigned long long)pop->ncouples);
+  KV("couples_apart", "%llu", (unsigned long long)pop->ncouples_apart);
+  KV("agent_days", "%.0f", agent_days);
+  KV("events", "%llu", (unsigned long long)info->events);
+  KV("observations", "%llu", (unsigned long long)info->observations);
+  KV("response_enabled", "%d", cfg->response.enabled);
+  KV("bytes_per_agent", "%.1f", info->bytes_per_agent);
+  KV("threads", "%d", info->threads);
+  KV("wall_seconds", "%.3f", p ? p->wall_seconds : 0.0);
+  KV("build_seconds", "%.3f", p ? p->build_seconds : 0.0);
+  KV("agent_days_per_second", "%.0f", p && p->wall_seconds > 0 ? agent_days / p->wall_seconds : 0.0);
+#undef KV
+  int rc = row(w, st, "tt", "scenario", p && p->scenario ? p->scenario : "");
+  for (int k = 0; k < n && !rc; k++) rc = row(w, st, "tt", kv[k].k, kv[k].v);
+  sqlite3_finalize(st);
+  return rc;
+}
+
+static int write_rules(writer *w, const gc_config *cfg) {
+  sqlite3_stmt *st = prep(w, "INSERT INTO rules VALUES(?,?,?,?,?,?,?,?,?,?)");
+  if (!st) return -1;
+  int rc = 0;
+  for (int i = 0; i < cfg->nrules && !rc; i++) {
+    const gc_rule_cfg *r = &cfg->rule[i];
+    char desc[512], claims[256] = "";
+    int lawful = 1;
+    gc_rules_describe(cfg, i, desc, sizeof desc);
+    for (int k = 0; k < r->nclaims; k++) {
+      size_t u = strlen(claims);
+      snprintf(claims + u, sizeof claims - u, "%s%s", k ? "," : "", cfg->population.truth[r->claims[k]].name);
+      lawful &= cfg->population.truth[r->claims[k]].lawful;
+    }
+    rc = row(w, st, "titttiitt", r->name, (long long)i, gc_rule_kind_name(r->kind), r->source, desc, claims,
+             (long long)lawful, cfg->response.priority[r->priority], gc_action_name(r->action));
+  }
+  sqlite3_finalize(st);
+  if (rc) return rc;
+  /* then_list needs a NULL-able column: update in a second statement. */
+  st = prep(w, "UPDATE rules SET then_list = ? WHERE rule = ?");
+  if (!st) return -1;
+  for (int i = 0; i < cfg->nrules && !rc; i++)
+    if (cfg->rule[i].then_list >= 0)
+      rc = row(w, st, "tt", cfg->list[cfg->rule[i].then_list].name, cfg->rule[i].name);
+  sqlite3_finalize(st);
+  return rc;
+}
+
+static int write_rule_daily(writer *w, const gc_config *cfg, const gc_audit *a) {
+  sqlite3_stmt *st = prep(w, "INSERT INTO rule_daily VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  sqlite3_stmt *act = prep(w, "INSERT INTO action_daily VALUES(?,?,?,?)");
+  int rc = st && act ? 0 : -1;
+  for (int d = 0; d < a->days && !rc; d++)
+    for (int r = 0; r < a->nrules && !rc; r++) {
+      const gc_rule_day *x = &a->rule_daily[(size_t)d * (size_t)a->nrules + (size_t)r];
+      rc = row(w, st, "itiiiiiiiiiii", (long long)d, cfg->rule[r].name, (long long)x->alerts,
+               (long long)x->people_flagged, (long long)x->people_with_claim, (long long)x->actions,
+               (long long)x->innocent_actions, (long long)x->unhandled, (long long)x->findings,
+               (long long)x->false_findings, (long long)x->detentions, (long long)x->innocent_detentions,
+               (long long)x->innocent_detention_days);
+      for (int k = 1; k < GC_ACT_NTYPES && !rc; k++)
+        if (x->action_by_type[k])
+          rc = row(w, act, "itti", (long long)d, cfg->rule[r].name, gc_action_name(k), (long long)x->action_by_type[k]);
+    }
+  sqlite3_finalize(st);
+  sqlite3_finalize(act);
+  return rc;
+}
+
+static int write_groups(writer *w, const gc_config *cfg, const gc_audit *a) {
+  sqlite3_stmt *st = prep(w, "INSERT INTO group_audit VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+  int rc = st ? 0 : -1;
+  int nt = cfg->population.ntraits;
+  for (size_t g = 0; g < a->ngroups && !rc; g++) {
+    const gc_group_row *x = &a->groups[g];
+    const char *rule = x->rule < 0 ? "*" : cfg->rule[x->rule].name;
+    const char *trait = x->trait < nt ? cfg->population.trait[x->trait].name : "all";
+    const char *value = x->trait < nt ? cfg->population.trait[x->trait].value[x->value] : "all";
+    rc = row(w, st, "tttiiiiiiii", rule, trait, value, (long long)x->population, (long long)x->with_claim,
+             (long long)x->flagged, (long long)x->flagged_with_claim, (long long)x->actioned,
+             (long long)x->innocent_actioned, (long long)x->detained, (long long)x->innocent_detained);
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+static int write_traits_lists(writer *w, const gc_config *cfg, const gc_audit *a) {
+  sqlite3_stmt *st = prep(w, "INSERT INTO traits VALUES(?,?,?,?,?)");
+  int rc = st ? 0 : -1;
+  for (int t = 0; t < cfg->population.ntraits && !rc; t++) {
+    const gc_trait *tr = &cfg->population.trait[t];
+    for (int v = 0; v < tr->nvalues && !rc; v++)
+      rc = row(w, st, "ttiii", tr->name, tr->value[v], (long long)v, (long long)(v == tr->reference_value), 0LL);
+  }
+  if (!rc) rc = row(w, st, "ttiii", "all", "all", 0LL, 1LL, 0LL);
+  for (int k = 0; k < cfg->population.ntruth && !rc; k++)
+    rc = row(w, st, "ttiii", cfg->population.truth[k].name, "yes", 1LL, 0LL, 1LL);
+  sqlite3_finalize(st);
+  st = prep(w, "INSERT INTO lists VALUES(?,?,?)");
+  sqlite3_stmt *ld = prep(w, "INSERT INTO list_daily VALUES(?,?,?)");
+  if (!st || !ld) rc = -1;
+  for (int l = 0; l < cfg->nlists && !rc; l++)
+    rc = row(w, st, "tid", cfg->list[l].name, (long long)cfg->list[l].exempt, cfg->list[l].removal_per_day);
+  for (int d = 0; d < a->days && !rc; d++)
+    for (int l = 0; l < cfg->nlists && !rc; l++)
+      rc = row(w, ld, "iti", (long long)d, cfg->list[l].name, (long long)a->list_daily[(size_t)d * (size_t)cfg->nlists + (size_t)l]);
+  sqlite3_finalize(st);
+  sqlite3_finalize(ld);
+  return rc;
+}
+
+static int write_daily(writer *w, const gc_audit *a, int days) {
+  sqlite3_stmt *st = prep(w, "INSERT INTO daily VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  int rc = st ? 0 : -1;
+  for (int d = 0; d < days && !rc; d++) {
+    const gc_day *x = &a->daily[d];
+    rc = row(w, st, "iiiiiiiiiiiiiiiiiii", (long long)d, (long long)x->truth.agents_active,
+             (long long)x->truth.agents_detained, (long long)x->detained_innocent, (long long)x->truth.events,
+             (long long)x->observations, (long long)x->obs_by_kind[GC_OBS_ID_SCAN],
+             (long long)(x->obs_by_kind[GC_OBS_CALL_NEW] + x->obs_by_kind[GC_OBS_PHONE_OFF]),
+             (long long)x->obs_by_kind[GC_OBS_PURCHASE],
+             (long long)(x->obs_by_kind[GC_OBS_ELECTRICITY] + x->obs_by_kind[GC_OBS_WATER]),
+             (long long)x->identity_errors, (long long)x->alerts, (long long)x->people_flagged,
+             (long long)x->actions, (long long)x->innocent_actions, (long long)x->truth.offences,
+             (long long)x->truth.offences_exempt, (long long)x->truth.capital_trips,
+             (long long)x->truth.petition_trips);
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+static int write_all(writer *w, const gc_config *cfg, const gc_world *wo, const gc_population *pop,
+                     const gc_audit *a, const gc_results_info *info) {
+  if (exec(w, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN;")) return -1;
+  if (exec(w, schema)) return -1;
+  if (write_run_info(w, cfg, wo, pop, info)) return -1;
+  if (write_rules(w, cfg)) return -1;
+  if (write_rule_daily(w, cfg, a)) return -1;
+  if (write_groups(w, cfg, a)) return -1;
+  if (write_traits_lists(w, cfg, a)) return -1;
+  if (write_daily(w, a, info->days_run)) return -1;
+  return exec(w, "COMMIT;");
+}
+
+int gc_results_write(const char *path, const gc_config *cfg, const gc_world *wo, const gc_population *pop,
+                     const gc_audit *a, const gc_results_info *info, char *err, size_t errlen) {
+  char tmp[4096];
+  if (snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid()) >= (int)sizeof tmp) {
+    snprintf(err, errlen, "%s: path too long", path);
+    return -1;
+  }
+  remove(tmp);
+  writer w = {NULL, err, errlen};
+  int rc = -1;
+  if (sqlite3_open_v2(tmp, &w.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+    snprintf(err, errlen, "%s: cannot create: %s", tmp, w.db ? sqlite3_errmsg(w.db) : "out of memory");
+    goto done;
+  }
+  if (write_all(&w, cfg, wo, pop, a, info)) goto done;
+  if (sqlite3_close(w.db) != SQLITE_OK) { w.db = NULL; snprintf(err, errlen, "%s: cannot close", tmp); goto done; }
+  w.db = NULL;
+  if (rename(tmp, path)) { snprintf(err, errlen, "%s: cannot rename into place", path); goto done; }
+  rc = 0;
+done:
+  if (w.db) sqlite3_close(w.db);
+  if (rc) remove(tmp);
+  return rc;
+}

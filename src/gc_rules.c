@@ -1,0 +1,254 @@
+/*
+** gc_rules.c — the rule registry and the daily driver.
+**
+** Per day: (1) a stable counting sort groups observation indices by kind;
+** (2) each rule's kind evaluates it into a list of flagged persons with one
+** entry per trigger; (3) the list is sorted and run-length encoded into
+** alerts.  Sorting makes the output independent of how observations were
+** ordered within a kind, which is already deterministic anyway.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "gc_rules.h"
+#include "rules/gc_rule_kind.h"
+
+static const gc_rule_ops *const registry[GC_RULE_NKINDS] = {
+  [GC_RULE_PRESENCE] = &gc_rule_presence_ops,
+  [GC_RULE_COPRESENCE] = &gc_rule_copresence_ops,
+  [GC_RULE_FREQUENCY] = &gc_rule_frequency_ops,
+  [GC_RULE_BASELINE] = &gc_rule_baseline_ops,
+};
+
+struct gc_rules {
+  const gc_config *cfg;
+  const gc_world *world;
+  const gc_population *pop;
+  int nrules;
+  gc_rule rule[GC_MAX_RULES];
+  uint32_t *by_kind;
+  size_t by_kind_cap;
+  size_t kind_start[GC_OBS_NKINDS + 1];
+  gc_u32vec hits;
+  uint16_t exempt_lists;
+};
+
+int gc_u32vec_push(gc_u32vec *v, uint32_t x) {
+  if (v->n == v->cap) {
+    size_t cap = v->cap ? v->cap * 2 : 1024;
+    uint32_t *nv = realloc(v->v, cap * sizeof *nv);
+    if (!nv) return -1;
+    v->v = nv;
+    v->cap = cap;
+  }
+  v->v[v->n++] = x;
+  return 0;
+}
+
+void gc_u32vec_free(gc_u32vec *v) {
+  free(v->v);
+  memset(v, 0, sizeof *v);
+}
+
+/* LSD radix sort, 16 bits per pass: the hit lists can hold a city's worth
+** of utility readings, where qsort's comparisons would dominate. */
+void gc_sort_u32(uint32_t *a, size_t n) {
+  if (n < 64) {
+    for (size_t i = 1; i < n; i++) {
+      uint32_t x = a[i];
+      size_t j = i;
+      while (j > 0 && a[j - 1] > x) { a[j] = a[j - 1]; j--; }
+      a[j] = x;
+    }
+    return;
+  }
+  uint32_t *tmp = malloc(n * sizeof *tmp);
+  size_t *count = malloc(65537 * sizeof *count);
+  if (!tmp || !count) {
+    free(tmp);
+    free(count);                               /* fall back to an in-place sort */
+    for (size_t gap = n / 2; gap > 0; gap /= 2)
+      for (size_t i = gap; i < n; i++)
+        for (size_t j = i; j >= gap && a[j - gap] > a[j]; j -= gap) {
+          uint32_t t = a[j]; a[j] = a[j - gap]; a[j - gap] = t;
+        }
+    return;
+  }
+  static const int shifts[2] = {0, 16};
+  for (int pass = 0; pass < 2; pass++) {
+    memset(count, 0, 65537 * sizeof *count);
+    int sh = shifts[pass];
+    for (size_t i = 0; i < n; i++) count[((a[i] >> sh) & 0xFFFF) + 1]++;
+    for (int b = 0; b < 65536; b++) count[b + 1] += count[b];
+    for (size_t i = 0; i < n; i++) tmp[count[(a[i] >> sh) & 0xFFFF]++] = a[i];
+    memcpy(a, tmp, n * sizeof *a);
+  }
+  free(count);
+  free(tmp);
+}
+
+gc_rules *gc_rules_new(const gc_config *cfg, const gc_world *w, const gc_population *pop) {
+  gc_rules *r = calloc(1, sizeof *r);
+  if (!r) return NULL;
+  r->cfg = cfg;
+  r->world = w;
+  r->pop = pop;
+  for (int l = 0; l < cfg->nlists; l++)
+    if (cfg->list[l].exempt) r->exempt_lists |= (uint16_t)(1u << l);
+  for (int i = 0; i < cfg->nrules; i++) {
+    gc_rule *ru = &r->rule[i];
+    ru->cfg = &cfg->rule[i];
+    ru->index = (uint16_t)i;
+    for (int k = 0; k < ru->cfg->nwhere; k++) ru->where_mask |= (uint16_t)(1u << ru->cfg->where[k]);
+    r->nrules = i + 1;
+    if (registry[ru->cfg->kind]->compile(ru, cfg, w, pop)) goto err;
+  }
+  return r;
+err:
+  gc_rules_free(r);
+  return NULL;
+}
+
+void gc_rules_free(gc_rules *r) {
+  if (!r) return;
+  for (int i = 0; i < r->nrules; i++) registry[r->rule[i].cfg->kind]->release(&r->rule[i]);
+  free(r->by_kind);
+  gc_u32vec_free(&r->hits);
+  free(r);
+}
+
+static int index_by_kind(gc_rules *r, const gc_obs *obs, size_t n) {
+  if (n > r->by_kind_cap) {
+    uint32_t *b = realloc(r->by_kind, n * sizeof *b);
+    if (!b) return -1;
+    r->by_kind = b;
+    r->by_kind_cap = n;
+  }
+  size_t start[GC_OBS_NKINDS + 1] = {0};
+  for (size_t i = 0; i < n; i++) start[obs[i].kind + 1]++;
+  for (int k = 0; k < GC_OBS_NKINDS; k++) start[k + 1] += start[k];
+  memcpy(r->kind_start, start, sizeof start);
+  for (size_t i = 0; i < n; i++) r->by_kind[start[obs[i].kind]++] = (uint32_t)i;
+  return 0;
+}
+
+static int push_alert(gc_alert_buf *b, gc_alert a) {
+  if (b->n == b->cap) {
+    size_t cap = b->cap ? b->cap * 2 : 1024;
+    gc_alert *na = realloc(b->a, cap * sizeof *na);
+    if (!na) { b->oom = 1; return -1; }
+    b->a = na;
+    b->cap = cap;
+  }
+  b->a[b->n++] = a;
+  return 0;
+}
+
+/* Sorted hits -> one alert per distinct person. */
+static int encode_alerts(gc_u32vec *hits, uint16_t rule, gc_alert_buf *out) {
+  gc_sort_u32(hits->v, hits->n);
+  out->triggers[rule] += hits->n;
+  for (size_t i = 0; i < hits->n;) {
+    size_t j = i;
+    while (j < hits->n && hits->v[j] == hits->v[i]) j++;
+    gc_alert a = {hits->v[i], rule, (uint16_t)(j - i > 65535 ? 65535 : j - i)};
+    if (push_alert(out, a)) return -1;
+    i = j;
+  }
+  return 0;
+}
+
+int gc_rules_day(gc_rules *r, int day, const gc_obs *obs, size_t n, gc_alert_buf *out) {
+  out->n = 0;
+  memset(out->triggers, 0, sizeof out->triggers);
+  if (index_by_kind(r, obs, n)) return -1;
+  gc_rule_env env = {r->cfg, r->world, r->pop, day, obs, r->by_kind, r->kind_start, r->exempt_lists};
+  for (int i = 0; i < r->nrules; i++) {
+    gc_rule *ru = &r->rule[i];
+    r->hits.n = 0;
+    if (registry[ru->cfg->kind]->evaluate(ru, &env, &r->hits)) return -1;
+    if (encode_alerts(&r->hits, ru->index, out)) return -1;
+  }
+  return 0;
+}
+
+void gc_alert_buf_free(gc_alert_buf *b) {
+  free(b->a);
+  b->a = NULL;
+  b->n = b->cap = 0;
+}
+
+const char *gc_rule_kind_name(int kind) {
+  static const char *const names[GC_RULE_NKINDS] = {"presence", "copresence", "frequency", "baseline"};
+  return kind >= 0 && kind < GC_RULE_NKINDS ? names[kind] : "?";
+}
+
+const char *gc_event_kind_name(int ev) {
+  static const char *const names[GC_EV_NKINDS] = {"id_scan", "hotel_stay", "hotel_stay_local",
+    "station_scan", "checkpoint_scan", "call_new", "call_new_out_of_area", "phone_off", "purchase"};
+  return ev >= 0 && ev < GC_EV_NKINDS ? names[ev] : "?";
+}
+
+const char *gc_place_type_name(int t) {
+  static const char *const names[GC_PLACE_NTYPES] = {"home", "workplace", "school", "shop",
+    "leisure", "station", "hotel", "checkpoint"};
+  return t >= 0 && t < GC_PLACE_NTYPES ? names[t] : "?";
+}
+
+const char *gc_action_name(int a) {
+  static const char *const names[GC_ACT_NTYPES] = {"none", "visit", "id_check", "drug_test",
+    "detention", "list_entry"};
+  return a >= 0 && a < GC_ACT_NTYPES ? names[a] : "?";
+}
+
+static void cond_name(const gc_config *cfg, gc_cond c, char *buf, size_t len) {
+  if (c.kind == GC_COND_LIST) snprintf(buf, len, "%s", cfg->list[c.index].name);
+  else if (c.kind == GC_COND_TRUTH) snprintf(buf, len, "%s", cfg->population.truth[c.index].name);
+  else {
+    const gc_trait *t = &cfg->population.trait[c.index];
+    if (t->nvalues == 2 && c.value == 1 && !strcmp(t->value[1], "yes")) snprintf(buf, len, "%s", t->name);
+    else snprintf(buf, len, "%s=%s", t->name, t->value[c.value]);
+  }
+}
+
+static void append(char *buf, size_t len, const char *s) {
+  size_t used = strlen(buf);
+  if (used < len) snprintf(buf + used, len - used, "%s", s);
+}
+
+void gc_describe_selector(const gc_config *cfg, const gc_selector *s, char *buf, size_t len) {
+  buf[0] = 0;
+  if (s->everyone) { append(buf, len, "everyone"); return; }
+  if (!s->nany && !s->nall) { append(buf, len, "nobody"); return; }
+  char c[GC_NAME_MAX * 2];
+  for (int k = 0; k < s->nany; k++) {
+    cond_name(cfg, s->any[k], c, sizeof c);
+    if (k) append(buf, len, " or ");
+    append(buf, len, c);
+  }
+  for (int k = 0; k < s->nall; k++) {
+    cond_name(cfg, s->all[k], c, sizeof c);
+    if (k || s->nany) append(buf, len, " and ");
+    append(buf, len, c);
+  }
+}
+
+void gc_describe_claims(const gc_config *cfg, const gc_rule_cfg *rc, char *buf, size_t len) {
+  buf[0] = 0;
+  for (int k = 0; k < rc->nclaims; k++) {
+    if (k) append(buf, len, " or ");
+    append(buf, len, cfg->population.truth[rc->claims[k]].name);
+  }
+}
+
+void gc_describe_where(const gc_rule_cfg *rc, char *buf, size_t len) {
+  buf[0] = 0;
+  for (int k = 0; k < rc->nwhere; k++) {
+    if (k) append(buf, len, " or ");
+    append(buf, len, gc_place_type_name(rc->where[k]));
+  }
+}
+
+void gc_rules_describe(const gc_config *cfg, int i, char *buf, size_t len) {
+  registry[cfg->rule[i].kind]->describe(cfg, &cfg->rule[i], buf, len);
+}

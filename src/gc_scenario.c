@@ -1,0 +1,2570 @@
+/*
+** gc_scenario.c — scenario loading: YAML text + --set overrides -> gc_config.
+**
+** Design.  A load is three passes over one small tree of nodes.
+**
+**  1. Build.  libyaml's event parser turns the text into nodes (scalar,
+**     mapping, sequence), each remembering its source name and the 1-based
+**     line and column where it starts.  A syntax error stops the load: the
+**     half-read document would only produce confusing follow-on errors.
+**     Duplicate keys are reported here and the first one is kept.  Aliases
+**     are expanded by copying, within a node budget, so that a "billion
+**     laughs" file cannot exhaust memory.
+**  2. Override.  Each `key.path=value` parses its value as a YAML document
+**     of its own whose nodes carry the source "--set", line 1 and the column
+**     inside the override, and grafts it onto the tree: missing mappings are
+**     created, present values replaced, sequence items addressed by [i] or
+**     by their `name`.  Keys an override adds are ordinary nodes, so a
+**     misspelt override path is caught by the same unknown-key check, with
+**     the same did-you-mean, as a misspelt key in the file.
+**  3. Validate.  A walk over the schema in a fixed order (top-level scalars,
+**     world, population, activity, sensors, lists, response, rules), chosen
+**     so that every name is declared before anything refers to it: traits,
+**     hidden truth and lists are resolved to indices (gc_cond), priorities
+**     and purchase categories to indices.  The walk never stops at an error:
+**     every getter reports and leaves the default in place, so later checks
+**     still run.  An error that is only a consequence of an earlier one (a
+**     condition naming a trait whose declaration was broken) is suppressed.
+**
+** Memory.  Every node and string lives in one arena owned by the load and
+** freed when it returns; nothing in gc_config points into it.  Out-of-memory
+** policy (as Lua's luaD_throw): an arena allocation failure longjmps back to
+** gcs_load, which releases libyaml's state and the arena and reports one
+** "out of memory" error.  No other code path allocates.
+**
+** Operation mix.  A scenario is a few hundred nodes, loaded once per run (a
+** sweep loads it once per point), so clarity wins over speed everywhere:
+** keys are found by linear search, duplicates by a quadratic scan.
+*/
+#include "gc_scenario.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#define GCS_PATH_MAX   256               /* key paths in messages */
+#define GCS_DEPTH_MAX  64                /* nesting of the YAML document */
+#define GCS_NODES_MAX  1000000L          /* node budget (alias expansion) */
+#define GCS_FILE_MAX   (64L << 20)       /* scenario files larger than this are refused */
+#define GCS_SEGS_MAX   32                /* components of an override path */
+#define GCS_ROOT       "(top level)"     /* key path of the document itself */
+#define GCS_SET_SRC    "--set"           /* source name of override values */
+#define GCS_SUM_TOL    1e-6              /* shares must sum to 1 within this */
+
+#if defined(__GNUC__)
+#define GCS_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define GCS_PRINTF(f, a)
+#endif
+
+/* ------------------------------------------------------------------------
+** Vocabularies.  Indexed by the enums of gc_config.h; NULL-terminated.
+*/
+static const char *const PLACE_NAMES[] = {"home", "workplace", "school", "shop", "leisure",
+                                          "station", "hotel", "checkpoint", NULL};
+static const char *const BEH_NAMES[] = {"errand", "leisure", "station_visit", "hotel_local",
+                                        "trip_region", "trip_capital", "calls", "new_number",
+                                        "phone_off", "offence", NULL};
+static const char *const EVENT_NAMES[] = {"id_scan", "hotel_stay", "hotel_stay_local",
+                                          "station_scan", "checkpoint_scan", "call_new",
+                                          "call_new_out_of_area", "phone_off", "purchase", NULL};
+static const char *const MEASURE_NAMES[] = {"electricity", "water", "purchase", NULL};
+static const char *const OVER_NAMES[] = {"baseline", "percentile", NULL};
+static const char *const KIND_NAMES[] = {"presence", "copresence", "frequency", "baseline", NULL};
+static const char *const ACTION_NAMES[] = {"none", "visit", "id_check", "drug_test",
+                                           "detention", "list_entry", NULL};
+static const char *const WEEKDAY_NAMES[] = {"monday", "tuesday", "wednesday", "thursday",
+                                            "friday", "saturday", "sunday", NULL};
+
+/* Keys allowed at each spot of the schema. */
+static const char *const K_TOP[] = {"name", "description", "seed", "days", "start_weekday",
+                                    "world", "population", "activity", "sensors", "lists",
+                                    "rules", "response", NULL};
+static const char *const K_WORLD[] = {"city_km", "other_regions", "other_distance_km",
+                                      "capital_distance_km", "away_hotels", "away_stations",
+                                      "places_per_1000", NULL};
+static const char *const K_POPULATION[] = {"size", "employed", "students", "phones",
+                                           "households", "traits", "truth", "ties", NULL};
+static const char *const K_PHONES[] = {"owners", "registered_to_user", NULL};
+static const char *const K_HOUSEHOLDS[] = {"sizes", "crowded", NULL};
+static const char *const K_CROWDED[] = {"if", "share", "sizes", NULL};
+static const char *const K_TRAIT[] = {"values", "prevalence", "household", "reference",
+                                      "given", NULL};
+static const char *const K_TRUTH[] = {"prevalence", "given", "lawful", NULL};
+static const char *const K_TIES[] = {"friends", "coworkers", "couples", "couples_apart",
+                                     "family_out_of_region", NULL};
+static const char *const K_ACTIVITY[] = {"out_of_area_share", "trip_nights", "offences_by",
+                                         "utility", "behaviours", "purchases", NULL};
+static const char *const K_UTILITY[] = {"electricity_kwh", "water_litres", "size_exponent",
+                                        "noise_sd", NULL};
+static const char *const K_BEHAVIOUR[] = {"rate", "weekday", "weekend", "multipliers", NULL};
+static const char *const K_PURCHASE[] = {"rate", "mean", "sd_log", "multipliers", NULL};
+static const char *const K_SENSORS[] = {"id_scan", "phone_records", "purchase_records",
+                                        "utility_meters", NULL};
+static const char *const K_ID_SCAN[] = {"hotel", "station", "checkpoint", "identity_error",
+                                        NULL};
+static const char *const K_SCANNER[] = {"coverage", "detection", NULL};
+static const char *const K_COVERAGE[] = {"coverage", NULL};
+static const char *const K_LIST[] = {"members", "removal_per_day", "exempt", NULL};
+static const char *const K_RESPONSE[] = {"capacity_per_day", "priorities", "actions",
+                                         "enabled", NULL};
+static const char *const K_ACTION[] = {"cost", "finds", "false_finding", "on_finding", "days",
+                                       NULL};
+static const char *const K_SELECTOR[] = {"any", "all", NULL};
+static const char *const K_RULE_COMMON[] = {"name", "kind", "source", "description", "who",
+                                            "claims", "priority", "action", "list",
+                                            "then_list", NULL};
+static const char *const K_RULE_KIND[GC_RULE_NKINDS][8] = {
+  [GC_RULE_PRESENCE] = {"where", NULL},
+  [GC_RULE_COPRESENCE] = {"where", "min_people", "radius_m", "within_minutes", NULL},
+  [GC_RULE_FREQUENCY] = {"event", "purchase", "min_count", "window_days", NULL},
+  [GC_RULE_BASELINE] = {"measure", "purchase", "over", "factor", "percentile",
+                        "min_history_days", NULL},
+};
+
+/* ------------------------------------------------------------------------
+** Defaults: the values of scenarios/default.yaml where that file sets them
+** (docs/scenario-reference.md lists them all).
+*/
+static const double DEF_PLACES[GC_PLACE_NTYPES] = {
+  [GC_PLACE_WORKPLACE] = 25, [GC_PLACE_SCHOOL] = 0.6, [GC_PLACE_SHOP] = 6,
+  [GC_PLACE_LEISURE] = 4, [GC_PLACE_STATION] = 0.02, [GC_PLACE_HOTEL] = 0.6,
+  [GC_PLACE_CHECKPOINT] = 0.04};
+static const double DEF_RATE[GC_BEH_N][2] = {   /* weekday, weekend */
+  [GC_BEH_ERRAND] = {0.6, 1.0}, [GC_BEH_LEISURE] = {0.25, 0.7},
+  [GC_BEH_STATION_VISIT] = {0.01, 0.01}, [GC_BEH_HOTEL_LOCAL] = {0.0008, 0.0008},
+  [GC_BEH_TRIP_REGION] = {0.004, 0.004}, [GC_BEH_TRIP_CAPITAL] = {0.0004, 0.0004},
+  [GC_BEH_CALLS] = {5, 5}, [GC_BEH_NEW_NUMBER] = {0.08, 0.08},
+  [GC_BEH_PHONE_OFF] = {0.01, 0.01}, [GC_BEH_OFFENCE] = {0.3, 0.3}};
+static const int DEF_HH_SIZE[] = {1, 2, 3, 4, 5};
+static const double DEF_HH_SHARE[] = {0.16, 0.28, 0.30, 0.16, 0.10};
+static const gc_action_cfg DEF_ACTION[GC_ACT_NTYPES] = {
+  [GC_ACT_NONE] = {0, 0, 0, GC_ACT_NONE, 0},
+  [GC_ACT_VISIT] = {1, 0.3, 0.01, GC_ACT_DETENTION, 0},
+  [GC_ACT_ID_CHECK] = {1, 0.1, 0.0, GC_ACT_NONE, 0},
+  [GC_ACT_DRUG_TEST] = {1, 0.95, 0.02, GC_ACT_DETENTION, 0},
+  [GC_ACT_DETENTION] = {2, 0, 0, GC_ACT_NONE, 15},
+  [GC_ACT_LIST_ENTRY] = {0, 0, 0, GC_ACT_NONE, 0}};
+
+/* ------------------------------------------------------------------------
+** The node tree and the load context.
+*/
+enum { NODE_SCALAR = 0, NODE_MAP, NODE_SEQ };
+
+typedef struct gcs_node gcs_node;
+struct gcs_node {
+  int kind;          /* NODE_* */
+  int plain;         /* scalar written without quotes or tag: may be a number, bool or null */
+  const char *src;   /* display name; not owned (the caller's string or a literal) */
+  int line, col;     /* 1-based start of the node */
+  const char *text;  /* scalar text, NUL-terminated */
+  int n, cap;        /* pairs of a mapping, items of a sequence */
+  gcs_node **key;    /* mapping keys */
+  gcs_node **val;    /* mapping values, sequence items */
+};
+
+typedef struct gcs_block {
+  struct gcs_block *next;
+  size_t used, cap;
+  max_align_t data[];
+} gcs_block;
+
+typedef struct gcs_ctx {
+  jmp_buf oom;                 /* arena_alloc jumps here when malloc fails */
+  gcs_block *blocks;           /* the arena */
+  long nnodes;                 /* nodes made so far (budget GCS_NODES_MAX) */
+  yaml_parser_t parser;        /* live while parser_live: freed on the OOM path too */
+  yaml_event_t event;
+  int parser_live, event_live;
+  gc_diag *diag;
+  gc_config *cfg;
+  /* Declarations, so conditions can be resolved and cascades suppressed. */
+  const gcs_node *trait_node[GC_MAX_TRAITS];
+  char trait_bad[GC_MAX_TRAITS];      /* declaration had errors: stay quiet about uses */
+  char trait_binary[GC_MAX_TRAITS];   /* declared with prevalence (values no, yes) */
+  const gcs_node *truth_node[GC_MAX_TRUTH];
+  const gcs_node *list_node[GC_MAX_LISTS];
+  int prio_bad;                       /* response.priorities had errors */
+} gcs_ctx;
+
+/* A position in the schema walk: a mapping (or nothing) and its key path. */
+typedef struct gcs_at {
+  gcs_ctx *cx;
+  const gcs_node *map;     /* the mapping; NULL when absent, null or of the wrong type */
+  const gcs_node *pos;     /* where "required key is missing" points */
+  int present;             /* 1: required keys inside are checked */
+  char path[GCS_PATH_MAX];
+} gcs_at;
+
+/* ------------------------------------------------------------------------
+** Arena.
+*/
+static gcs_block *arena_grow(gcs_ctx *cx, size_t size) {
+  size_t cap = size > 65536 ? size : 65536;
+  gcs_block *b = malloc(sizeof *b + cap);
+  if (!b) longjmp(cx->oom, 1);
+  b->next = cx->blocks;
+  b->used = 0;
+  b->cap = cap;
+  cx->blocks = b;
+  return b;
+}
+
+/* Memory that lives until the load returns; never NULL. */
+static void *arena_alloc(gcs_ctx *cx, size_t size) {
+  size_t a = sizeof(max_align_t);
+  size = (size + a - 1) / a * a;
+  gcs_block *b = cx->blocks;
+  if (!b || b->cap - b->used < size) b = arena_grow(cx, size);
+  void *p = (char *)b->data + b->used;
+  b->used += size;
+  return p;
+}
+
+static void arena_free(gcs_ctx *cx) {
+  while (cx->blocks) {
+    gcs_block *next = cx->blocks->next;
+    free(cx->blocks);
+    cx->blocks = next;
+  }
+}
+
+static char *arena_strndup(gcs_ctx *cx, const char *s, size_t n) {
+  char *p = arena_alloc(cx, n + 1);
+  memcpy(p, s, n);
+  p[n] = 0;
+  return p;
+}
+
+/* ------------------------------------------------------------------------
+** Nodes.
+*/
+static gcs_node *node_new(gcs_ctx *cx, int kind, const char *src, int line, int col) {
+  gcs_node *n = arena_alloc(cx, sizeof *n);
+  memset(n, 0, sizeof *n);
+  n->kind = kind;
+  n->src = src;
+  n->line = line;
+  n->col = col;
+  n->text = "";
+  cx->nnodes++;
+  return n;
+}
+
+static gcs_node *scalar_new(gcs_ctx *cx, const char *src, int line, int col, const char *text,
+                            size_t len, int plain) {
+  gcs_node *n = node_new(cx, NODE_SCALAR, src, line, col);
+  n->text = arena_strndup(cx, text, len);
+  n->plain = plain;
+  return n;
+}
+
+/* Appends an item (key NULL) to a sequence or a pair to a mapping. */
+static void node_push(gcs_ctx *cx, gcs_node *p, gcs_node *key, gcs_node *val) {
+  if (p->n == p->cap) {
+    int cap = p->cap ? p->cap * 2 : 8;
+    gcs_node **v = arena_alloc(cx, (size_t)cap * sizeof *v);
+    gcs_node **k = arena_alloc(cx, (size_t)cap * sizeof *k);
+    if (p->n) memcpy(v, p->val, (size_t)p->n * sizeof *v);
+    if (p->n && p->key) memcpy(k, p->key, (size_t)p->n * sizeof *k);
+    p->val = v;
+    p->key = k;
+    p->cap = cap;
+  }
+  p->key[p->n] = key;
+  p->val[p->n] = val;
+  p->n++;
+}
+
+/* Index of the pair with scalar key `key` in mapping m, or -1. */
+static int map_find(const gcs_node *m, const char *key) {
+  if (!m || m->kind != NODE_MAP) return -1;
+  for (int i = 0; i < m->n; i++)
+    if (m->key[i]->kind == NODE_SCALAR && strcmp(m->key[i]->text, key) == 0) return i;
+  return -1;
+}
+
+static const gcs_node *map_get(const gcs_node *m, const char *key) {
+  int i = map_find(m, key);
+  return i < 0 ? NULL : m->val[i];
+}
+
+static const gcs_node *map_key(const gcs_node *m, const char *key) {
+  int i = map_find(m, key);
+  return i < 0 ? NULL : m->key[i];
+}
+
+static long node_count(const gcs_node *n) {
+  long c = 1;
+  for (int i = 0; i < n->n; i++) c += node_count(n->val[i]) + (n->key ? 1 : 0);
+  return c;
+}
+
+static gcs_node *node_copy(gcs_ctx *cx, const gcs_node *n) {
+  gcs_node *c = node_new(cx, n->kind, n->src, n->line, n->col);
+  c->text = n->text;
+  c->plain = n->plain;
+  for (int i = 0; i < n->n; i++)
+    node_push(cx, c, n->kind == NODE_MAP ? node_copy(cx, n->key[i]) : NULL,
+              node_copy(cx, n->val[i]));
+  return c;
+}
+
+static int str_ieq(const char *a, const char *b) {
+  for (; *a && *b; a++, b++) {
+    int ca = *a >= 'A' && *a <= 'Z' ? *a + 32 : *a;
+    int cb = *b >= 'A' && *b <= 'Z' ? *b + 32 : *b;
+    if (ca != cb) return 0;
+  }
+  return *a == *b;
+}
+
+/* YAML 1.1 null: an empty plain scalar, ~ or null. */
+static int is_null(const gcs_node *n) {
+  return n->kind == NODE_SCALAR && n->plain &&
+         (!*n->text || !strcmp(n->text, "~") || str_ieq(n->text, "null"));
+}
+
+/* ------------------------------------------------------------------------
+** Paths and errors.
+*/
+/* Appends s to out (of GCS_PATH_MAX bytes) from *k, truncating silently:
+** an over-long path in a message is still useful. */
+static void path_put(char *out, size_t *k, const char *s) {
+  for (; *s && *k + 1 < GCS_PATH_MAX; s++) out[(*k)++] = *s;
+  out[*k] = 0;
+}
+
+/* out = parent.key (or key when parent is empty); out may equal parent. */
+static void path_key(char *out, const char *parent, const char *key) {
+  size_t k = 0;
+  if (out != parent) path_put(out, &k, parent);
+  else k = strlen(out);
+  if (*parent) path_put(out, &k, ".");
+  path_put(out, &k, key);
+}
+
+/* out = parent[i]; out may equal parent. */
+static void path_idx(char *out, const char *parent, int i) {
+  char num[16];
+  size_t k = 0;
+  snprintf(num, sizeof num, "[%d]", i);
+  if (out != parent) path_put(out, &k, parent);
+  else k = strlen(out);
+  path_put(out, &k, num);
+}
+
+static void err(gcs_ctx *cx, const gcs_node *at, const char *path, const char *fmt, ...)
+  GCS_PRINTF(4, 5);
+static void err(gcs_ctx *cx, const gcs_node *at, const char *path, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  gc_diag_vadd(cx->diag, at->src, at->line, at->col, path && *path ? path : GCS_ROOT, fmt, ap);
+  va_end(ap);
+}
+
+/* How a node reads in "expected X, got Y". */
+static const char *got(const gcs_node *n, char *buf, size_t cap) {
+  if (n->kind == NODE_MAP) return "a mapping";
+  if (n->kind == NODE_SEQ) return "a sequence";
+  if (is_null(n)) return "nothing";
+  snprintf(buf, cap, "\"%.60s%s\"", n->text, strlen(n->text) > 60 ? "..." : "");
+  return buf;
+}
+
+static void type_err(gcs_ctx *cx, const gcs_node *n, const char *path, const char *want) {
+  char buf[80];
+  err(cx, n, path, "expected %s, got %s", want, got(n, buf, sizeof buf));
+}
+
+/* ------------------------------------------------------------------------
+** Did you mean: Levenshtein distance, case-insensitive, over short words.
+*/
+static int lower(int c) {
+  return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+static int levenshtein(const char *a, const char *b) {
+  size_t na = strlen(a), nb = strlen(b);
+  if (na > 63 || nb > 63) return 1000;
+  int row[64];
+  for (size_t j = 0; j <= nb; j++) row[j] = (int)j;
+  for (size_t i = 1; i <= na; i++) {
+    int diag = row[0];
+    row[0] = (int)i;
+    for (size_t j = 1; j <= nb; j++) {
+      int up = row[j];
+      int sub = diag + (lower(a[i - 1]) != lower(b[j - 1]));
+      int best = up + 1 < row[j - 1] + 1 ? up + 1 : row[j - 1] + 1;
+      row[j] = sub < best ? sub : best;
+      diag = up;
+    }
+  }
+  return row[nb];
+}
+
+/* The candidate closest to w, or NULL when none is close enough to be a typo. */
+static const char *closest(const char *w, const char *const *cand, int n) {
+  size_t len = strlen(w);
+  int limit = len <= 3 ? 1 : len <= 6 ? 2 : 3;
+  const char *best = NULL;
+  int bestd = limit + 1;
+  for (int i = 0; i < n; i++) {
+    int d = levenshtein(w, cand[i]);
+    if (d < bestd) best = cand[i], bestd = d;
+  }
+  return best;
+}
+
+static int count_names(const char *const *names) {
+  int n = 0;
+  while (names[n]) n++;
+  return n;
+}
+
+/* " (did you mean "x"?)", " (allowed: a, b, c)" or, with no candidates,
+** " (" + none + ")". */
+static const char *hint(char *buf, size_t cap, const char *w, const char *const *cand, int n,
+                        const char *none) {
+  const char *c = closest(w, cand, n);
+  if (c) {
+    snprintf(buf, cap, " (did you mean \"%s\"?)", c);
+    return buf;
+  }
+  if (n == 0) {
+    snprintf(buf, cap, " (%s)", none ? none : "nothing is allowed here");
+    return buf;
+  }
+  size_t k = (size_t)snprintf(buf, cap, " (allowed: ");
+  for (int i = 0; i < n && k < cap; i++)
+    k += (size_t)snprintf(buf + k, cap - k, "%s%s", i ? ", " : "", cand[i]);
+  if (k < cap) snprintf(buf + k, cap - k, ")");
+  if (k + 1 >= cap && cap > 5) strcpy(buf + cap - 6, "...)");
+  return buf;
+}
+
+static int name_index(const char *w, const char *const *names) {
+  for (int i = 0; names[i]; i++)
+    if (!strcmp(w, names[i])) return i;
+  return -1;
+}
+
+/* ------------------------------------------------------------------------
+** Tree building with libyaml.
+*/
+typedef struct gcs_anchor {
+  const char *name;
+  gcs_node *node;
+} gcs_anchor;
+
+typedef struct gcs_builder {
+  gcs_ctx *cx;
+  const char *src;                    /* display name given to every node */
+  const char *text;
+  size_t len;
+  int col0;                           /* override values: column of their first character - 1 */
+  const char *base;                   /* key path the document sits at ("" for a file) */
+  gcs_node *stack[GCS_DEPTH_MAX];     /* open mappings and sequences */
+  gcs_node *pending[GCS_DEPTH_MAX];   /* a mapping's key waiting for its value */
+  int depth;
+  gcs_node *root;
+  int ndocs;
+  int failed;                         /* an error stopped the build */
+  gcs_anchor *anchors;
+  int nanchors, capanchors;
+} gcs_builder;
+
+static int mark_line(const gcs_builder *b, yaml_mark_t m) {
+  return b->col0 ? 1 : (int)m.line + 1;
+}
+
+/* Override values are one line of the override: there the column is the
+** character offset plus the value's own column, and the line is 1. */
+static int mark_col(const gcs_builder *b, yaml_mark_t m) {
+  return b->col0 ? b->col0 + (int)m.index + 1 : (int)m.column + 1;
+}
+
+/* The key path of the innermost open node, for syntax and duplicate errors. */
+static void builder_path(const gcs_builder *b, char *out) {
+  size_t k = 0;
+  path_put(out, &k, b->base);
+  for (int i = 0; i < b->depth; i++) {
+    const gcs_node *p = b->stack[i];
+    int last = i == b->depth - 1;
+    if (p->kind == NODE_SEQ && !last && p->n) path_idx(out, out, p->n - 1);
+    else if (p->kind == NODE_MAP && last && b->pending[i])
+      path_key(out, out, b->pending[i]->text);
+    else if (p->kind == NODE_MAP && !last && p->n) path_key(out, out, p->key[p->n - 1]->text);
+  }
+}
+
+static void builder_err(gcs_builder *b, int line, int col, const char *fmt, ...)
+  GCS_PRINTF(4, 5);
+static void builder_err(gcs_builder *b, int line, int col, const char *fmt, ...) {
+  char path[GCS_PATH_MAX];
+  builder_path(b, path);
+  va_list ap;
+  va_start(ap, fmt);
+  gc_diag_vadd(b->cx->diag, b->src, line, col, *path ? path : GCS_ROOT, fmt, ap);
+  va_end(ap);
+}
+
+static void anchor_add(gcs_builder *b, const yaml_char_t *name, gcs_node *n) {
+  if (!name) return;
+  if (b->nanchors == b->capanchors) {
+    int cap = b->capanchors ? b->capanchors * 2 : 8;
+    gcs_anchor *a = arena_alloc(b->cx, (size_t)cap * sizeof *a);
+    if (b->nanchors) memcpy(a, b->anchors, (size_t)b->nanchors * sizeof *a);
+    b->anchors = a;
+    b->capanchors = cap;
+  }
+  const char *s = (const char *)name;
+  b->anchors[b->nanchors].name = arena_strndup(b->cx, s, strlen(s));
+  b->anchors[b->nanchors].node = n;
+  b->nanchors++;
+}
+
+static gcs_node *anchor_find(const gcs_builder *b, const yaml_char_t *name) {
+  for (int i = b->nanchors - 1; i >= 0; i--)
+    if (!strcmp(b->anchors[i].name, (const char *)name)) return b->anchors[i].node;
+  return NULL;
+}
+
+/* Checks a new key against the mapping's keys; 1 if it is a duplicate. */
+static int duplicate_key(gcs_builder *b, const gcs_node *m, const gcs_node *k) {
+  if (k->kind != NODE_SCALAR) return 0;
+  int i = map_find(m, k->text);
+  if (i < 0) return 0;
+  builder_err(b, k->line, k->col, "duplicate key \"%s\" (the first one is at line %d)", k->text,
+              m->key[i]->line);
+  return 1;
+}
+
+/* Puts a finished or newly opened node in its place in the tree. */
+static void attach(gcs_builder *b, gcs_node *n) {
+  if (b->depth == 0) {
+    b->root = n;
+    return;
+  }
+  int d = b->depth - 1;
+  gcs_node *p = b->stack[d];
+  if (p->kind == NODE_SEQ) {
+    node_push(b->cx, p, NULL, n);
+  } else if (!b->pending[d]) {
+    if (n->kind != NODE_SCALAR)
+      builder_err(b, n->line, n->col, "a key must be a plain name, got %s",
+                  n->kind == NODE_MAP ? "a mapping" : "a sequence");
+    b->pending[d] = n;
+  } else {
+    gcs_node *k = b->pending[d];
+    if (!duplicate_key(b, p, k)) node_push(b->cx, p, k, n);
+    b->pending[d] = NULL;
+  }
+}
+
+static int ev_scalar(gcs_builder *b, const yaml_event_t *ev) {
+  const char *tag = (const char *)ev->data.scalar.tag;
+  int plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+              !(tag && !strcmp(tag, YAML_STR_TAG));
+  gcs_node *n = scalar_new(b->cx, b->src, mark_line(b, ev->start_mark),
+                           mark_col(b, ev->start_mark), (const char *)ev->data.scalar.value,
+                           ev->data.scalar.length, plain);
+  anchor_add(b, ev->data.scalar.anchor, n);
+  attach(b, n);
+  return 0;
+}
+
+static int ev_open(gcs_builder *b, const yaml_event_t *ev, int kind, const yaml_char_t *anchor) {
+  if (b->depth == GCS_DEPTH_MAX) {
+    builder_err(b, mark_line(b, ev->start_mark), mark_col(b, ev->start_mark),
+                "nested too deeply (at most %d levels)", GCS_DEPTH_MAX);
+    return 1;
+  }
+  gcs_node *n = node_new(b->cx, kind, b->src, mark_line(b, ev->start_mark),
+                         mark_col(b, ev->start_mark));
+  anchor_add(b, anchor, n);
+  attach(b, n);
+  b->pending[b->depth] = NULL;
+  b->stack[b->depth++] = n;
+  return 0;
+}
+
+static int ev_alias(gcs_builder *b, const yaml_event_t *ev) {
+  int line = mark_line(b, ev->start_mark), col = mark_col(b, ev->start_mark);
+  gcs_node *a = anchor_find(b, ev->data.alias.anchor);
+  if (!a) {
+    builder_err(b, line, col, "unknown alias *%s", (const char *)ev->data.alias.anchor);
+    return 1;
+  }
+  if (b->cx->nnodes + node_count(a) > GCS_NODES_MAX) {
+    builder_err(b, line, col, "alias *%s expands to too many nodes (at most %ld in all)",
+                (const char *)ev->data.alias.anchor, GCS_NODES_MAX);
+    return 1;
+  }
+  attach(b, node_copy(b->cx, a));
+  return 0;
+}
+
+static int ev_document(gcs_builder *b, const yaml_event_t *ev) {
+  if (b->ndocs++ == 0) return 0;
+  builder_err(b, mark_line(b, ev->start_mark), mark_col(b, ev->start_mark),
+              "a scenario is one YAML document; this is a second one (remove the \"---\")");
+  return 1;
+}
+
+/* Handles one event; nonzero stops the build (an error was reported). */
+static int build_event(gcs_builder *b, const yaml_event_t *ev) {
+  switch (ev->type) {
+  case YAML_DOCUMENT_START_EVENT: return ev_document(b, ev);
+  case YAML_SCALAR_EVENT: return ev_scalar(b, ev);
+  case YAML_SEQUENCE_START_EVENT:
+    return ev_open(b, ev, NODE_SEQ, ev->data.sequence_start.anchor);
+  case YAML_MAPPING_START_EVENT: return ev_open(b, ev, NODE_MAP, ev->data.mapping_start.anchor);
+  case YAML_SEQUENCE_END_EVENT:
+  case YAML_MAPPING_END_EVENT: b->depth--; return 0;
+  case YAML_ALIAS_EVENT: return ev_alias(b, ev);
+  default: return 0;
+  }
+}
+
+/* Line and column of a byte offset (reader errors carry only an offset). */
+static void offset_pos(const gcs_builder *b, size_t off, int *line, int *col) {
+  *line = 1;
+  *col = 1;
+  for (size_t i = 0; i < off && i < b->len; i++) {
+    if (b->text[i] == '\n') ++*line, *col = 1;
+    else ++*col;
+  }
+  if (b->col0) *line = 1, *col = b->col0 + (int)off + 1;
+}
+
+static void syntax_error(gcs_builder *b, const yaml_parser_t *p) {
+  if (p->error == YAML_MEMORY_ERROR) longjmp(b->cx->oom, 1);
+  int line = mark_line(b, p->problem_mark), col = mark_col(b, p->problem_mark);
+  if (p->error == YAML_READER_ERROR) offset_pos(b, p->problem_offset, &line, &col);
+  const char *problem = p->problem ? p->problem : "unreadable YAML";
+  size_t at = p->problem_mark.index;
+  int tab = p->error == YAML_SCANNER_ERROR && at < b->len && b->text[at] == '\t';
+  char ctx[160] = "";
+  if (p->context && p->error != YAML_READER_ERROR)
+    snprintf(ctx, sizeof ctx, " (%s at line %d, column %d)", p->context,
+             mark_line(b, p->context_mark), mark_col(b, p->context_mark));
+  builder_err(b, line, col, "YAML syntax error: %s%s%s", problem, ctx,
+              tab ? "; tabs cannot indent YAML, use spaces" : "");
+}
+
+/* Parses b->text into b->root (NULL for a stream without a document).
+** Returns 0 after reporting an error that stops the load. */
+static int build(gcs_builder *b) {
+  gcs_ctx *cx = b->cx;
+  if (!yaml_parser_initialize(&cx->parser)) longjmp(cx->oom, 1);
+  cx->parser_live = 1;
+  yaml_parser_set_input_string(&cx->parser, (const unsigned char *)b->text, b->len);
+  for (int done = 0; !done;) {
+    if (!yaml_parser_parse(&cx->parser, &cx->event)) {
+      syntax_error(b, &cx->parser);
+      b->failed = 1;
+      break;
+    }
+    cx->event_live = 1;
+    done = cx->event.type == YAML_STREAM_END_EVENT;
+    if (build_event(b, &cx->event)) b->failed = done = 1;
+    yaml_event_delete(&cx->event);
+    cx->event_live = 0;
+  }
+  yaml_parser_delete(&cx->parser);
+  cx->parser_live = 0;
+  return !b->failed;
+}
+
+static void builder_init(gcs_builder *b, gcs_ctx *cx, const char *src, const char *text,
+                         size_t len, int col0) {
+  memset(b, 0, sizeof *b);
+  b->base = "";
+  b->cx = cx;
+  b->src = src;
+  b->text = text;
+  b->len = len;
+  b->col0 = col0;
+}
+
+/* ------------------------------------------------------------------------
+** Overrides: key.path=value grafted onto the tree.
+*/
+typedef struct gcs_seg {
+  const char *name;   /* key, or NULL for [index] */
+  size_t len;
+  long index;
+  int col;            /* 1-based column in the override */
+} gcs_seg;
+
+typedef struct gcs_set {
+  gcs_ctx *cx;
+  const char *s;      /* the whole override */
+  char key[GCS_PATH_MAX];  /* its key part, the path used in messages */
+  gcs_seg seg[GCS_SEGS_MAX];
+  int nseg;
+} gcs_set;
+
+static void set_err(gcs_set *o, int col, const char *fmt, ...) GCS_PRINTF(3, 4);
+static void set_err(gcs_set *o, int col, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  gc_diag_vadd(o->cx->diag, GCS_SET_SRC, 1, col, *o->key ? o->key : GCS_ROOT, fmt, ap);
+  va_end(ap);
+}
+
+/* Reads "[digits]" at s[*i]; returns 0 on a malformed index. */
+static int seg_index(gcs_set *o, size_t *i, size_t end) {
+  size_t start = *i;
+  long v = 0;
+  size_t j = start + 1;
+  for (; j < end && o->s[j] >= '0' && o->s[j] <= '9' && v < 100000000; j++)
+    v = v * 10 + (o->s[j] - '0');
+  if (j == start + 1 || j >= end || o->s[j] != ']' || o->nseg == GCS_SEGS_MAX) return 0;
+  o->seg[o->nseg++] = (gcs_seg){NULL, 0, v, (int)start + 1};
+  *i = j + 1;
+  return 1;
+}
+
+/* Splits s[0, end) into segments: name{[i]} separated by dots. */
+static int set_parse_path(gcs_set *o, size_t end) {
+  size_t i = 0;
+  while (i < end) {
+    size_t start = i;
+    while (i < end && o->s[i] != '.' && o->s[i] != '[') i++;
+    if (i > start) {
+      if (o->nseg == GCS_SEGS_MAX) return 0;
+      o->seg[o->nseg++] = (gcs_seg){o->s + start, i - start, -1, (int)start + 1};
+    } else if (o->s[i] == '.' || o->nseg == 0) {
+      return 0;
+    }
+    while (i < end && o->s[i] == '[')
+      if (!seg_index(o, &i, end)) return 0;
+    if (i < end && o->s[i] == '.' && ++i == end) return 0;
+  }
+  return o->nseg > 0;
+}
+
+static gcs_node *seg_key_node(gcs_set *o, const gcs_seg *g) {
+  return scalar_new(o->cx, GCS_SET_SRC, 1, g->col, g->name, g->len, 1);
+}
+
+static int seg_is(const gcs_seg *g, const char *s) {
+  return strlen(s) == g->len && !strncmp(s, g->name, g->len);
+}
+
+/* Index of the mapping item of sequence q whose name is segment g, or -1. */
+static int seq_find_named(const gcs_node *q, const gcs_seg *g) {
+  for (int i = 0; i < q->n; i++) {
+    const gcs_node *nm = map_get(q->val[i], "name");
+    if (nm && nm->kind == NODE_SCALAR && seg_is(g, nm->text)) return i;
+  }
+  return -1;
+}
+
+static void seq_named_err(gcs_set *o, const gcs_node *q, const gcs_seg *g) {
+  const char *cand[GC_MAX_RULES + 1];
+  int n = 0;
+  for (int i = 0; i < q->n && n < GC_MAX_RULES; i++) {
+    const gcs_node *nm = map_get(q->val[i], "name");
+    if (nm && nm->kind == NODE_SCALAR) cand[n++] = nm->text;
+  }
+  char w[GC_NAME_MAX * 2], h[512];
+  snprintf(w, sizeof w, "%.*s", (int)g->len, g->name);
+  set_err(o, g->col, "no item named \"%s\"%s", w,
+          hint(h, sizeof h, w, cand, n, "no item has a name"));
+}
+
+/* The slot (pointer into a val array) that segment g of `at` addresses;
+** creates a missing mapping key.  NULL after reporting an error. */
+static gcs_node **set_slot(gcs_set *o, gcs_node *at, const gcs_seg *g) {
+  if (g->name && at->kind == NODE_MAP) {
+    for (int i = 0; i < at->n; i++)
+      if (at->key[i]->kind == NODE_SCALAR && seg_is(g, at->key[i]->text)) return &at->val[i];
+    node_push(o->cx, at, seg_key_node(o, g), NULL);
+    return &at->val[at->n - 1];
+  }
+  if (g->name && at->kind == NODE_SEQ) {
+    int i = seq_find_named(at, g);
+    if (i >= 0) return &at->val[i];
+    seq_named_err(o, at, g);
+    return NULL;
+  }
+  if (!g->name && at->kind == NODE_SEQ) {
+    if (g->index < at->n) return &at->val[g->index];
+    if (g->index == at->n) {
+      node_push(o->cx, at, NULL, NULL);
+      return &at->val[at->n - 1];
+    }
+    set_err(o, g->col, "index [%ld] is out of range: the sequence has %d items (use [%d] to add "
+            "one)", g->index, at->n, at->n);
+    return NULL;
+  }
+  set_err(o, g->col, "cannot use %s here: the value at this point is %s",
+          g->name ? "a key" : "an [index]",
+          at->kind == NODE_MAP ? "a mapping" : at->kind == NODE_SEQ ? "a sequence" : "a single value");
+  return NULL;
+}
+
+/* Walks to the parent of the last segment, creating mappings on the way. */
+static gcs_node *set_walk(gcs_set *o, gcs_node *root) {
+  gcs_node *at = root;
+  for (int i = 0; i + 1 < o->nseg; i++) {
+    gcs_node **slot = set_slot(o, at, &o->seg[i]);
+    if (!slot) return NULL;
+    if (!*slot || is_null(*slot))
+      *slot = node_new(o->cx, o->seg[i + 1].name ? NODE_MAP : NODE_SEQ, GCS_SET_SRC, 1,
+                       o->seg[i + 1].col);
+    at = *slot;
+  }
+  return at;
+}
+
+/* Parses the value part as YAML; NULL after reporting a syntax error. */
+static gcs_node *set_value(gcs_set *o, size_t eq) {
+  gcs_builder b;
+  const char *v = o->s + eq + 1;
+  builder_init(&b, o->cx, GCS_SET_SRC, v, strlen(v), (int)eq + 1);
+  b.base = o->key;
+  if (!build(&b)) return NULL;
+  if (!b.root) return scalar_new(o->cx, GCS_SET_SRC, 1, (int)eq + 2, "", 0, 1);
+  return b.root;
+}
+
+static void apply_set(gcs_ctx *cx, gcs_node *root, const char *s) {
+  gcs_set o;
+  memset(&o, 0, sizeof o);
+  o.cx = cx;
+  o.s = s;
+  const char *eq = strchr(s, '=');
+  size_t keylen = eq ? (size_t)(eq - s) : strlen(s);
+  snprintf(o.key, sizeof o.key, "%.*s", (int)keylen, s);
+  if (!eq || !set_parse_path(&o, keylen)) {
+    set_err(&o, 1, "expected key.path=value, e.g. population.size=1000 or rules[0].where=[hotel]"
+            " (got \"%s\")", s);
+    return;
+  }
+  gcs_node *val = set_value(&o, keylen);
+  gcs_node *parent = val ? set_walk(&o, root) : NULL;
+  gcs_node **slot = parent ? set_slot(&o, parent, &o.seg[o.nseg - 1]) : NULL;
+  if (slot) *slot = val;
+}
+
+/* ------------------------------------------------------------------------
+** Scalar conversion.
+*/
+static int num_parse(const gcs_node *n, double *out) {
+  if (n->kind != NODE_SCALAR || !n->plain) return 0;
+  char buf[64];
+  size_t k = 0;
+  for (const char *s = n->text; *s; s++) {
+    if (*s == '_') continue;
+    if (!strchr("0123456789+-.eE", *s) || k + 1 >= sizeof buf) return 0;
+    buf[k++] = *s;
+  }
+  buf[k] = 0;
+  char *end;
+  double x = strtod(buf, &end);
+  if (!k || *end || !isfinite(x)) return 0;
+  *out = x;
+  return 1;
+}
+
+static int is_whole(double x) {
+  double a = x < 0 ? -x : x;
+  return a >= 9e15 || x == (double)(long long)x;
+}
+
+/* A number for messages: 50000000, not 5e+07. */
+static const char *fmt_num(char *buf, size_t cap, double x) {
+  double a = x < 0 ? -x : x;
+  if (is_whole(x) && a < 1e15) snprintf(buf, cap, "%.0f", x);
+  else snprintf(buf, cap, "%g", x);
+  return buf;
+}
+
+typedef struct gcs_range {
+  double lo, hi;
+  int lo_open, hi_open;   /* 1: the bound itself is not allowed */
+} gcs_range;
+
+#define RANGE(lo, hi) ((gcs_range){(lo), (hi), 0, 0})
+#define RANGE_POS(hi) ((gcs_range){0, (hi), 1, 0})
+#define PROB RANGE(0, 1)
+
+static int in_range(double x, gcs_range r) {
+  return (r.lo_open ? x > r.lo : x >= r.lo) && (r.hi_open ? x < r.hi : x <= r.hi);
+}
+
+static void range_err(gcs_ctx *cx, const gcs_node *n, const char *path, gcs_range r) {
+  char lo[32], hi[32];
+  fmt_num(lo, sizeof lo, r.lo);
+  fmt_num(hi, sizeof hi, r.hi);
+  if (!r.lo_open && !r.hi_open)
+    err(cx, n, path, "must be between %s and %s, got %s", lo, hi, n->text);
+  else if (r.lo_open && r.hi_open)
+    err(cx, n, path, "must be between %s and %s (both excluded), got %s", lo, hi, n->text);
+  else if (r.lo_open)
+    err(cx, n, path, "must be greater than %s and at most %s, got %s", lo, hi, n->text);
+  else
+    err(cx, n, path, "must be at least %s and less than %s, got %s", lo, hi, n->text);
+}
+
+/* ------------------------------------------------------------------------
+** Value getters.  Each returns 1 and stores the value, or -1 after
+** reporting an error (the output is left untouched).
+*/
+static int v_num(gcs_ctx *cx, const gcs_node *n, const char *path, gcs_range r, double *out) {
+  double x;
+  if (!num_parse(n, &x)) {
+    type_err(cx, n, path, "a number");
+    return -1;
+  }
+  if (!in_range(x, r)) {
+    range_err(cx, n, path, r);
+    return -1;
+  }
+  *out = x;
+  return 1;
+}
+
+static int v_int(gcs_ctx *cx, const gcs_node *n, const char *path, long lo, long hi, long *out) {
+  double x;
+  if (!num_parse(n, &x)) {
+    type_err(cx, n, path, "a whole number");
+    return -1;
+  }
+  if (!is_whole(x)) {
+    char l[32], h[32];
+    err(cx, n, path, "must be a whole number between %s and %s, got %s",
+        fmt_num(l, sizeof l, (double)lo), fmt_num(h, sizeof h, (double)hi), n->text);
+    return -1;
+  }
+  if (!in_range(x, RANGE((double)lo, (double)hi))) {
+    range_err(cx, n, path, RANGE((double)lo, (double)hi));
+    return -1;
+  }
+  *out = (long)x;
+  return 1;
+}
+
+static int v_int32(gcs_ctx *cx, const gcs_node *n, const char *path, long lo, long hi, int *out) {
+  long v;
+  if (v_int(cx, n, path, lo, hi, &v) < 0) return -1;
+  *out = (int)v;
+  return 1;
+}
+
+static int v_u64(gcs_ctx *cx, const gcs_node *n, const char *path, uint64_t *out) {
+  double x;
+  if (!num_parse(n, &x)) {
+    type_err(cx, n, path, "a whole number");
+    return -1;
+  }
+  char digits[32];
+  size_t k = 0;
+  for (const char *s = n->text; *s && k + 1 < sizeof digits; s++)
+    if (*s != '_') digits[k++] = *s;
+  digits[k] = 0;
+  errno = 0;
+  char *end;
+  unsigned long long v = strtoull(digits, &end, 10);
+  if (!k || *end || errno || digits[0] == '-') {
+    err(cx, n, path, "must be a whole number between 0 and %llu, got %s", (unsigned long long)UINT64_MAX,
+        n->text);
+    return -1;
+  }
+  *out = (uint64_t)v;
+  return 1;
+}
+
+static int v_bool(gcs_ctx *cx, const gcs_node *n, const char *path, int *out) {
+  static const char *const T[] = {"true", "yes", "on"}, *const F[] = {"false", "no", "off"};
+  for (int i = 0; n->kind == NODE_SCALAR && n->plain && i < 3; i++) {
+    if (str_ieq(n->text, T[i])) return *out = 1;
+    if (str_ieq(n->text, F[i])) return (*out = 0), 1;
+  }
+  type_err(cx, n, path, "true or false");
+  return -1;
+}
+
+/* A scalar as text; cap includes the NUL. */
+static int v_str(gcs_ctx *cx, const gcs_node *n, const char *path, char *out, size_t cap) {
+  if (n->kind != NODE_SCALAR || is_null(n)) {
+    type_err(cx, n, path, "text");
+    return -1;
+  }
+  if (strlen(n->text) >= cap) {
+    err(cx, n, path, "is too long (at most %zu characters, got %zu)", cap - 1, strlen(n->text));
+    return -1;
+  }
+  strcpy(out, n->text);
+  return 1;
+}
+
+/* A name: letters, digits and _ (lowercase only when `lower_only`). */
+static int v_name(gcs_ctx *cx, const gcs_node *n, const char *path, char *out, int lower_only) {
+  char tmp[GC_NAME_MAX];
+  if (v_str(cx, n, path, tmp, sizeof tmp) < 0) return -1;
+  for (const char *s = tmp; *s; s++) {
+    int ok = (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' ||
+             (!lower_only && *s >= 'A' && *s <= 'Z');
+    if (!ok) {
+      err(cx, n, path, "\"%s\" is not a valid name (allowed: %sletters, digits and _)", tmp,
+          lower_only ? "lowercase " : "");
+      return -1;
+    }
+  }
+  strcpy(out, tmp);
+  return 1;
+}
+
+/* One of `names` (NULL-terminated); `what` says what it is ("rule kind"). */
+static int v_enum(gcs_ctx *cx, const gcs_node *n, const char *path, const char *what,
+                  const char *const *names, int *out) {
+  if (n->kind != NODE_SCALAR || is_null(n)) {
+    char want[64];
+    snprintf(want, sizeof want, "a %s", what);
+    type_err(cx, n, path, want);
+    return -1;
+  }
+  int i = name_index(n->text, names);
+  if (i >= 0) return *out = i, 1;
+  char h[512];
+  err(cx, n, path, "unknown %s \"%s\"%s", what, n->text,
+      hint(h, sizeof h, n->text, names, count_names(names), NULL));
+  return -1;
+}
+
+/* ------------------------------------------------------------------------
+** Positions in the schema walk.
+*/
+/* An `at` for node n (a mapping, or null meaning empty) at `path`.  Returns
+** 1 when usable, -1 (after an error) when n is not a mapping. */
+static int at_of(gcs_at *a, gcs_ctx *cx, const gcs_node *n, const char *path) {
+  a->cx = cx;
+  snprintf(a->path, sizeof a->path, "%s", path);
+  a->pos = n;
+  a->map = n->kind == NODE_MAP ? n : NULL;
+  a->present = n->kind == NODE_MAP || is_null(n);
+  if (a->present) return 1;
+  type_err(cx, n, path, "a mapping (key: value lines)");
+  return -1;
+}
+
+/* The mapping at parent.key: 0 when absent, else as at_of. */
+static int at_open(gcs_at *a, const gcs_at *parent, const char *key) {
+  char path[GCS_PATH_MAX];
+  path_key(path, parent->path, key);
+  const gcs_node *n = map_get(parent->map, key);
+  if (n) return at_of(a, parent->cx, n, path);
+  a->cx = parent->cx;
+  snprintf(a->path, sizeof a->path, "%s", path);
+  a->map = NULL;
+  a->pos = parent->pos;
+  a->present = 0;
+  return 0;
+}
+
+static const gcs_node *at_get(const gcs_at *a, const char *key) {
+  return map_get(a->map, key);
+}
+
+/* 1 if key is present; else reports it missing (when the mapping exists). */
+static int at_need(const gcs_at *a, const char *key) {
+  if (at_get(a, key)) return 1;
+  if (!a->present) return 0;
+  char path[GCS_PATH_MAX];
+  path_key(path, a->path, key);
+  err(a->cx, a->pos, path, "required key is missing");
+  return 0;
+}
+
+static void unknown_key(gcs_ctx *cx, const gcs_node *k, const char *parent,
+                        const char *const *allowed, int n) {
+  char path[GCS_PATH_MAX], h[512];
+  path_key(path, parent, k->text);
+  err(cx, k, path, "unknown key \"%s\"%s", k->text, hint(h, sizeof h, k->text, allowed, n, NULL));
+}
+
+/* Reports every key of the mapping that is not in `allowed`. */
+static void at_keys(const gcs_at *a, const char *const *allowed) {
+  for (int i = 0; a->map && i < a->map->n; i++) {
+    const gcs_node *k = a->map->key[i];
+    if (k->kind == NODE_SCALAR && name_index(k->text, allowed) < 0)
+      unknown_key(a->cx, k, a->path, allowed, count_names(allowed));
+  }
+}
+
+/* Key path of a child, for the at_ getters. */
+static const char *at_path(const gcs_at *a, const char *key, char *buf) {
+  path_key(buf, a->path, key);
+  return buf;
+}
+
+static int at_num(const gcs_at *a, const char *key, gcs_range r, double *out) {
+  char p[GCS_PATH_MAX];
+  const gcs_node *n = at_get(a, key);
+  return n ? v_num(a->cx, n, at_path(a, key, p), r, out) : 0;
+}
+
+static int at_int(const gcs_at *a, const char *key, long lo, long hi, int *out) {
+  char p[GCS_PATH_MAX];
+  const gcs_node *n = at_get(a, key);
+  return n ? v_int32(a->cx, n, at_path(a, key, p), lo, hi, out) : 0;
+}
+
+static int at_bool(const gcs_at *a, const char *key, int *out) {
+  char p[GCS_PATH_MAX];
+  const gcs_node *n = at_get(a, key);
+  return n ? v_bool(a->cx, n, at_path(a, key, p), out) : 0;
+}
+
+static int at_str(const gcs_at *a, const char *key, char *out, size_t cap) {
+  char p[GCS_PATH_MAX];
+  const gcs_node *n = at_get(a, key);
+  return n ? v_str(a->cx, n, at_path(a, key, p), out, cap) : 0;
+}
+
+static int at_enum(const gcs_at *a, const char *key, const char *what, const char *const *names,
+                   int *out) {
+  char p[GCS_PATH_MAX];
+  const gcs_node *n = at_get(a, key);
+  return n ? v_enum(a->cx, n, at_path(a, key, p), what, names, out) : 0;
+}
+
+/* Required variants: report a missing key. */
+static int at_need_num(const gcs_at *a, const char *key, gcs_range r, double *out) {
+  return at_need(a, key) ? at_num(a, key, r, out) : 0;
+}
+
+static int at_need_int(const gcs_at *a, const char *key, long lo, long hi, int *out) {
+  return at_need(a, key) ? at_int(a, key, lo, hi, out) : 0;
+}
+
+static int at_need_enum(const gcs_at *a, const char *key, const char *what,
+                        const char *const *names, int *out) {
+  return at_need(a, key) ? at_enum(a, key, what, names, out) : 0;
+}
+
+/* Shares (each 0..1) must sum to 1; reported at the mapping. */
+static int check_sum(gcs_ctx *cx, const gcs_node *m, const char *path, const double *share,
+                     int n) {
+  double sum = 0;
+  for (int i = 0; i < n; i++) sum += share[i];
+  if (fabs(sum - 1) <= GCS_SUM_TOL) return 1;
+  err(cx, m, path, "shares must sum to 1, got %.10g", sum);
+  return 0;
+}
+
+/* ------------------------------------------------------------------------
+** Conditions: "trait", "trait=value", "truth_name", "list_name".
+*/
+enum { SC_TRAIT = 1, SC_TRUTH = 2, SC_LIST = 4 };
+
+/* What a condition may refer to at one spot of the schema. */
+typedef struct gcs_scope {
+  int allow;                     /* SC_* bits; traits are always allowed */
+  int ntraits, ntruth, nlists;   /* how many of each are visible (declared earlier) */
+  const char *rule;              /* the rule, for messages */
+} gcs_scope;
+
+static int trait_index(const gcs_ctx *cx, const char *name) {
+  for (int i = 0; i < cx->cfg->population.ntraits; i++)
+    if (!strcmp(cx->cfg->population.trait[i].name, name)) return i;
+  return -1;
+}
+
+static int truth_index(const gcs_ctx *cx, const char *name) {
+  for (int i = 0; i < cx->cfg->population.ntruth; i++)
+    if (!strcmp(cx->cfg->population.truth[i].name, name)) return i;
+  return -1;
+}
+
+static int list_index(const gcs_ctx *cx, const char *name) {
+  for (int i = 0; i < cx->cfg->nlists; i++)
+    if (!strcmp(cx->cfg->list[i].name, name)) return i;
+  return -1;
+}
+
+static int value_index(const gc_trait *t, const char *value) {
+  for (int v = 0; v < t->nvalues; v++)
+    if (!strcmp(t->value[v], value)) return v;
+  return -1;
+}
+
+/* Pointers to a trait's value names, for hints. */
+static int value_names(const gc_trait *t, const char **out) {
+  for (int v = 0; v < t->nvalues; v++) out[v] = t->value[v];
+  return t->nvalues;
+}
+
+static void cond_not_yes_no(gcs_ctx *cx, const gcs_node *n, const char *path,
+                            const gc_trait *t) {
+  char forms[GC_MAX_VALUES][GC_NAME_MAX * 2 + 2], h[512];
+  const char *cand[GC_MAX_VALUES];
+  for (int v = 0; v < t->nvalues; v++) {
+    snprintf(forms[v], sizeof forms[v], "%s=%s", t->name, t->value[v]);
+    cand[v] = forms[v];
+  }
+  err(cx, n, path, "\"%s\" is not a yes/no trait; name one of its values%s", t->name,
+      hint(h, sizeof h, "", cand, t->nvalues, NULL));
+}
+
+static int cond_trait(gcs_ctx *cx, const gcs_node *n, const char *path, const gcs_scope *sc,
+                      int i, const char *value, gc_cond *out) {
+  const gc_trait *t = &cx->cfg->population.trait[i];
+  if (i >= sc->ntraits) {
+    err(cx, n, path, "trait \"%s\" is declared after this point (%s)", t->name, sc->rule);
+    return -1;
+  }
+  if (cx->trait_bad[i]) return -1;
+  int v = value_index(t, value ? value : "yes");
+  if (v < 0 && !value) {
+    cond_not_yes_no(cx, n, path, t);
+    return -1;
+  }
+  if (v < 0) {
+    const char *cand[GC_MAX_VALUES];
+    char h[512];
+    err(cx, n, path, "trait \"%s\" has no value \"%s\"%s", t->name, value,
+        hint(h, sizeof h, value, cand, value_names(t, cand), NULL));
+    return -1;
+  }
+  *out = (gc_cond){GC_COND_TRAIT, (uint8_t)i, (uint8_t)v};
+  return 1;
+}
+
+static int cond_truth(gcs_ctx *cx, const gcs_node *n, const char *path, const gcs_scope *sc,
+                      int i, const char *value, gc_cond *out) {
+  const char *name = cx->cfg->population.truth[i].name;
+  if (!(sc->allow & SC_TRUTH) && (sc->allow & SC_LIST))
+    err(cx, n, path, "rules cannot see hidden truth: \"%s\" is a hidden-truth condition (%s)",
+        name, sc->rule);
+  else if (!(sc->allow & SC_TRUTH))
+    err(cx, n, path, "\"%s\" is a hidden-truth condition (%s)", name, sc->rule);
+  else if (i >= sc->ntruth)
+    err(cx, n, path, "\"%s\" is declared after this point (%s)", name, sc->rule);
+  else if (value)
+    err(cx, n, path, "\"%s\" is a hidden-truth condition and takes no =%s", name, value);
+  else {
+    *out = (gc_cond){GC_COND_TRUTH, (uint8_t)i, 1};
+    return 1;
+  }
+  return -1;
+}
+
+static int cond_list(gcs_ctx *cx, const gcs_node *n, const char *path, const gcs_scope *sc,
+                     int i, const char *value, gc_cond *out) {
+  const char *name = cx->cfg->list[i].name;
+  if (!(sc->allow & SC_LIST))
+    err(cx, n, path, "\"%s\" is a list (%s)", name, sc->rule);
+  else if (i >= sc->nlists)
+    err(cx, n, path, "list \"%s\" is this list or declared after it (%s)", name, sc->rule);
+  else if (value)
+    err(cx, n, path, "\"%s\" is a list and takes no =%s", name, value);
+  else {
+    *out = (gc_cond){GC_COND_LIST, (uint8_t)i, 1};
+    return 1;
+  }
+  return -1;
+}
+
+static void cond_unknown(gcs_ctx *cx, const gcs_node *n, const char *path, const gcs_scope *sc,
+                         const char *name) {
+  const char *cand[GC_MAX_TRAITS + GC_MAX_TRUTH + GC_MAX_LISTS];
+  int k = 0;
+  const gc_population_cfg *p = &cx->cfg->population;
+  for (int i = 0; i < sc->ntraits; i++) cand[k++] = p->trait[i].name;
+  for (int i = 0; (sc->allow & SC_TRUTH) && i < sc->ntruth; i++) cand[k++] = p->truth[i].name;
+  for (int i = 0; (sc->allow & SC_LIST) && i < sc->nlists; i++) cand[k++] = cx->cfg->list[i].name;
+  char h[1024];
+  err(cx, n, path, "unknown condition \"%s\"%s", name,
+      hint(h, sizeof h, name, cand, k, "nothing is declared that could be used here"));
+}
+
+/* Resolves one condition.  1 on success, -1 after an error (or silently
+** when it names a declaration that already had errors). */
+static int cond_parse(gcs_ctx *cx, const gcs_node *n, const char *path, const gcs_scope *sc,
+                      gc_cond *out) {
+  if (n->kind != NODE_SCALAR || is_null(n)) {
+    type_err(cx, n, path, "a condition such as migrant or sex=female");
+    return -1;
+  }
+  char name[GC_NAME_MAX];
+  const char *eq = strchr(n->text, '=');
+  size_t len = eq ? (size_t)(eq - n->text) : strlen(n->text);
+  snprintf(name, sizeof name, "%.*s", (int)(len < GC_NAME_MAX ? len : GC_NAME_MAX - 1), n->text);
+  const char *value = eq ? eq + 1 : NULL;
+  int i;
+  if (len < GC_NAME_MAX && (i = trait_index(cx, name)) >= 0)
+    return cond_trait(cx, n, path, sc, i, value, out);
+  if (len < GC_NAME_MAX && (i = truth_index(cx, name)) >= 0)
+    return cond_truth(cx, n, path, sc, i, value, out);
+  if (len < GC_NAME_MAX && (i = list_index(cx, name)) >= 0)
+    return cond_list(cx, n, path, sc, i, value, out);
+  cond_unknown(cx, n, path, sc, name);
+  return -1;
+}
+
+/* ------------------------------------------------------------------------
+** Selectors: everyone | none | condition | [conditions] | {any: .., all: ..}
+*/
+/* A condition or a sequence of them, into conds[*n]. */
+static int conds_parse(gcs_ctx *cx, const gcs_node *n, const char *path, const gcs_scope *sc,
+                       gc_cond *conds, int *count) {
+  if (n->kind == NODE_SCALAR) return (*count = 1), cond_parse(cx, n, path, sc, &conds[0]);
+  if (n->kind != NODE_SEQ) {
+    type_err(cx, n, path, "a condition or a sequence of conditions");
+    return -1;
+  }
+  if (n->n == 0 || n->n > GC_MAX_CONDS) {
+    err(cx, n, path, "needs 1 to %d conditions, got %d", GC_MAX_CONDS, n->n);
+    return -1;
+  }
+  int ok = 1;
+  for (int i = 0; i < n->n; i++) {
+    char p[GCS_PATH_MAX];
+    path_idx(p, path, i);
+    if (cond_parse(cx, n->val[i], p, sc, &conds[i]) < 0) ok = 0;
+  }
+  *count = n->n;
+  return ok ? 1 : -1;
+}
+
+static int sel_map(gcs_ctx *cx, const gcs_node *n, const char *path, const gcs_scope *sc,
+                   gc_selector *out) {
+  gcs_at a;
+  at_of(&a, cx, n, path);
+  at_keys(&a, K_SELECTOR);
+  const gcs_node *any = at_get(&a, "any"), *all = at_get(&a, "all");
+  char p[GCS_PATH_MAX];
+  int ok = 1;
+  if (!any && !all) {
+    err(cx, n, path, "a selector mapping needs any, all or both");
+    return -1;
+  }
+  if (any && conds_parse(cx, any, at_path(&a, "any", p), sc, out->any, &out->nany) < 0) ok = 0;
+  if (all && conds_parse(cx, all, at_path(&a, "all", p), sc, out->all, &out->nall) < 0) ok = 0;
+  return ok ? 1 : -1;
+}
+
+/* Parses a selector into *out (zeroed first).  "none" is accepted only when
+** `empty` is non-NULL and sets *empty. */
+static int sel_parse(gcs_ctx *cx, const gcs_node *n, const char *path, const gcs_scope *sc,
+                     gc_selector *out, int *empty) {
+  memset(out, 0, sizeof *out);
+  if (n->kind == NODE_SCALAR && !strcmp(n->text, "everyone")) return out->everyone = 1;
+  if (n->kind == NODE_SCALAR && !strcmp(n->text, "none") && empty) return *empty = 1;
+  if (n->kind == NODE_SCALAR && !strcmp(n->text, "none")) {
+    err(cx, n, path, "\"none\" selects nobody; it is only allowed for list members (allowed: "
+        "everyone, a condition, a sequence of conditions, or {any: [...], all: [...]})");
+    return -1;
+  }
+  if (n->kind == NODE_MAP) return sel_map(cx, n, path, sc, out);
+  return conds_parse(cx, n, path, sc, out->any, &out->nany);
+}
+
+/* ------------------------------------------------------------------------
+** Names shared by traits, hidden truth and lists.
+*/
+/* 0 if `name` may be declared; else reports why not. */
+static int name_taken(gcs_ctx *cx, const gcs_node *k, const char *path, const char *name) {
+  const char *what = NULL;
+  if (!strcmp(name, "everyone") || !strcmp(name, "none")) what = "a selector keyword";
+  else if (trait_index(cx, name) >= 0) what = "a trait";
+  else if (truth_index(cx, name) >= 0) what = "a hidden-truth condition";
+  else if (list_index(cx, name) >= 0) what = "a list";
+  if (!what) return 0;
+  err(cx, k, path, "the name \"%s\" is already used by %s (names must be unique across traits, "
+      "truth and lists)", name, what);
+  return 1;
+}
+
+/* Validates key k of a declaring mapping as a new name; 1 if usable. */
+static int declare_name(gcs_ctx *cx, const gcs_node *k, const char *parent, char *out) {
+  char path[GCS_PATH_MAX];
+  if (k->kind != NODE_SCALAR) return 0;
+  path_key(path, parent, k->text);
+  return v_name(cx, k, path, out, 0) > 0 && !name_taken(cx, k, path, out);
+}
+
+/* "Too many" once per section: 1 while there is room. */
+static int room(gcs_ctx *cx, const gcs_node *k, const char *path, int n, int max,
+                const char *what) {
+  if (n < max) return 1;
+  if (n == max) err(cx, k, path, "too many %s (at most %d)", what, max);
+  return 0;
+}
+
+/* ------------------------------------------------------------------------
+** Top level and world.
+*/
+static void top_scalars(gcs_ctx *cx, const gcs_at *top) {
+  gc_config *c = cx->cfg;
+  char p[GCS_PATH_MAX];
+  at_keys(top, K_TOP);
+  at_str(top, "name", c->name, sizeof c->name);
+  at_str(top, "description", c->description, sizeof c->description);
+  const gcs_node *seed = at_get(top, "seed");
+  if (seed) v_u64(cx, seed, at_path(top, "seed", p), &c->seed);
+  at_need_int(top, "days", 1, GC_DAYS_MAX, &c->days);
+  at_enum(top, "start_weekday", "weekday", WEEKDAY_NAMES, &c->start_weekday);
+}
+
+static void world_places(const gcs_at *w) {
+  gcs_at a;
+  if (at_open(&a, w, "places_per_1000") <= 0 || !a.map) return;
+  for (int i = 0; i < a.map->n; i++) {
+    const gcs_node *k = a.map->key[i];
+    char p[GCS_PATH_MAX];
+    int t;
+    if (k->kind != NODE_SCALAR) continue;
+    path_key(p, a.path, k->text);
+    if (!strcmp(k->text, "home"))
+      err(a.cx, k, p, "home has no density: dwellings come from population.households");
+    else if (v_enum(a.cx, k, p, "place type", PLACE_NAMES + 1, &t) > 0)
+      v_num(a.cx, a.map->val[i], p, RANGE(0, 1000), &a.cx->cfg->world.places_per_1000[t + 1]);
+  }
+}
+
+static void world(gcs_ctx *cx, const gcs_at *top) {
+  gc_world_cfg *w = &cx->cfg->world;
+  gcs_at a;
+  if (at_open(&a, top, "world") <= 0) return;
+  at_keys(&a, K_WORLD);
+  at_num(&a, "city_km", RANGE(0.5, 1000), &w->city_km);
+  /* home city + capital + other regions must fit GC_MAX_REGIONS with room to spare */
+  at_int(&a, "other_regions", 0, 28, &w->other_regions);
+  at_num(&a, "other_distance_km", RANGE_POS(20000), &w->other_distance_km);
+  at_num(&a, "capital_distance_km", RANGE_POS(20000), &w->capital_distance_km);
+  at_int(&a, "away_hotels", 1, 10000, &w->away_hotels);
+  at_int(&a, "away_stations", 1, 100, &w->away_stations);
+  world_places(&a);
+}
+
+/* ------------------------------------------------------------------------
+** Population: size, shares, phones, ties.
+*/
+static void pop_size(const gcs_at *a) {
+  char p[GCS_PATH_MAX];
+  const gcs_node *n = at_need(a, "size") ? at_get(a, "size") : NULL;
+  double x;
+  if (!n) return;
+  at_path(a, "size", p);
+  if (!num_parse(n, &x)) {
+    type_err(a->cx, n, p, "a whole number of people");
+  } else if (!is_whole(x) || x < 1 || x > GC_POPULATION_MAX) {
+    err(a->cx, n, p, "must be a whole number of people between 1 and %d, got %s%s",
+        GC_POPULATION_MAX, n->text,
+        x > GC_POPULATION_MAX ? " (glasscage refuses runs above this size)" : "");
+  } else {
+    a->cx->cfg->population.size = (int64_t)x;
+  }
+}
+
+static void pop_shares(const gcs_at *a) {
+  gc_population_cfg *p = &a->cx->cfg->population;
+  int e = at_num(a, "employed", PROB, &p->employed);
+  int s = at_num(a, "students", PROB, &p->students);
+  if (e < 0 || s < 0 || p->employed + p->students <= 1 + GCS_SUM_TOL) return;
+  const char *key = at_get(a, "students") ? "students" : "employed";
+  const gcs_node *n = at_get(a, key);
+  char path[GCS_PATH_MAX];
+  err(a->cx, n ? n : a->pos, at_path(a, key, path),
+      "employed + students must be at most 1, got %g + %g", p->employed, p->students);
+}
+
+static void pop_phones(const gcs_at *pop) {
+  gc_population_cfg *p = &pop->cx->cfg->population;
+  gcs_at a;
+  if (at_open(&a, pop, "phones") <= 0) return;
+  at_keys(&a, K_PHONES);
+  at_num(&a, "owners", PROB, &p->phone_owner);
+  at_num(&a, "registered_to_user", PROB, &p->phone_registered_to_user);
+}
+
+static void pop_ties(const gcs_at *pop) {
+  gc_ties_cfg *t = &pop->cx->cfg->population.ties;
+  gcs_at a;
+  if (at_open(&a, pop, "ties") <= 0) return;
+  at_keys(&a, K_TIES);
+  at_num(&a, "friends", RANGE(0, 100), &t->friends);
+  at_num(&a, "coworkers", RANGE(0, 100), &t->coworkers);
+  at_num(&a, "couples", PROB, &t->couple_share);
+  at_num(&a, "couples_apart", PROB, &t->couple_apart);
+  at_num(&a, "family_out_of_region", PROB, &t->family_out_of_region);
+}
+
+/* ------------------------------------------------------------------------
+** Households: size distributions and crowding.
+*/
+/* A mapping size -> share into size, share and n (only on success). */
+static int hh_sizes(gcs_ctx *cx, const gcs_node *m, const char *path, int *size, double *share,
+                    int *n) {
+  int sz[GC_MAX_HHSIZES];
+  double sh[GC_MAX_HHSIZES];
+  int ok = 1, k = 0;
+  if (m->kind != NODE_MAP || m->n == 0) {
+    type_err(cx, m, path, "a mapping of household size: share, e.g. {1: 0.3, 2: 0.7}");
+    return 0;
+  }
+  if (m->n > GC_MAX_HHSIZES) {
+    err(cx, m, path, "too many household sizes (at most %d)", GC_MAX_HHSIZES);
+    return 0;
+  }
+  for (int i = 0; i < m->n; i++) {
+    char p[GCS_PATH_MAX];
+    path_key(p, path, m->key[i]->text);
+    if (v_int32(cx, m->key[i], p, 1, 64, &sz[k]) < 0 ||
+        v_num(cx, m->val[i], p, PROB, &sh[k]) < 0) {
+      ok = 0;
+      continue;
+    }
+    for (int j = 0; j < k; j++)
+      if (sz[j] == sz[k]) ok = 0, err(cx, m->key[i], p, "household size %d is given twice", sz[k]);
+    k++;
+  }
+  if (!ok || !check_sum(cx, m, path, sh, k)) return 0;
+  memcpy(size, sz, (size_t)k * sizeof *sz);
+  memcpy(share, sh, (size_t)k * sizeof *sh);
+  *n = k;
+  return 1;
+}
+
+static void hh_crowded_if(const gcs_at *a) {
+  gcs_ctx *cx = a->cx;
+  const gcs_node *n = at_need(a, "if") ? at_get(a, "if") : NULL;
+  char p[GCS_PATH_MAX];
+  gcs_scope sc = {SC_TRAIT, cx->cfg->population.ntraits, 0, 0,
+                  "households.crowded.if is one trait condition"};
+  if (!n) return;
+  if (n->kind != NODE_SCALAR) type_err(cx, n, at_path(a, "if", p), "one trait condition such as "
+                                       "migrant or ethnicity=minority");
+  else cond_parse(cx, n, at_path(a, "if", p), &sc, &cx->cfg->population.households.crowded_if);
+}
+
+static void hh_crowded(const gcs_at *hh) {
+  gc_household_cfg *h = &hh->cx->cfg->population.households;
+  gcs_at a;
+  if (at_open(&a, hh, "crowded") <= 0) return;
+  at_keys(&a, K_CROWDED);
+  hh_crowded_if(&a);
+  at_need_num(&a, "share", PROB, &h->crowded_share);
+  char p[GCS_PATH_MAX];
+  if (at_need(&a, "sizes"))
+    hh_sizes(a.cx, at_get(&a, "sizes"), at_path(&a, "sizes", p), h->crowded_size,
+             h->crowded_size_share, &h->ncrowded);
+}
+
+static void pop_households(const gcs_at *pop) {
+  gc_household_cfg *h = &pop->cx->cfg->population.households;
+  gcs_at a;
+  char p[GCS_PATH_MAX];
+  if (at_open(&a, pop, "households") <= 0) return;
+  at_keys(&a, K_HOUSEHOLDS);
+  if (at_get(&a, "sizes"))
+    hh_sizes(a.cx, at_get(&a, "sizes"), at_path(&a, "sizes", p), h->size, h->share, &h->nsizes);
+  hh_crowded(&a);
+}
+
+/* ------------------------------------------------------------------------
+** Traits.
+*/
+static int trait_values(gcs_ctx *cx, gc_trait *t, const gcs_node *m, const char *path) {
+  if (m->kind != NODE_MAP) {
+    type_err(cx, m, path, "a mapping of value: share, e.g. {female: 0.5, male: 0.5}");
+    return 0;
+  }
+  if (m->n < 2 || m->n > GC_MAX_VALUES) {
+    err(cx, m, path, "a trait needs 2 to %d values, got %d", GC_MAX_VALUES, m->n);
+    return 0;
+  }
+  int ok = 1;
+  for (int i = 0; i < m->n; i++) {
+    char p[GCS_PATH_MAX];
+    path_key(p, path, m->key[i]->text);
+    if (v_name(cx, m->key[i], p, t->value[i], 0) < 0) ok = 0;
+    if (v_num(cx, m->val[i], p, PROB, &t->share[i]) < 0) ok = 0;
+  }
+  t->nvalues = m->n;
+  return ok && check_sum(cx, m, path, t->share, m->n);
+}
+
+static int trait_prevalence(gcs_ctx *cx, gc_trait *t, const gcs_node *n, const char *path) {
+  double p;
+  if (v_num(cx, n, path, PROB, &p) < 0) return 0;
+  t->nvalues = 2;
+  strcpy(t->value[0], "no");
+  strcpy(t->value[1], "yes");
+  t->share[0] = 1 - p;
+  t->share[1] = p;
+  return 1;
+}
+
+/* Default reference group: "no" for yes/no traits, else the largest share. */
+static int trait_default_reference(const gc_trait *t, int binary) {
+  int best = 0;
+  for (int v = 1; !binary && v < t->nvalues; v++)
+    if (t->share[v] > t->share[best]) best = v;
+  return best;
+}
+
+static void trait_reference(const gcs_at *a, gc_trait *t, int binary) {
+  const gcs_node *n = at_get(a, "reference");
+  char p[GCS_PATH_MAX], h[512];
+  t->reference_value = trait_default_reference(t, binary);
+  if (!n || v_str(a->cx, n, at_path(a, "reference", p), h, GC_NAME_MAX) < 0) return;
+  int v = value_index(t, n->text);
+  const char *cand[GC_MAX_VALUES];
+  if (v >= 0) t->reference_value = v;
+  else err(a->cx, n, p, "trait \"%s\" has no value \"%s\"%s", t->name, n->text,
+           hint(h, sizeof h, n->text, cand, value_names(t, cand), NULL));
+}
+
+/* Values or prevalence, household, reference.  1 if the trait is usable. */
+static int trait_body(gcs_ctx *cx, int ti, const gcs_node *n, const char *path) {
+  gc_trait *t = &cx->cfg->population.trait[ti];
+  gcs_at a;
+  char p[GCS_PATH_MAX];
+  if (at_of(&a, cx, n, path) < 0) return 0;
+  at_keys(&a, K_TRAIT);
+  const gcs_node *values = at_get(&a, "values"), *prev = at_get(&a, "prevalence");
+  int ok;
+  if (values && prev) {
+    err(cx, map_key(n, "prevalence"), at_path(&a, "prevalence", p),
+        "give either values (categorical trait) or prevalence (yes/no trait), not both");
+    ok = 0;
+  } else if (values) {
+    ok = trait_values(cx, t, values, at_path(&a, "values", p));
+  } else if (prev) {
+    ok = trait_prevalence(cx, t, prev, at_path(&a, "prevalence", p));
+    cx->trait_binary[ti] = 1;
+  } else {
+    err(cx, n, path, "needs values (categorical trait) or prevalence (yes/no trait)");
+    ok = 0;
+  }
+  at_bool(&a, "household", &t->shared_by_household);
+  if (ok) trait_reference(&a, t, cx->trait_binary[ti]);
+  return ok;
+}
+
+/* A prevalence, as shares {1 - p, p}. */
+static int given_prevalence(gcs_ctx *cx, const gcs_node *n, const char *path, double *share) {
+  double p;
+  if (v_num(cx, n, path, PROB, &p) < 0) return 0;
+  share[0] = 1 - p;
+  share[1] = p;
+  return 1;
+}
+
+/* A mapping value: share over the values of a categorical trait. */
+static int given_shares(gcs_ctx *cx, const gcs_node *m, const char *path, const gc_trait *t,
+                        double *share) {
+  if (m->kind != NODE_MAP) {
+    type_err(cx, m, path, "a mapping of value: share");
+    return 0;
+  }
+  int ok = 1;
+  for (int i = 0; i < m->n; i++) {
+    char p[GCS_PATH_MAX], h[512];
+    const char *cand[GC_MAX_VALUES];
+    path_key(p, path, m->key[i]->text);
+    int v = value_index(t, m->key[i]->text);
+    if (v < 0)
+      ok = 0, err(cx, m->key[i], p, "trait \"%s\" has no value \"%s\"%s", t->name,
+                  m->key[i]->text, hint(h, sizeof h, m->key[i]->text, cand,
+                                        value_names(t, cand), NULL));
+    else if (v_num(cx, m->val[i], p, PROB, &share[v]) < 0) ok = 0;
+  }
+  return ok && check_sum(cx, m, path, share, t->nvalues);
+}
+
+/* given: condition -> prevalence (cat NULL) or -> {value: share}. */
+static void given_parse(gcs_ctx *cx, const gcs_node *m, const char *path, const gcs_scope *sc,
+                        const gc_trait *cat, gc_given *out, int *nout) {
+  if (is_null(m)) return;
+  if (m->kind != NODE_MAP) {
+    type_err(cx, m, path, "a mapping of condition: prevalence");
+    return;
+  }
+  for (int i = 0; i < m->n; i++) {
+    char p[GCS_PATH_MAX];
+    gc_given g;
+    memset(&g, 0, sizeof g);
+    path_key(p, path, m->key[i]->text);
+    if (!room(cx, m->key[i], p, i, GC_MAX_GIVEN, "given entries")) break;
+    int ok = cond_parse(cx, m->key[i], p, sc, &g.cond) > 0;
+    ok &= cat ? given_shares(cx, m->val[i], p, cat, g.share)
+              : given_prevalence(cx, m->val[i], p, g.share);
+    if (ok) out[(*nout)++] = g;
+  }
+}
+
+static void trait_given(gcs_ctx *cx, int ti) {
+  gc_trait *t = &cx->cfg->population.trait[ti];
+  const gcs_node *g = map_get(cx->trait_node[ti], "given");
+  char p[GCS_PATH_MAX];
+  gcs_scope sc = {SC_TRAIT, ti, 0, 0, "a trait's given may only use traits declared before it"};
+  if (!g || cx->trait_bad[ti]) return;
+  snprintf(p, sizeof p, "population.traits.%s.given", t->name);
+  given_parse(cx, g, p, &sc, cx->trait_binary[ti] ? NULL : t, t->given, &t->ngiven);
+}
+
+static void pop_traits(const gcs_at *pop) {
+  gcs_ctx *cx = pop->cx;
+  gc_population_cfg *p = &cx->cfg->population;
+  gcs_at a;
+  if (at_open(&a, pop, "traits") <= 0 || !a.map) return;
+  for (int i = 0; i < a.map->n; i++) {
+    const gcs_node *k = a.map->key[i];
+    char path[GCS_PATH_MAX], name[GC_NAME_MAX];
+    path_key(path, a.path, k->text);
+    if (!room(cx, k, path, i, GC_MAX_TRAITS, "traits")) break;
+    if (!declare_name(cx, k, a.path, name)) continue;
+    int t = p->ntraits++;
+    strcpy(p->trait[t].name, name);
+    cx->trait_node[t] = a.map->val[i];
+    cx->trait_bad[t] = !trait_body(cx, t, a.map->val[i], path);
+  }
+  for (int t = 0; t < p->ntraits; t++) trait_given(cx, t);
+}
+
+/* ------------------------------------------------------------------------
+** Hidden truth.
+*/
+static void truth_body(gcs_ctx *cx, int ti) {
+  gc_truth *t = &cx->cfg->population.truth[ti];
+  gcs_at a;
+  char path[GCS_PATH_MAX], p[GCS_PATH_MAX];
+  gcs_scope sc = {SC_TRAIT | SC_TRUTH, cx->cfg->population.ntraits, ti, 0,
+                  "truth given may use traits and hidden truth declared before it"};
+  snprintf(path, sizeof path, "population.truth.%s", t->name);
+  if (at_of(&a, cx, cx->truth_node[ti], path) < 0) return;
+  at_keys(&a, K_TRUTH);
+  at_need_num(&a, "prevalence", PROB, &t->prevalence);
+  if (at_get(&a, "given"))
+    given_parse(cx, at_get(&a, "given"), at_path(&a, "given", p), &sc, NULL, t->given, &t->ngiven);
+  at_bool(&a, "lawful", &t->lawful);
+}
+
+static void pop_truth(const gcs_at *pop) {
+  gcs_ctx *cx = pop->cx;
+  gc_population_cfg *p = &cx->cfg->population;
+  gcs_at a;
+  if (at_open(&a, pop, "truth") <= 0 || !a.map) return;
+  for (int i = 0; i < a.map->n; i++) {
+    const gcs_node *k = a.map->key[i];
+    char path[GCS_PATH_MAX], name[GC_NAME_MAX];
+    path_key(path, a.path, k->text);
+    if (!room(cx, k, path, i, GC_MAX_TRUTH, "hidden-truth conditions")) break;
+    if (!declare_name(cx, k, a.path, name)) continue;
+    strcpy(p->truth[p->ntruth].name, name);
+    cx->truth_node[p->ntruth++] = a.map->val[i];
+  }
+  for (int t = 0; t < p->ntruth; t++) truth_body(cx, t);
+}
+
+static void population(const gcs_at *top) {
+  gcs_at a;
+  at_need(top, "population");
+  if (at_open(&a, top, "population") <= 0) return;
+  at_keys(&a, K_POPULATION);
+  pop_size(&a);
+  pop_shares(&a);
+  pop_phones(&a);
+  pop_traits(&a);
+  pop_truth(&a);
+  pop_households(&a);
+  pop_ties(&a);
+}
+
+/* ------------------------------------------------------------------------
+** Activity.
+*/
+static void multipliers(gcs_ctx *cx, const gcs_node *m, const char *path, gc_multiplier *out,
+                        int *n) {
+  gcs_scope sc = {SC_TRAIT | SC_TRUTH, cx->cfg->population.ntraits, cx->cfg->population.ntruth,
+                  0, "multipliers may use traits and hidden truth"};
+  if (is_null(m)) return;
+  if (m->kind != NODE_MAP) {
+    type_err(cx, m, path, "a mapping of condition: factor, e.g. {migrant: 2}");
+    return;
+  }
+  *n = 0;
+  for (int i = 0; i < m->n; i++) {
+    char p[GCS_PATH_MAX];
+    gc_multiplier x;
+    path_key(p, path, m->key[i]->text);
+    if (!room(cx, m->key[i], p, i, GC_MAX_MULT, "multipliers")) break;
+    int ok = cond_parse(cx, m->key[i], p, &sc, &x.cond) > 0;
+    ok &= v_num(cx, m->val[i], p, RANGE(0, 1e6), &x.factor) > 0;
+    if (ok) out[(*n)++] = x;
+  }
+}
+
+static void behaviour_body(gcs_ctx *cx, const gcs_node *n, const char *path,
+                           gc_behaviour_cfg *b) {
+  gcs_at a;
+  char p[GCS_PATH_MAX];
+  double r;
+  if (at_of(&a, cx, n, path) < 0) return;
+  at_keys(&a, K_BEHAVIOUR);
+  const char *both = at_get(&a, "weekday") ? "weekday" : at_get(&a, "weekend") ? "weekend" : NULL;
+  if (at_get(&a, "rate") && both)
+    err(cx, map_key(n, both), at_path(&a, both, p),
+        "give either rate (every day) or weekday/weekend, not both");
+  if (at_num(&a, "rate", RANGE(0, 100), &r) > 0) b->rate_weekday = b->rate_weekend = r;
+  at_num(&a, "weekday", RANGE(0, 100), &b->rate_weekday);
+  at_num(&a, "weekend", RANGE(0, 100), &b->rate_weekend);
+  if (at_get(&a, "multipliers"))
+    multipliers(cx, at_get(&a, "multipliers"), at_path(&a, "multipliers", p), b->mult, &b->nmult);
+}
+
+static void act_behaviours(const gcs_at *act) {
+  gcs_at a;
+  if (at_open(&a, act, "behaviours") <= 0 || !a.map) return;
+  for (int i = 0; i < a.map->n; i++) {
+    char p[GCS_PATH_MAX];
+    int k;
+    path_key(p, a.path, a.map->key[i]->text);
+    if (v_enum(a.cx, a.map->key[i], p, "behaviour", BEH_NAMES, &k) > 0)
+      behaviour_body(a.cx, a.map->val[i], p, &a.cx->cfg->activity.beh[k]);
+  }
+}
+
+static void purchase_body(gcs_ctx *cx, const gcs_node *n, const char *path, gc_purchase_cfg *c) {
+  gcs_at a;
+  char p[GCS_PATH_MAX];
+  if (at_of(&a, cx, n, path) < 0) return;
+  at_keys(&a, K_PURCHASE);
+  at_need_num(&a, "rate", RANGE(0, 100), &c->rate);
+  at_need_num(&a, "mean", RANGE_POS(1e9), &c->mean_qty);
+  at_num(&a, "sd_log", RANGE(0, 3), &c->sd_log);
+  if (at_get(&a, "multipliers"))
+    multipliers(cx, at_get(&a, "multipliers"), at_path(&a, "multipliers", p), c->mult, &c->nmult);
+}
+
+static void act_purchases(const gcs_at *act) {
+  gc_activity_cfg *ac = &act->cx->cfg->activity;
+  gcs_at a;
+  if (at_open(&a, act, "purchases") <= 0 || !a.map) return;
+  for (int i = 0; i < a.map->n; i++) {
+    char p[GCS_PATH_MAX];
+    const gcs_node *k = a.map->key[i];
+    path_key(p, a.path, k->text);
+    if (!room(a.cx, k, p, i, GC_MAX_PURCHASES, "purchase categories")) break;
+    gc_purchase_cfg *c = &ac->purchase[ac->npurchases];
+    if (v_name(a.cx, k, p, c->name, 0) < 0) continue;
+    ac->npurchases++;
+    c->sd_log = 0.3;
+    purchase_body(a.cx, a.map->val[i], p, c);
+  }
+}
+
+/* The name of a hidden-truth condition, as its index. */
+static int v_truth(gcs_ctx *cx, const gcs_node *n, const char *path, int *out) {
+  const gc_population_cfg *p = &cx->cfg->population;
+  const char *cand[GC_MAX_TRUTH];
+  char h[512];
+  if (n->kind != NODE_SCALAR || is_null(n)) {
+    type_err(cx, n, path, "the name of a hidden-truth condition");
+    return -1;
+  }
+  int i = truth_index(cx, n->text);
+  if (i >= 0) return *out = i, 1;
+  for (int t = 0; t < p->ntruth; t++) cand[t] = p->truth[t].name;
+  err(cx, n, path, "unknown hidden-truth condition \"%s\"%s", n->text,
+      hint(h, sizeof h, n->text, cand, p->ntruth, "none is declared in population.truth"));
+  return -1;
+}
+
+static void act_utility(const gcs_at *act) {
+  gc_activity_cfg *c = &act->cx->cfg->activity;
+  gcs_at a;
+  if (at_open(&a, act, "utility") <= 0) return;
+  at_keys(&a, K_UTILITY);
+  at_num(&a, "electricity_kwh", RANGE_POS(1000), &c->electricity_base);
+  at_num(&a, "water_litres", RANGE_POS(100000), &c->water_base);
+  at_num(&a, "size_exponent", RANGE(0, 2), &c->utility_size_exponent);
+  at_num(&a, "noise_sd", RANGE(0, 3), &c->utility_noise_sd);
+}
+
+static void activity(gcs_ctx *cx, const gcs_at *top) {
+  gc_activity_cfg *c = &cx->cfg->activity;
+  gcs_at a;
+  char p[GCS_PATH_MAX];
+  if (at_open(&a, top, "activity") <= 0) return;
+  at_keys(&a, K_ACTIVITY);
+  at_num(&a, "out_of_area_share", PROB, &c->out_of_area_share);
+  at_num(&a, "trip_nights", RANGE(1, 365), &c->trip_nights_mean);
+  if (at_get(&a, "offences_by"))
+    v_truth(cx, at_get(&a, "offences_by"), at_path(&a, "offences_by", p), &c->offence_truth);
+  act_utility(&a);
+  act_behaviours(&a);
+  act_purchases(&a);
+}
+
+/* ------------------------------------------------------------------------
+** Sensors.
+*/
+static void id_scanner(const gcs_at *ids, const char *key, int place) {
+  gc_sensor_cfg *s = &ids->cx->cfg->sensors;
+  gcs_at a;
+  if (at_open(&a, ids, key) <= 0) return;
+  at_keys(&a, K_SCANNER);
+  at_num(&a, "coverage", PROB, &s->id_coverage[place]);
+  at_num(&a, "detection", PROB, &s->id_detection[place]);
+}
+
+static void coverage(const gcs_at *sen, const char *key, double *out) {
+  gcs_at a;
+  if (at_open(&a, sen, key) <= 0) return;
+  at_keys(&a, K_COVERAGE);
+  at_num(&a, "coverage", PROB, out);
+}
+
+static void sensors(gcs_ctx *cx, const gcs_at *top) {
+  gc_sensor_cfg *s = &cx->cfg->sensors;
+  gcs_at a, ids;
+  if (at_open(&a, top, "sensors") <= 0) return;
+  at_keys(&a, K_SENSORS);
+  if (at_open(&ids, &a, "id_scan") > 0) {
+    at_keys(&ids, K_ID_SCAN);
+    id_scanner(&ids, "hotel", GC_PLACE_HOTEL);
+    id_scanner(&ids, "station", GC_PLACE_STATION);
+    id_scanner(&ids, "checkpoint", GC_PLACE_CHECKPOINT);
+    at_num(&ids, "identity_error", PROB, &s->id_identity_error);
+  }
+  coverage(&a, "phone_records", &s->phone_coverage);
+  coverage(&a, "purchase_records", &s->purchase_coverage);
+  coverage(&a, "utility_meters", &s->meter_coverage);
+}
+
+/* ------------------------------------------------------------------------
+** Lists.
+*/
+static void list_body(gcs_ctx *cx, int li) {
+  gc_list_cfg *l = &cx->cfg->list[li];
+  gcs_at a;
+  char path[GCS_PATH_MAX], p[GCS_PATH_MAX];
+  gcs_scope sc = {SC_TRAIT | SC_LIST, cx->cfg->population.ntraits, 0, li,
+                  "list members may use traits and lists declared before this one"};
+  snprintf(path, sizeof path, "lists.%s", l->name);
+  if (at_of(&a, cx, cx->list_node[li], path) < 0) return;
+  at_keys(&a, K_LIST);
+  int empty = 0;
+  const gcs_node *m = at_get(&a, "members");
+  if (m && sel_parse(cx, m, at_path(&a, "members", p), &sc, &l->members, &empty) > 0)
+    l->initially_empty = empty;
+  at_num(&a, "removal_per_day", PROB, &l->removal_per_day);
+  at_bool(&a, "exempt", &l->exempt);
+}
+
+static void lists(gcs_ctx *cx, const gcs_at *top) {
+  gcs_at a;
+  if (at_open(&a, top, "lists") <= 0 || !a.map) return;
+  for (int i = 0; i < a.map->n; i++) {
+    const gcs_node *k = a.map->key[i];
+    char path[GCS_PATH_MAX], name[GC_NAME_MAX];
+    path_key(path, a.path, k->text);
+    if (!room(cx, k, path, i, GC_MAX_LISTS, "lists")) break;
+    if (!declare_name(cx, k, a.path, name)) continue;
+    gc_list_cfg *l = &cx->cfg->list[cx->cfg->nlists];
+    strcpy(l->name, name);
+    l->initially_empty = 1;
+    cx->list_node[cx->cfg->nlists++] = a.map->val[i];
+  }
+  for (int l = 0; l < cx->cfg->nlists; l++) list_body(cx, l);
+}
+
+/* The name of a list, as its index. */
+static int v_list(gcs_ctx *cx, const gcs_node *n, const char *path, int *out) {
+  const char *cand[GC_MAX_LISTS];
+  char h[1024];
+  if (n->kind != NODE_SCALAR || is_null(n)) {
+    type_err(cx, n, path, "the name of a list");
+    return -1;
+  }
+  int i = list_index(cx, n->text);
+  if (i >= 0) return *out = i, 1;
+  for (int l = 0; l < cx->cfg->nlists; l++) cand[l] = cx->cfg->list[l].name;
+  err(cx, n, path, "unknown list \"%s\"%s", n->text,
+      hint(h, sizeof h, n->text, cand, cx->cfg->nlists, "no list is declared in lists"));
+  return -1;
+}
+
+/* ------------------------------------------------------------------------
+** Response.
+*/
+static int priority_names(gcs_ctx *cx, const gcs_node *n, const char *path,
+                          char names[][GC_NAME_MAX]) {
+  if (n->kind != NODE_SEQ) {
+    type_err(cx, n, path, "a sequence of names, highest first, e.g. [urgent, routine]");
+    return 0;
+  }
+  if (n->n < 1 || n->n > GC_MAX_PRIORITY) {
+    err(cx, n, path, "needs 1 to %d priorities, got %d", GC_MAX_PRIORITY, n->n);
+    return 0;
+  }
+  int ok = 1;
+  for (int i = 0; i < n->n; i++) {
+    char p[GCS_PATH_MAX];
+    path_idx(p, path, i);
+    if (v_name(cx, n->val[i], p, names[i], 0) < 0) {
+      ok = 0;
+      continue;
+    }
+    for (int j = 0; j < i; j++)
+      if (!strcmp(names[j], names[i]))
+        ok = 0, err(cx, n->val[i], p, "priority \"%s\" is listed twice", names[i]);
+  }
+  return ok;
+}
+
+static void resp_priorities(const gcs_at *a) {
+  gc_response_cfg *r = &a->cx->cfg->response;
+  const gcs_node *n = at_get(a, "priorities");
+  char names[GC_MAX_PRIORITY][GC_NAME_MAX], p[GCS_PATH_MAX];
+  if (!n) return;
+  if (!priority_names(a->cx, n, at_path(a, "priorities", p), names)) {
+    a->cx->prio_bad = 1;
+    return;
+  }
+  memcpy(r->priority, names, sizeof names);
+  r->npriorities = n->n;
+}
+
+/* Reports key `key` of a as present where it has no use. */
+static void unused_key(const gcs_at *a, const char *key, const char *why) {
+  char p[GCS_PATH_MAX];
+  const gcs_node *k = map_key(a->map, key);
+  if (k) err(a->cx, k, at_path(a, key, p), "%s", why);
+}
+
+static void action_body(gcs_ctx *cx, const gcs_node *n, const char *path, int act,
+                        const gcs_node **on_node) {
+  gc_action_cfg *c = &cx->cfg->response.action[act];
+  gcs_at a;
+  if (at_of(&a, cx, n, path) < 0) return;
+  at_keys(&a, K_ACTION);
+  at_int(&a, "cost", 0, 100, &c->cost);
+  at_num(&a, "finds", PROB, &c->finds);
+  at_num(&a, "false_finding", PROB, &c->false_finding);
+  at_enum(&a, "on_finding", "action", ACTION_NAMES, &c->on_finding);
+  *on_node = at_get(&a, "on_finding");
+  if (act == GC_ACT_DETENTION) at_int(&a, "days", 1, GC_DAYS_MAX, &c->days);
+  else unused_key(&a, "days", "only used by detention (how many days it lasts)");
+}
+
+/* A finding that leads back to the same action would never end. */
+static void action_loops(gcs_ctx *cx, const char *path, const gcs_node **on_node) {
+  const gc_action_cfg *a = cx->cfg->response.action;
+  for (int s = 1; s < GC_ACT_NTYPES; s++) {
+    int x = a[s].on_finding, steps = 0, min = s;
+    while (x != GC_ACT_NONE && x != s && steps++ < GC_ACT_NTYPES) {
+      if (x < min) min = x;
+      x = a[x].on_finding;
+    }
+    if (x != s || min != s) continue;
+    int at = s;
+    while (!on_node[at]) at = a[at].on_finding;
+    char p[GCS_PATH_MAX];
+    path_key(p, path, ACTION_NAMES[at]);
+    path_key(p, p, "on_finding");
+    err(cx, on_node[at], p, "on_finding makes a loop through %s (the chain of actions after a "
+        "finding must end in none)", ACTION_NAMES[s]);
+  }
+}
+
+static void resp_actions(const gcs_at *resp) {
+  gcs_at a;
+  const gcs_node *on_node[GC_ACT_NTYPES] = {0};
+  if (at_open(&a, resp, "actions") <= 0 || !a.map) return;
+  for (int i = 0; i < a.map->n; i++) {
+    char p[GCS_PATH_MAX];
+    int k;
+    path_key(p, a.path, a.map->key[i]->text);
+    if (v_enum(a.cx, a.map->key[i], p, "action", ACTION_NAMES + 1, &k) > 0)
+      action_body(a.cx, a.map->val[i], p, k + 1, &on_node[k + 1]);
+  }
+  action_loops(a.cx, a.path, on_node);
+}
+
+static void response(gcs_ctx *cx, const gcs_at *top) {
+  gc_response_cfg *r = &cx->cfg->response;
+  gcs_at a;
+  if (at_open(&a, top, "response") <= 0) {
+    cx->prio_bad = at_get(top, "response") != NULL;
+    return;
+  }
+  at_keys(&a, K_RESPONSE);
+  at_int(&a, "capacity_per_day", 0, 10000000, &r->capacity_per_day);
+  resp_priorities(&a);
+  resp_actions(&a);
+  at_bool(&a, "enabled", &r->enabled);
+}
+
+/* ------------------------------------------------------------------------
+** Rules.
+*/
+/* Reports keys that are unknown, or that belong to another kind of rule. */
+static void rule_keys(const gcs_at *a, int kind) {
+  const char *cand[40];
+  int nc = 0;
+  for (int i = 0; K_RULE_COMMON[i]; i++) cand[nc++] = K_RULE_COMMON[i];
+  for (int k = 0; k < GC_RULE_NKINDS; k++)
+    for (int i = 0; (kind < 0 || k == kind) && K_RULE_KIND[k][i]; i++) cand[nc++] = K_RULE_KIND[k][i];
+  for (int i = 0; a->map && i < a->map->n; i++) {
+    const gcs_node *key = a->map->key[i];
+    char owners[128] = "", p[GCS_PATH_MAX];
+    if (key->kind != NODE_SCALAR || name_index(key->text, K_RULE_COMMON) >= 0) continue;
+    if (kind >= 0 && name_index(key->text, K_RULE_KIND[kind]) >= 0) continue;
+    for (int k = 0; k < GC_RULE_NKINDS; k++)
+      if (name_index(key->text, K_RULE_KIND[k]) >= 0)
+        snprintf(owners + strlen(owners), sizeof owners - strlen(owners), "%s%s",
+                 *owners ? " and " : "", KIND_NAMES[k]);
+    if (!*owners) unknown_key(a->cx, key, a->path, cand, nc);
+    else if (kind >= 0)
+      err(a->cx, key, at_path(a, key->text, p), "not used by rules of kind %s (only by %s rules)",
+          KIND_NAMES[kind], owners);
+  }
+}
+
+static void rule_name(const gcs_at *a, gc_rule_cfg *r, int ri) {
+  char p[GCS_PATH_MAX];
+  if (!at_need(a, "name") || v_name(a->cx, at_get(a, "name"), at_path(a, "name", p), r->name, 1) < 0)
+    return;
+  for (int j = 0; j < ri; j++)
+    if (!strcmp(a->cx->cfg->rule[j].name, r->name)) {
+      err(a->cx, at_get(a, "name"), p, "rule name \"%s\" is already used by rules[%d]", r->name, j);
+      return;
+    }
+}
+
+static void rule_who(const gcs_at *a, gc_rule_cfg *r) {
+  gcs_ctx *cx = a->cx;
+  char p[GCS_PATH_MAX];
+  gcs_scope sc = {SC_TRAIT | SC_LIST, cx->cfg->population.ntraits, 0, cx->cfg->nlists,
+                  "selectors may use traits and lists"};
+  if (at_need(a, "who")) sel_parse(cx, at_get(a, "who"), at_path(a, "who", p), &sc, &r->who, NULL);
+}
+
+static void rule_claims(const gcs_at *a, gc_rule_cfg *r) {
+  char path[GCS_PATH_MAX], p[GCS_PATH_MAX];
+  const gcs_node *n = at_need(a, "claims") ? at_get(a, "claims") : NULL;
+  int t;
+  if (!n) return;
+  at_path(a, "claims", path);
+  if (n->kind == NODE_SCALAR) {
+    if (v_truth(a->cx, n, path, &t) > 0) r->claims[r->nclaims++] = (uint8_t)t;
+    return;
+  }
+  if (n->kind != NODE_SEQ || n->n < 1 || n->n > GC_MAX_CLAIMS) {
+    char want[80];
+    snprintf(want, sizeof want, "a hidden-truth name or a sequence of 1 to %d", GC_MAX_CLAIMS);
+    type_err(a->cx, n, path, want);
+    return;
+  }
+  for (int i = 0; i < n->n; i++) {
+    path_idx(p, path, i);
+    if (v_truth(a->cx, n->val[i], p, &t) < 0) continue;
+    for (int j = 0; j < r->nclaims; j++)
+      if (r->claims[j] == t) t = -1;
+    if (t < 0) err(a->cx, n->val[i], p, "\"%s\" is claimed twice", n->val[i]->text);
+    else r->claims[r->nclaims++] = (uint8_t)t;
+  }
+}
+
+static void rule_priority(const gcs_at *a, gc_rule_cfg *r) {
+  const gc_response_cfg *resp = &a->cx->cfg->response;
+  const gcs_node *n = at_need(a, "priority") ? at_get(a, "priority") : NULL;
+  char p[GCS_PATH_MAX], h[512], name[GC_NAME_MAX];
+  const char *cand[GC_MAX_PRIORITY];
+  if (!n || v_str(a->cx, n, at_path(a, "priority", p), name, sizeof name) < 0) return;
+  for (int i = 0; i < resp->npriorities; i++) {
+    if (!strcmp(resp->priority[i], name)) return (void)(r->priority = i);
+    cand[i] = resp->priority[i];
+  }
+  if (!a->cx->prio_bad)
+    err(a->cx, n, p, "unknown priority \"%s\"%s; priorities are declared in response.priorities",
+        name, hint(h, sizeof h, name, cand, resp->npriorities, NULL));
+}
+
+static void rule_action(const gcs_at *a, gc_rule_cfg *r) {
+  char p[GCS_PATH_MAX];
+  int ok = at_enum(a, "action", "action", ACTION_NAMES, &r->action) >= 0;
+  const gcs_node *list = at_get(a, "list"), *then = at_get(a, "then_list");
+  if (ok && r->action == GC_ACT_LIST_ENTRY && at_need(a, "list"))
+    v_list(a->cx, list, at_path(a, "list", p), &r->action_list);
+  else if (ok && list)
+    unused_key(a, "list", "only used with action: list_entry (the list people are entered on)");
+  if (then) v_list(a->cx, then, at_path(a, "then_list", p), &r->then_list);
+}
+
+/* One place type or a sequence of them. */
+static void rule_where(const gcs_at *a, gc_rule_cfg *r) {
+  char path[GCS_PATH_MAX], p[GCS_PATH_MAX];
+  const gcs_node *n = at_need(a, "where") ? at_get(a, "where") : NULL;
+  int t;
+  if (!n) return;
+  at_path(a, "where", path);
+  if (n->kind == NODE_SCALAR) {
+    if (v_enum(a->cx, n, path, "place type", PLACE_NAMES, &t) > 0) r->where[r->nwhere++] = (uint8_t)t;
+    return;
+  }
+  if (n->kind != NODE_SEQ || n->n < 1 || n->n > GC_MAX_PLACETYPES_IN_RULE) {
+    type_err(a->cx, n, path, "a place type or a sequence of 1 to 8 place types");
+    return;
+  }
+  for (int i = 0; i < n->n; i++) {
+    path_idx(p, path, i);
+    if (v_enum(a->cx, n->val[i], p, "place type", PLACE_NAMES, &t) < 0) continue;
+    for (int j = 0; j < r->nwhere; j++)
+      if (r->where[j] == t) t = -1;
+    if (t < 0) err(a->cx, n->val[i], p, "place type \"%s\" is listed twice", n->val[i]->text);
+    else r->where[r->nwhere++] = (uint8_t)t;
+  }
+}
+
+/* The name of a purchase category, as its index. */
+static int v_purchase(gcs_ctx *cx, const gcs_node *n, const char *path, int *out) {
+  const gc_activity_cfg *ac = &cx->cfg->activity;
+  const char *cand[GC_MAX_PURCHASES];
+  char h[512];
+  if (n->kind != NODE_SCALAR || is_null(n)) {
+    type_err(cx, n, path, "the name of a purchase category");
+    return -1;
+  }
+  for (int i = 0; i < ac->npurchases; i++) {
+    if (!strcmp(ac->purchase[i].name, n->text)) return *out = i, 1;
+    cand[i] = ac->purchase[i].name;
+  }
+  err(cx, n, path, "unknown purchase category \"%s\"%s", n->text,
+      hint(h, sizeof h, n->text, cand, ac->npurchases, "none is declared in activity.purchases"));
+  return -1;
+}
+
+static void rule_copresence(const gcs_at *a, gc_rule_cfg *r) {
+  r->radius_m = 0;
+  r->within_minutes = 1440;
+  rule_where(a, r);
+  at_need_int(a, "min_people", 2, 1000, &r->min_people);
+  at_num(a, "radius_m", RANGE(0, 100000), &r->radius_m);
+  at_int(a, "within_minutes", 1, 10080, &r->within_minutes);
+}
+
+static void rule_frequency(const gcs_at *a, gc_rule_cfg *r) {
+  char p[GCS_PATH_MAX];
+  int ev = at_need_enum(a, "event", "event", EVENT_NAMES, &r->event);
+  if (ev > 0 && r->event == GC_EV_PURCHASE && at_get(a, "purchase"))
+    v_purchase(a->cx, at_get(a, "purchase"), at_path(a, "purchase", p), &r->purchase);
+  else if (ev > 0 && r->event != GC_EV_PURCHASE)
+    unused_key(a, "purchase", "only used with event: purchase");
+  at_need_int(a, "min_count", 1, 10000, &r->min_count);
+  at_need_int(a, "window_days", 1, 366, &r->window_days);
+}
+
+static void rule_baseline_over(const gcs_at *a, gc_rule_cfg *r) {
+  int over = at_need_enum(a, "over", "comparison", OVER_NAMES, &r->over);
+  if (over <= 0) return;
+  if (r->over == GC_OVER_BASELINE) {
+    at_need_num(a, "factor", (gcs_range){1, 1e6, 1, 0}, &r->factor);
+    unused_key(a, "percentile", "only used with over: percentile");
+  } else {
+    at_need_num(a, "percentile", (gcs_range){0, 100, 1, 1}, &r->percentile);
+    unused_key(a, "factor", "only used with over: baseline");
+  }
+}
+
+static void rule_baseline(const gcs_at *a, gc_rule_cfg *r) {
+  char p[GCS_PATH_MAX];
+  int m = at_need_enum(a, "measure", "measure", MEASURE_NAMES, &r->measure);
+  if (m > 0 && r->measure == GC_MEASURE_PURCHASE && at_need(a, "purchase"))
+    v_purchase(a->cx, at_get(a, "purchase"), at_path(a, "purchase", p), &r->purchase);
+  else if (m > 0 && r->measure != GC_MEASURE_PURCHASE)
+    unused_key(a, "purchase", "only used with measure: purchase");
+  rule_baseline_over(a, r);
+  r->min_history_days = 7;
+  at_int(a, "min_history_days", 1, 365, &r->min_history_days);
+}
+
+static void rule_parse(gcs_ctx *cx, const gcs_node *n, int ri) {
+  gc_rule_cfg *r = &cx->cfg->rule[ri];
+  gcs_at a;
+  char path[GCS_PATH_MAX], p[GCS_PATH_MAX];
+  int kind = -1;
+  r->action_list = r->then_list = r->purchase = -1;
+  path_idx(path, "rules", ri);
+  if (n->kind != NODE_MAP) {
+    type_err(cx, n, path, "a rule (a mapping with name, kind, who, claims, priority, ...)");
+    return;
+  }
+  at_of(&a, cx, n, path);
+  if (at_need_enum(&a, "kind", "rule kind", KIND_NAMES, &kind) <= 0) kind = -1;
+  r->kind = kind < 0 ? 0 : kind;
+  rule_keys(&a, kind);
+  rule_name(&a, r, ri);
+  at_str(&a, "source", r->source, sizeof r->source);
+  if (at_get(&a, "description") && (at_get(&a, "description")->kind != NODE_SCALAR))
+    type_err(cx, at_get(&a, "description"), at_path(&a, "description", p), "text");
+  rule_who(&a, r);
+  rule_claims(&a, r);
+  rule_priority(&a, r);
+  rule_action(&a, r);
+  if (kind == GC_RULE_PRESENCE) rule_where(&a, r);
+  else if (kind == GC_RULE_COPRESENCE) rule_copresence(&a, r);
+  else if (kind == GC_RULE_FREQUENCY) rule_frequency(&a, r);
+  else if (kind == GC_RULE_BASELINE) rule_baseline(&a, r);
+}
+
+static void rules(gcs_ctx *cx, const gcs_at *top) {
+  const gcs_node *n = at_get(top, "rules");
+  if (!n || is_null(n)) return;
+  if (n->kind != NODE_SEQ) {
+    type_err(cx, n, "rules", "a sequence of rules (each starting with \"- name: ...\")");
+    return;
+  }
+  for (int i = 0; i < n->n; i++) {
+    char p[GCS_PATH_MAX];
+    path_idx(p, "rules", i);
+    if (!room(cx, n->val[i], p, i, GC_MAX_RULES, "rules")) break;
+    rule_parse(cx, n->val[i], i);
+    cx->cfg->nrules = i + 1;
+  }
+}
+
+/* ------------------------------------------------------------------------
+** Defaults.
+*/
+static void defaults_world(gc_world_cfg *w) {
+  w->city_km = 18;
+  w->other_regions = 8;
+  w->other_distance_km = 300;
+  w->capital_distance_km = 1100;
+  w->away_hotels = 20;
+  w->away_stations = 1;
+  memcpy(w->places_per_1000, DEF_PLACES, sizeof DEF_PLACES);
+}
+
+static void defaults_population(gc_population_cfg *p) {
+  p->employed = 0.62;
+  p->students = 0.15;
+  p->phone_owner = 0.95;
+  p->phone_registered_to_user = 0.92;
+  p->households.nsizes = (int)(sizeof DEF_HH_SIZE / sizeof DEF_HH_SIZE[0]);
+  memcpy(p->households.size, DEF_HH_SIZE, sizeof DEF_HH_SIZE);
+  memcpy(p->households.share, DEF_HH_SHARE, sizeof DEF_HH_SHARE);
+  p->ties = (gc_ties_cfg){4, 5, 0.55, 0.12, 0.3};
+}
+
+static void defaults_activity(gc_activity_cfg *a) {
+  for (int b = 0; b < GC_BEH_N; b++) {
+    a->beh[b].rate_weekday = DEF_RATE[b][0];
+    a->beh[b].rate_weekend = DEF_RATE[b][1];
+  }
+  a->out_of_area_share = 0.25;
+  a->trip_nights_mean = 2;
+  a->electricity_base = 4;
+  a->water_base = 150;
+  a->utility_size_exponent = 0.85;
+  a->utility_noise_sd = 0.25;
+  a->offence_truth = -1;
+}
+
+static void defaults_sensors(gc_sensor_cfg *s) {
+  static const int scanned[] = {GC_PLACE_HOTEL, GC_PLACE_STATION, GC_PLACE_CHECKPOINT};
+  for (int i = 0; i < 3; i++) {
+    s->id_coverage[scanned[i]] = 1;
+    s->id_detection[scanned[i]] = 1;
+  }
+  s->id_identity_error = 0;
+  s->phone_coverage = 1;
+  s->purchase_coverage = 1;
+  s->meter_coverage = 1;
+}
+
+static void defaults_response(gc_response_cfg *r) {
+  r->capacity_per_day = 40;
+  r->npriorities = 1;
+  strcpy(r->priority[0], "default");
+  memcpy(r->action, DEF_ACTION, sizeof DEF_ACTION);
+  r->enabled = 1;
+}
+
+static void cfg_defaults(gc_config *c) {
+  memset(c, 0, sizeof *c);
+  strcpy(c->name, "scenario");
+  c->seed = 1;
+  defaults_world(&c->world);
+  defaults_population(&c->population);
+  defaults_activity(&c->activity);
+  defaults_sensors(&c->sensors);
+  defaults_response(&c->response);
+}
+
+/* ------------------------------------------------------------------------
+** Loading.
+*/
+static int root_ok(gcs_ctx *cx, const char *src, const gcs_node *root) {
+  if (!root || is_null(root)) {
+    gc_diag_add(cx->diag, src, 1, 1, GCS_ROOT,
+                "the scenario is empty (it needs at least days and population)");
+    return 0;
+  }
+  if (root->kind == NODE_MAP) return 1;
+  type_err(cx, root, "", "a mapping of keys such as days and population");
+  return 0;
+}
+
+static void validate(gcs_ctx *cx, const gcs_node *root) {
+  gcs_at top;
+  at_of(&top, cx, root, "");
+  top_scalars(cx, &top);
+  world(cx, &top);
+  population(&top);
+  activity(cx, &top);
+  sensors(cx, &top);
+  lists(cx, &top);
+  response(cx, &top);
+  rules(cx, &top);
+}
+
+static void release_yaml(gcs_ctx *cx) {
+  if (cx->event_live) yaml_event_delete(&cx->event);
+  if (cx->parser_live) yaml_parser_delete(&cx->parser);
+  cx->event_live = cx->parser_live = 0;
+}
+
+/* The load proper; 0 when it ran out of memory.  Kept apart from gcs_load
+** so that no local of the function calling setjmp is used after longjmp. */
+static int load_guarded(gcs_ctx *cx, const char *name, const char *text, size_t len,
+                        const char *const *sets, int nsets) {
+  gcs_builder b;
+  if (setjmp(cx->oom)) {
+    release_yaml(cx);
+    return 0;
+  }
+  builder_init(&b, cx, name, text, len, 0);
+  if (!build(&b) || !root_ok(cx, name, b.root)) return 1;
+  for (int i = 0; i < nsets; i++) apply_set(cx, b.root, sets[i]);
+  validate(cx, b.root);
+  return 1;
+}
+
+int gcs_load(const char *display_name, const char *text, size_t len, const char *const *sets,
+             int nsets, gc_config *cfg, gc_diag *diag) {
+  assert(display_name && (text || !len) && (sets || !nsets) && cfg && diag);
+  gcs_ctx cx;
+  memset(&cx, 0, sizeof cx);
+  cx.diag = diag;
+  cx.cfg = cfg;
+  int before = gc_diag_count(diag);
+  cfg_defaults(cfg);
+  if (!load_guarded(&cx, display_name, text ? text : "", len, sets, nsets))
+    gc_diag_add(diag, display_name, 0, 0, NULL, "out of memory while loading the scenario");
+  arena_free(&cx);
+  gc_diag_sort(diag, before);
+  return gc_diag_count(diag) - before;
+}
+
+/* Reads a whole file; malloc'd text (caller frees) or NULL with *why set. */
+static char *read_all(FILE *f, size_t *len, const char **why) {
+  size_t cap = 1 << 16, n = 0;
+  char *buf = malloc(cap);
+  while (buf) {
+    n += fread(buf + n, 1, cap - n, f);
+    if (ferror(f)) return free(buf), *why = strerror(errno), NULL;
+    if (n < cap) break;
+    char *more = cap >= (size_t)GCS_FILE_MAX ? NULL : realloc(buf, cap * 2);
+    if (!more) *why = cap >= (size_t)GCS_FILE_MAX ? "the file is larger than 64 MiB" : NULL;
+    if (!more) return free(buf), NULL;
+    buf = more;
+    cap *= 2;
+  }
+  if (!buf) *why = "out of memory";
+  *len = n;
+  return buf;
+}
+
+int gcs_load_file(const char *path, const char *const *sets, int nsets, gc_config *cfg,
+                  gc_diag *diag) {
+  assert(path && cfg && diag);
+  const char *why = "out of memory";
+  size_t len = 0;
+  FILE *f = fopen(path, "rb");
+  char *text = f ? read_all(f, &len, &why) : NULL;
+  if (!f) why = strerror(errno);
+  if (f) fclose(f);
+  if (!text) {
+    cfg_defaults(cfg);
+    gc_diag_add(diag, path, 0, 0, NULL, "cannot read the scenario file: %s", why ? why : "?");
+    return 1;
+  }
+  int n = gcs_load(path, text, len, sets, nsets, cfg, diag);
+  free(text);
+  return n;
+}
+
+const char *gcs_builtin_text(const char *name, size_t *len) {
+  for (int i = 0; name && i < gcs_nbuiltins; i++)
+    if (!strcmp(gcs_builtins[i].name, name)) {
+      if (len) *len = gcs_builtins[i].len;
+      return gcs_builtins[i].text;
+    }
+  return NULL;
+}
+
+static uint64_t fnv1a(uint64_t h, const void *p, size_t n) {
+  const unsigned char *s = p;
+  for (size_t i = 0; i < n; i++) h = (h ^ s[i]) * 1099511628211ULL;
+  return h;
+}
+
+uint64_t gcs_hash(const char *text, size_t len, const char *const *sets, int nsets) {
+  uint64_t h = fnv1a(14695981039346656037ULL, text, text ? len : 0);
+  for (int i = 0; i < nsets; i++) {
+    h = fnv1a(h, "", 1);
+    h = fnv1a(h, sets[i], strlen(sets[i]));
+  }
+  return h;
+}
+
+/* ------------------------------------------------------------------------
+** Vocabulary accessors.
+*/
+static const char *vocab(const char *const *names, int n, int i) {
+  return i >= 0 && i < n ? names[i] : "?";
+}
+
+const char *gcs_place_name(int place) {
+  return vocab(PLACE_NAMES, GC_PLACE_NTYPES, place);
+}
+
+const char *gcs_behaviour_name(int beh) {
+  return vocab(BEH_NAMES, GC_BEH_N, beh);
+}
+
+const char *gcs_event_name(int event) {
+  return vocab(EVENT_NAMES, GC_EV_NKINDS, event);
+}
+
+const char *gcs_rule_kind_name(int kind) {
+  return vocab(KIND_NAMES, GC_RULE_NKINDS, kind);
+}
+
+const char *gcs_action_name(int action) {
+  return vocab(ACTION_NAMES, GC_ACT_NTYPES, action);
+}
+
+const char *gcs_measure_name(int measure) {
+  return vocab(MEASURE_NAMES, 3, measure);
+}

@@ -1,0 +1,161 @@
+/*
+** gc_world.c — place generation and the grid index.
+** Place counts in the city are density x population / 1000, rounded, and at
+** least one for any positive density, so that small test cities still have
+** a station and a hotel.  Scanner placement draws once per place with the
+** scenario's coverage for that place type.
+*/
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "gc_world.h"
+#include "gc_rng.h"
+
+static uint32_t city_count(const gc_config *cfg, int t) {
+  double d = cfg->world.places_per_1000[t];
+  if (d <= 0) return 0;
+  double n = d * (double)cfg->population.size / 1000.0;
+  return n < 1 ? 1 : (uint32_t)llround(n);
+}
+
+static uint32_t region_count(const gc_config *cfg, int r, int t) {
+  if (r == 0) return city_count(cfg, t);
+  if (t == GC_PLACE_HOTEL) return (uint32_t)cfg->world.away_hotels;
+  if (t == GC_PLACE_STATION) return (uint32_t)cfg->world.away_stations;
+  return 0;
+}
+
+static void region_centre(const gc_config *cfg, int r, int capital, double *cx, double *cy) {
+  double half = cfg->world.city_km * 500.0;
+  if (r == 0) { *cx = half; *cy = half; return; }
+  double dist = (r == capital ? cfg->world.capital_distance_km : cfg->world.other_distance_km) * 1000.0;
+  double angle = 6.283185307179586 * (double)r / (double)(capital + 1);
+  *cx = half + dist * cos(angle);
+  *cy = half + dist * sin(angle);
+}
+
+/* Side of the square a region's places are spread over, in metres. */
+static double region_side(const gc_config *cfg, int r) {
+  return r == 0 ? cfg->world.city_km * 1000.0 : 10000.0;
+}
+
+static void place_points(gc_world *w, const gc_config *cfg, int r, uint32_t from, uint32_t to, gc_rng_key key) {
+  double cx, cy, side = region_side(cfg, r);
+  region_centre(cfg, r, w->capital, &cx, &cy);
+  for (uint32_t p = from; p < to; p++) {
+    philox4x32_ctr_t u = gc_rng4(key, p, 0, 0);
+    w->x[p] = (float)(cx - side / 2 + gc_u01(u.v[0]) * side);
+    w->y[p] = (float)(cy - side / 2 + gc_u01(u.v[1]) * side);
+    int t = w->type[p];
+    double cov = cfg->sensors.id_coverage[t];
+    w->scanner[p] = (uint8_t)(gc_u01(u.v[2]) < cov);
+  }
+}
+
+static int build_grid(gc_world *w, const gc_config *cfg) {
+  w->ncells = 0;
+  for (int r = 0; r < w->nregions; r++) {
+    double cx, cy, side = region_side(cfg, r);
+    region_centre(cfg, r, w->capital, &cx, &cy);
+    w->origin_x[r] = cx - side / 2;
+    w->origin_y[r] = cy - side / 2;
+    w->nx[r] = (int)ceil(side / GC_WORLD_CELL_M) + 1;
+    w->ny[r] = w->nx[r];
+    w->cell_base[r] = w->ncells;
+    w->ncells += (uint32_t)(w->nx[r] * w->ny[r]);
+  }
+  w->cell_start = calloc((size_t)w->ncells + 1, sizeof *w->cell_start);
+  w->cell_place = malloc(((size_t)w->nplaces + 1) * sizeof *w->cell_place);
+  uint32_t *cell_of = malloc(((size_t)w->nplaces + 1) * sizeof *cell_of);
+  if (!w->cell_start || !w->cell_place || !cell_of) { free(cell_of); return -1; }
+  for (uint32_t p = 0; p < w->nplaces; p++) {
+    int r = w->region[p];
+    int ix = (int)((w->x[p] - w->origin_x[r]) / GC_WORLD_CELL_M);
+    int iy = (int)((w->y[p] - w->origin_y[r]) / GC_WORLD_CELL_M);
+    ix = ix < 0 ? 0 : ix >= w->nx[r] ? w->nx[r] - 1 : ix;
+    iy = iy < 0 ? 0 : iy >= w->ny[r] ? w->ny[r] - 1 : iy;
+    cell_of[p] = w->cell_base[r] + (uint32_t)(iy * w->nx[r] + ix);
+    w->cell_start[cell_of[p] + 1]++;
+  }
+  for (uint32_t c = 0; c < w->ncells; c++) w->cell_start[c + 1] += w->cell_start[c];
+  uint32_t *fill = malloc(((size_t)w->ncells + 1) * sizeof *fill);
+  if (!fill) { free(cell_of); return -1; }
+  memcpy(fill, w->cell_start, (size_t)w->ncells * sizeof *fill);
+  for (uint32_t p = 0; p < w->nplaces; p++) w->cell_place[fill[cell_of[p]]++] = p;
+  free(fill);
+  free(cell_of);
+  return 0;
+}
+
+int gc_world_build(gc_world *w, const gc_config *cfg) {
+  memset(w, 0, sizeof *w);
+  w->nregions = cfg->world.other_regions + 2;
+  w->capital = w->nregions - 1;
+  w->city_m = cfg->world.city_km * 1000.0;
+  uint32_t n = 0;
+  for (int r = 0; r < w->nregions; r++)
+    for (int t = 0; t < GC_PLACE_NTYPES; t++) {
+      w->range[r][t] = n;
+      n += region_count(cfg, r, t);
+      w->range[r][t + 1] = n;
+    }
+  w->nplaces = n;
+  size_t m = (size_t)n + 1;
+  w->x = malloc(m * sizeof *w->x);
+  w->y = malloc(m * sizeof *w->y);
+  w->type = malloc(m);
+  w->region = malloc(m);
+  w->scanner = malloc(m);
+  if (!w->x || !w->y || !w->type || !w->region || !w->scanner) goto err;
+  gc_rng_key key = gc_rng_key_make(cfg->seed, GC_RNG_WORLD);
+  for (int r = 0; r < w->nregions; r++)
+    for (int t = 0; t < GC_PLACE_NTYPES; t++)
+      for (uint32_t p = w->range[r][t]; p < w->range[r][t + 1]; p++) {
+        w->type[p] = (uint8_t)t;
+        w->region[p] = (uint8_t)r;
+      }
+  for (int r = 0; r < w->nregions; r++)
+    place_points(w, cfg, r, w->range[r][0], w->range[r][GC_PLACE_NTYPES], key);
+  if (build_grid(w, cfg)) goto err;
+  return 0;
+err:
+  gc_world_free(w);
+  return -1;
+}
+
+void gc_world_free(gc_world *w) {
+  free(w->x); free(w->y); free(w->type); free(w->region); free(w->scanner);
+  free(w->cell_start); free(w->cell_place);
+  memset(w, 0, sizeof *w);
+}
+
+double gc_world_dist(const gc_world *w, uint32_t a, uint32_t b) {
+  double dx = (double)w->x[a] - w->x[b], dy = (double)w->y[a] - w->y[b];
+  return sqrt(dx * dx + dy * dy);
+}
+
+uint32_t gc_world_near(const gc_world *w, uint32_t p, double radius_m, uint32_t *out, uint32_t max) {
+  int r = w->region[p];
+  int x0 = (int)floor((w->x[p] - radius_m - w->origin_x[r]) / GC_WORLD_CELL_M);
+  int x1 = (int)floor((w->x[p] + radius_m - w->origin_x[r]) / GC_WORLD_CELL_M);
+  int y0 = (int)floor((w->y[p] - radius_m - w->origin_y[r]) / GC_WORLD_CELL_M);
+  int y1 = (int)floor((w->y[p] + radius_m - w->origin_y[r]) / GC_WORLD_CELL_M);
+  x0 = x0 < 0 ? 0 : x0; y0 = y0 < 0 ? 0 : y0;
+  x1 = x1 >= w->nx[r] ? w->nx[r] - 1 : x1;
+  y1 = y1 >= w->ny[r] ? w->ny[r] - 1 : y1;
+  uint32_t k = 0;
+  double r2 = radius_m * radius_m;
+  for (int iy = y0; iy <= y1; iy++)
+    for (int ix = x0; ix <= x1; ix++) {
+      uint32_t c = w->cell_base[r] + (uint32_t)(iy * w->nx[r] + ix);
+      for (uint32_t i = w->cell_start[c]; i < w->cell_start[c + 1]; i++) {
+        uint32_t q = w->cell_place[i];
+        double dx = (double)w->x[q] - w->x[p], dy = (double)w->y[q] - w->y[p];
+        if (q == p || dx * dx + dy * dy <= r2) {
+          if (k < max) out[k] = q;
+          k++;
+        }
+      }
+    }
+  return k;
+}

@@ -1,0 +1,61 @@
+/*
+** gc_world.h — regions and places, with a grid index for radius queries.
+**
+** Design.  Region 0 is the home city, a square of side city_km; regions
+** 1..other_regions lie on a circle at other_distance_km; the capital is the
+** last region.  Places are stored structure-of-arrays, sorted by region and
+** then by type, so "a random hotel of region r" is a uniform index into
+** range[r][type].  Coordinates are metres in one plane.  The spatial index
+** is a uniform grid per region (cell side GC_WORLD_CELL_M) in CSR form:
+** cell_start[c]..cell_start[c+1] index cell_place[].  Radius queries visit
+** only the cells the circle touches, and only in the query place's region,
+** because regions are hundreds of kilometres apart.
+** Homes are not places: a household's home is a coordinate in gc_population.
+*/
+#ifndef GC_WORLD_H
+#define GC_WORLD_H
+
+#include <stdint.h>
+#include "gc_config.h"
+
+#define GC_WORLD_CELL_M 500.0
+
+typedef struct gc_world {
+  int nregions;                         /* city + others + capital */
+  int capital;                          /* region index of the capital */
+  uint32_t nplaces;
+  float *x, *y;                         /* metres */
+  uint8_t *type;                        /* gc_place_type */
+  uint8_t *region;
+  uint8_t *scanner;                     /* 1: place has an ID scanner */
+  uint32_t range[GC_MAX_REGIONS][GC_PLACE_NTYPES + 1];  /* [r][t]..[r][t+1] */
+  /* grid */
+  double origin_x[GC_MAX_REGIONS], origin_y[GC_MAX_REGIONS];
+  int nx[GC_MAX_REGIONS], ny[GC_MAX_REGIONS];
+  uint32_t cell_base[GC_MAX_REGIONS];   /* first cell of region r */
+  uint32_t ncells;
+  uint32_t *cell_start;                 /* ncells + 1 */
+  uint32_t *cell_place;                 /* nplaces */
+  double city_m;                        /* side of the city in metres */
+} gc_world;
+
+/* Builds the world for cfg (population size sets the city's place counts).
+** Returns 0, or -1 on allocation failure (w is then freed).  Caller owns w
+** and frees it with gc_world_free. */
+int gc_world_build(gc_world *w, const gc_config *cfg);
+void gc_world_free(gc_world *w);
+
+/* Number of places of type t in region r. */
+static inline uint32_t gc_world_count(const gc_world *w, int r, int t) {
+  return w->range[r][t + 1] - w->range[r][t];
+}
+
+/* Writes into out[] (capacity max) the places of the same region within
+** radius_m of place p, p itself included; returns how many there are (which
+** may exceed max; only max are written). */
+uint32_t gc_world_near(const gc_world *w, uint32_t p, double radius_m, uint32_t *out, uint32_t max);
+
+/* Distance in metres between two places. */
+double gc_world_dist(const gc_world *w, uint32_t a, uint32_t b);
+
+#endif

@@ -1,0 +1,233 @@
+/*
+** glasscage.c — the run handle and the day loop.
+**
+** One day:  activity and sensors run together over fixed blocks of
+** households (GC_BLOCK_HH), in parallel; each block keeps its own
+** observation buffer, and the blocks are concatenated in block order.  The
+** block partition does not depend on the number of threads, and nothing in
+** a block depends on other blocks, which is what makes results identical
+** for any thread count.  Then rules (serial over rules, cheap: they read
+** the observation index), response (serial: capacity is one queue), audit.
+**
+** Transient memory is one day's events (per thread, one block at a time)
+** and one day's observations; persistent memory is O(agents).
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+#include "glasscage.h"
+#include "gc_activity.h"
+#include "gc_response.h"
+#include "gc_results.h"
+#include "gc_rules.h"
+#include "gc_sensors.h"
+
+#define GC_BLOCK_HH 512
+
+struct gc_run {
+  gc_config cfg;
+  int threads;
+  int day;
+  gc_world world;
+  gc_population pop;
+  gc_rules *rules;
+  gc_response *response;
+  gc_audit audit;
+  uint32_t nblocks;
+  gc_obs_buf *block_obs;          /* per block */
+  gc_event_buf *thread_events;    /* per thread */
+  gc_obs *day_obs;
+  size_t day_obs_cap, day_obs_n;
+  gc_alert_buf alerts;
+  gc_outcome *outcomes;
+  size_t outcomes_cap;
+  uint64_t total_obs, total_events;
+  int finished;
+};
+
+static int max_threads(void) {
+#ifdef _OPENMP
+  return omp_get_max_threads();
+#else
+  return 1;
+#endif
+}
+
+static int thread_id(void) {
+#ifdef _OPENMP
+  return omp_get_thread_num();
+#else
+  return 0;
+#endif
+}
+
+int gc_run_new(const gc_config *cfg, int threads, gc_run **out, char *err, size_t errlen) {
+  *out = NULL;
+  gc_run *r = calloc(1, sizeof *r);
+  if (!r) goto oom;
+  r->cfg = *cfg;
+#ifdef _OPENMP
+  if (threads > 0) omp_set_num_threads(threads);
+#endif
+  r->threads = max_threads();
+  if (gc_world_build(&r->world, &r->cfg)) goto oom;
+  if (gc_population_build(&r->pop, &r->cfg, &r->world)) goto oom;
+  gc_response_init_lists(&r->cfg, &r->pop);
+  if (gc_audit_init(&r->audit, &r->cfg, r->pop.n)) goto oom;
+  if (!(r->rules = gc_rules_new(&r->cfg, &r->world, &r->pop))) goto oom;
+  if (!(r->response = gc_response_new(&r->cfg, &r->pop))) goto oom;
+  r->nblocks = (r->pop.nhh + GC_BLOCK_HH - 1) / GC_BLOCK_HH;
+  r->block_obs = calloc(r->nblocks + 1, sizeof *r->block_obs);
+  r->thread_events = calloc((size_t)r->threads, sizeof *r->thread_events);
+  if (!r->block_obs || !r->thread_events) goto oom;
+  *out = r;
+  return GC_OK;
+oom:
+  snprintf(err, errlen, "out of memory while building a population of %lld people",
+           (long long)cfg->population.size);
+  gc_run_free(r);
+  return GC_ERR_NOMEM;
+}
+
+void gc_run_free(gc_run *r) {
+  if (!r) return;
+  if (r->block_obs)
+    for (uint32_t b = 0; b < r->nblocks; b++) gc_obs_buf_free(&r->block_obs[b]);
+  if (r->thread_events)
+    for (int t = 0; t < r->threads; t++) gc_event_buf_free(&r->thread_events[t]);
+  free(r->block_obs);
+  free(r->thread_events);
+  free(r->day_obs);
+  free(r->outcomes);
+  gc_alert_buf_free(&r->alerts);
+  gc_rules_free(r->rules);
+  gc_response_free(r->response);
+  gc_audit_free(&r->audit);
+  gc_population_free(&r->pop);
+  gc_world_free(&r->world);
+  free(r);
+}
+
+/* Activity and sensing for one block of households. */
+static void simulate_block(gc_run *r, uint32_t b, const gc_activity_ctx *act, const gc_sensor_ctx *sen,
+                           gc_event_buf *ev) {
+  uint32_t h0 = b * GC_BLOCK_HH, h1 = h0 + GC_BLOCK_HH;
+  if (h1 > r->pop.nhh) h1 = r->pop.nhh;
+  gc_obs_buf *ob = &r->block_obs[b];
+  ob->n = 0;
+  memset(ob->by_kind, 0, sizeof ob->by_kind);
+  ob->identity_errors = 0;
+  ev->n = 0;
+  for (uint32_t i = r->pop.hh_start[h0]; i < r->pop.hh_start[h1]; i++) gc_activity_agent_day(act, i, ev);
+  gc_sensors_observe(sen, ev->ev, ev->n, ob);
+  gc_sensors_utility(sen, h0, h1, ob);
+}
+
+static int gather_observations(gc_run *r, gc_day *dd) {
+  size_t total = 0;
+  for (uint32_t b = 0; b < r->nblocks; b++) {
+    if (r->block_obs[b].oom) return -1;
+    total += r->block_obs[b].n;
+  }
+  if (total > r->day_obs_cap) {
+    gc_obs *o = realloc(r->day_obs, total * sizeof *o);
+    if (!o) return -1;
+    r->day_obs = o;
+    r->day_obs_cap = total;
+  }
+  size_t k = 0;
+  for (uint32_t b = 0; b < r->nblocks; b++) {
+    const gc_obs_buf *ob = &r->block_obs[b];
+    if (ob->n) memcpy(r->day_obs + k, ob->obs, ob->n * sizeof *ob->obs);
+    k += ob->n;
+    for (int j = 0; j < GC_OBS_NKINDS; j++) dd->obs_by_kind[j] += ob->by_kind[j];
+    dd->identity_errors += ob->identity_errors;
+  }
+  r->day_obs_n = total;
+  dd->observations = total;
+  r->total_obs += total;
+  return 0;
+}
+
+static void add_tally(gc_truth_tally *to, const gc_truth_tally *from) {
+  to->events += from->events;
+  for (int t = 0; t < GC_PLACE_NTYPES; t++) to->stays[t] += from->stays[t];
+  to->offences += from->offences;
+  to->offences_exempt += from->offences_exempt;
+  to->capital_trips += from->capital_trips;
+  to->petition_trips += from->petition_trips;
+  to->agents_active += from->agents_active;
+  to->agents_detained += from->agents_detained;
+}
+
+static int simulate_people(gc_run *r, gc_day *dd) {
+  gc_activity_ctx act;
+  gc_sensor_ctx sen;
+  gc_activity_ctx_init(&act, &r->cfg, &r->world, &r->pop, r->day);
+  gc_sensor_ctx_init(&sen, &r->cfg, &r->world, &r->pop, r->day);
+  for (int t = 0; t < r->threads; t++) memset(&r->thread_events[t].tally, 0, sizeof(gc_truth_tally));
+  int nb = (int)r->nblocks;
+  #pragma omp parallel for schedule(dynamic, 4)
+  for (int b = 0; b < nb; b++)
+    simulate_block(r, (uint32_t)b, &act, &sen, &r->thread_events[thread_id()]);
+  for (int t = 0; t < r->threads; t++) {
+    if (r->thread_events[t].oom) return -1;
+    add_tally(&dd->truth, &r->thread_events[t].tally);
+  }
+  r->total_events += dd->truth.events;
+  return gather_observations(r, dd);
+}
+
+static int respond(gc_run *r) {
+  size_t n = r->alerts.n;
+  if (n > r->outcomes_cap) {
+    gc_outcome *o = realloc(r->outcomes, n * sizeof *o);
+    if (!o) return -1;
+    r->outcomes = o;
+    r->outcomes_cap = n;
+  }
+  return gc_response_day(r->response, r->day, r->alerts.a, n, r->outcomes);
+}
+
+int gc_run_step(gc_run *r) {
+  if (r->day >= r->cfg.days) return GC_DONE;
+  gc_day *dd = &r->audit.daily[r->day];
+  if (simulate_people(r, dd)) return GC_ERR_NOMEM;
+  if (gc_rules_day(r->rules, r->day, r->day_obs, r->day_obs_n, &r->alerts) || r->alerts.oom)
+    return GC_ERR_NOMEM;
+  if (respond(r)) return GC_ERR_NOMEM;
+  gc_audit_alerts(&r->audit, &r->cfg, &r->pop, r->day, r->alerts.a, r->outcomes, r->alerts.n);
+  gc_response_prune_lists(&r->cfg, &r->pop, r->day);
+  gc_audit_end_of_day(&r->audit, &r->cfg, &r->pop, r->day);
+  r->day++;
+  return GC_OK;
+}
+
+int gc_run_finish(gc_run *r) {
+  if (r->finished) return GC_OK;
+  if (gc_audit_finish(&r->audit, &r->cfg, &r->pop)) return GC_ERR_NOMEM;
+  r->finished = 1;
+  return GC_OK;
+}
+
+int gc_run_day(const gc_run *r) { return r->day; }
+int gc_run_threads(const gc_run *r) { return r->threads; }
+const gc_config *gc_run_config(const gc_run *r) { return &r->cfg; }
+const gc_world *gc_run_world(const gc_run *r) { return &r->world; }
+const gc_population *gc_run_population(const gc_run *r) { return &r->pop; }
+const gc_audit *gc_run_audit(const gc_run *r) { return &r->audit; }
+uint64_t gc_run_observations(const gc_run *r) { return r->total_obs; }
+uint64_t gc_run_events(const gc_run *r) { return r->total_events; }
+
+int gc_run_write_results(gc_run *r, const char *path, const gc_provenance *prov, char *err, size_t errlen) {
+  if (gc_run_finish(r)) {
+    snprintf(err, errlen, "out of memory while computing group tables");
+    return GC_ERR_NOMEM;
+  }
+  gc_results_info info = {prov, r->threads, r->day, r->total_events, r->total_obs,
+                          gc_population_bytes_per_agent(&r->pop)};
+  return gc_results_write(path, &r->cfg, &r->world, &r->pop, &r->audit, &info, err, errlen) ? GC_ERR_IO : GC_OK;
+}

@@ -1,0 +1,71 @@
+/*
+** glasscage.h — the library's public interface: one opaque run handle.
+**
+** Lifecycle (after OpenABM's new_model / one_time_step / destroy_model):
+**   gc_config cfg;  gcs_load_file(...)          validated configuration
+**   gc_run *run;    gc_run_new(&cfg, threads, &run, err, sizeof err)
+**   while (gc_run_step(run) == GC_OK) ...       one simulated day per call
+**   gc_run_finish(run);                         group tables
+**   gc_run_write_results(run, "out/results.db", &prov, err, sizeof err)
+**   gc_run_free(run);
+** The handle owns every buffer of the run.  Results are identical for any
+** thread count (see gc_rng.h for why).
+*/
+#ifndef GLASSCAGE_H
+#define GLASSCAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "gc_audit.h"
+#include "gc_config.h"
+#include "gc_population.h"
+#include "gc_world.h"
+
+#define GLASSCAGE_VERSION "0.1.0"
+
+enum {
+  GC_OK = 0,
+  GC_DONE = 1,          /* gc_run_step: every day has been simulated */
+  GC_ERR_NOMEM = -1,
+  GC_ERR_IO = -2
+};
+
+typedef struct gc_run gc_run;
+
+/* Provenance written into run_info next to the run's own facts. */
+typedef struct gc_provenance {
+  const char *scenario;         /* file name or "builtin:NAME" */
+  uint64_t scenario_hash;
+  double wall_seconds;          /* filled by the caller: the library does not time itself */
+  double build_seconds;
+} gc_provenance;
+
+/* Builds world and population for cfg (copied) using `threads` OpenMP
+** threads (0: OpenMP's default).  On success *out owns the run; on failure
+** returns GC_ERR_NOMEM with a message in err. */
+int gc_run_new(const gc_config *cfg, int threads, gc_run **out, char *err, size_t errlen);
+
+/* Simulates the next day.  Returns GC_OK, GC_DONE when all days are done
+** (nothing is simulated), or GC_ERR_NOMEM. */
+int gc_run_step(gc_run *r);
+
+/* Computes the end-of-run tables; call once after the last step. */
+int gc_run_finish(gc_run *r);
+
+/* Writes results to `path` through a temporary file renamed at the end, so
+** an interrupted write leaves no results file.  Returns GC_OK or GC_ERR_IO
+** (message in err). */
+int gc_run_write_results(gc_run *r, const char *path, const gc_provenance *prov, char *err, size_t errlen);
+
+void gc_run_free(gc_run *r);
+
+int gc_run_day(const gc_run *r);                  /* days simulated so far */
+int gc_run_threads(const gc_run *r);
+const gc_config *gc_run_config(const gc_run *r);
+const gc_world *gc_run_world(const gc_run *r);
+const gc_population *gc_run_population(const gc_run *r);
+const gc_audit *gc_run_audit(const gc_run *r);
+uint64_t gc_run_observations(const gc_run *r);   /* total so far */
+uint64_t gc_run_events(const gc_run *r);
+
+#endif

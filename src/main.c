@@ -1,0 +1,357 @@
+/*
+** main.c — the glasscage command line: argument parsing and I/O only.
+** Everything else is the library (glasscage.h).  Exit status: 0 ok,
+** 1 runtime failure (out of memory, cannot write results), 2 usage or
+** scenario error (nothing is written).
+*/
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "gc_diag.h"
+#include "gc_rules.h"
+#include "gc_scenario.h"
+#include "glasscage.h"
+
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+#define MAX_SETS 64
+
+typedef struct cli {
+  const char *file;           /* NULL: the built-in default */
+  const char *out;
+  const char *sets[MAX_SETS];
+  int nsets;
+  int threads;
+  int quiet;
+  const char *seed;
+} cli;
+
+static const char *const usage_main =
+  "usage: glasscage COMMAND [options]\n"
+  "\n"
+  "Simulates a synthetic city under a predictive-policing rule set and audits\n"
+  "what the rules do: how many people they flag, how few had done anything,\n"
+  "whom they burden. Synthetic people only.\n"
+  "\n"
+  "commands:\n"
+  "  run [SCENARIO.yaml]        simulate and write DIR/results.db (default: built-in 'default')\n"
+  "  validate [SCENARIO.yaml]   check a scenario and report every error\n"
+  "  scenarios [show NAME]      list the built-in scenarios, or print one\n"
+  "\n"
+  "  glasscage COMMAND --help   options of a command\n"
+  "  glasscage --version\n"
+  "\n"
+  "exit status: 0 ok, 1 runtime failure, 2 usage or scenario error\n";
+
+static const char *const usage_run =
+  "usage: glasscage run [SCENARIO.yaml] [options]\n"
+  "\n"
+  "Runs a scenario (a file, builtin:NAME, or the built-in default when omitted),\n"
+  "writes DIR/results.db (SQLite; see docs/results-schema.md) and prints a summary.\n"
+  "\n"
+  "options:\n"
+  "  --out DIR         output folder (default: out/SCENARIO_NAME)\n"
+  "  --threads N       worker threads (default: all cores); results do not depend on N\n"
+  "  --seed N          random seed (same as --set seed=N)\n"
+  "  --set KEY=VALUE   override a scenario key, e.g. --set population.size=50000\n"
+  "                    or --set rules[0].action=visit (repeatable)\n"
+  "  --quiet           no progress line and no summary\n"
+  "  --help            this text\n";
+
+static const char *const usage_validate =
+  "usage: glasscage validate [SCENARIO.yaml] [--set KEY=VALUE]...\n"
+  "\n"
+  "Checks a scenario without running it. Every problem is reported as\n"
+  "  FILE:LINE:COL: key.path: problem (allowed: ...)\n"
+  "Exit status 0 when valid, 2 otherwise.\n";
+
+static const char *const usage_scenarios =
+  "usage: glasscage scenarios [show NAME]\n"
+  "\n"
+  "Lists the built-in scenarios, or prints one as YAML (a starting point for\n"
+  "your own: glasscage scenarios show default > mine.yaml).\n";
+
+static double now_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int usage_error(const char *fmt, const char *arg) {
+  fprintf(stderr, "glasscage: ");
+  fprintf(stderr, fmt, arg);
+  fprintf(stderr, "\n(try glasscage --help)\n");
+  return EXIT_USAGE;
+}
+
+static int parse_int(const char *s, int lo, int hi, int *out) {
+  char *end;
+  errno = 0;
+  long v = strtol(s, &end, 10);
+  if (errno || *end || end == s || v < lo || v > hi) return -1;
+  *out = (int)v;
+  return 0;
+}
+
+/* Parses options shared by run and validate; returns -1 (printed help), 0 ok, or EXIT_USAGE. */
+static int parse_args(int argc, char **argv, cli *c, const char *help, int allow_run_opts) {
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+    if (!strcmp(a, "--help") || !strcmp(a, "-h")) { fputs(help, stdout); return -1; }
+    if (!strcmp(a, "--set")) {
+      if (!next || !strchr(next, '=')) return usage_error("--set takes KEY=VALUE", NULL);
+      if (c->nsets == MAX_SETS) return usage_error("too many --set options", NULL);
+      c->sets[c->nsets++] = argv[++i];
+    } else if (allow_run_opts && !strcmp(a, "--out")) {
+      if (!next) return usage_error("--out takes a folder", NULL);
+      c->out = argv[++i];
+    } else if (allow_run_opts && !strcmp(a, "--threads")) {
+      if (!next || parse_int(next, 1, 1024, &c->threads)) return usage_error("--threads takes a number from 1 to 1024", NULL);
+      i++;
+    } else if (allow_run_opts && !strcmp(a, "--seed")) {
+      if (!next) return usage_error("--seed takes a number", NULL);
+      c->seed = argv[++i];
+    } else if (allow_run_opts && !strcmp(a, "--quiet")) {
+      c->quiet = 1;
+    } else if (a[0] == '-' && a[1]) {
+      return usage_error("unknown option %s", a);
+    } else if (c->file) {
+      return usage_error("more than one scenario given (%s)", a);
+    } else {
+      c->file = a;
+    }
+  }
+  return 0;
+}
+
+/* Loads the scenario named by c (file, builtin:NAME, or default). */
+static int load(const cli *c, gc_config *cfg, uint64_t *hash, const char **display) {
+  gc_diag *d = gc_diag_new();
+  if (!d) { fprintf(stderr, "glasscage: out of memory\n"); return EXIT_RUNTIME; }
+  const char *sets[MAX_SETS + 1];
+  char seedset[64];
+  int nsets = c->nsets;
+  memcpy(sets, c->sets, sizeof(char *) * (size_t)nsets);
+  if (c->seed) {
+    snprintf(seedset, sizeof seedset, "seed=%s", c->seed);
+    sets[nsets++] = seedset;
+  }
+  int nerr;
+  const char *name = c->file ? c->file : "builtin:default";
+  if (!strncmp(name, "builtin:", 8)) {
+    size_t len;
+    const char *text = gcs_builtin_text(name + 8, &len);
+    if (!text) {
+      gc_diag_free(d);
+      return usage_error("no built-in scenario %s (see glasscage scenarios)", name + 8);
+    }
+    nerr = gcs_load(name, text, len, sets, nsets, cfg, d);
+    *hash = gcs_hash(text, len, sets, nsets);
+  } else {
+    nerr = gcs_load_file(name, sets, nsets, cfg, d);
+    *hash = 0;
+    FILE *f = fopen(name, "rb");
+    if (f) {
+      static char text[1 << 20];
+      size_t len = fread(text, 1, sizeof text, f);
+      fclose(f);
+      *hash = gcs_hash(text, len, sets, nsets);
+    }
+  }
+  *display = name;
+  if (nerr) {
+    gc_diag_print(d, stderr);
+    fprintf(stderr, "glasscage: %d error%s in %s\n", nerr, nerr == 1 ? "" : "s", name);
+  }
+  gc_diag_free(d);
+  return nerr ? EXIT_USAGE : EXIT_OK;
+}
+
+static int cmd_validate(int argc, char **argv) {
+  cli c = {0};
+  int rc = parse_args(argc, argv, &c, usage_validate, 0);
+  if (rc) return rc < 0 ? EXIT_OK : rc;
+  gc_config *cfg = malloc(sizeof *cfg);
+  if (!cfg) return EXIT_RUNTIME;
+  uint64_t hash;
+  const char *name;
+  rc = load(&c, cfg, &hash, &name);
+  if (!rc) printf("%s: ok (%s: %lld people, %d days, %d rules)\n", name, cfg->name,
+                  (long long)cfg->population.size, cfg->days, cfg->nrules);
+  free(cfg);
+  return rc;
+}
+
+static int cmd_scenarios(int argc, char **argv) {
+  if (argc >= 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) { fputs(usage_scenarios, stdout); return EXIT_OK; }
+  if (argc == 0) {
+    for (int i = 0; i < gcs_nbuiltins; i++) {
+      const char *t = gcs_builtins[i].text, *d = strstr(t, "description:");
+      printf("%-16s", gcs_builtins[i].name);
+      if (d) {                              /* first line of the description */
+        d += 12;
+        while (*d == ' ' || *d == '>' || *d == '|' || *d == '\n') d++;
+        const char *e = strchr(d, '\n');
+        printf("  %.*s", (int)(e ? e - d : (long)strlen(d)), d);
+      }
+      putchar('\n');
+    }
+    return EXIT_OK;
+  }
+  if (argc == 2 && !strcmp(argv[0], "show")) {
+    size_t len;
+    const char *text = gcs_builtin_text(argv[1], &len);
+    if (!text) return usage_error("no built-in scenario %s (see glasscage scenarios)", argv[1]);
+    fwrite(text, 1, len, stdout);
+    return EXIT_OK;
+  }
+  return usage_error("scenarios takes no arguments or 'show NAME'", NULL);
+}
+
+static int make_dirs(const char *path) {
+  char buf[4096];
+  if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) return -1;
+  for (char *p = buf + 1; *p; p++)
+    if (*p == '/') {
+      *p = 0;
+      if (mkdir(buf, 0777) && errno != EEXIST) return -1;
+      *p = '/';
+    }
+  return mkdir(buf, 0777) && errno != EEXIST ? -1 : 0;
+}
+
+static void progress(const gc_run *run, double t0, int quiet) {
+  if (quiet || !isatty(2)) return;
+  const gc_config *cfg = gc_run_config(run);
+  int day = gc_run_day(run);
+  double el = now_seconds() - t0, ad = (double)cfg->population.size * day;
+  double rate = el > 0 ? ad / el : 0, eta = day ? el / day * (cfg->days - day) : 0;
+  fprintf(stderr, "\rday %d/%d  %.2fM agent-days/s  ETA %.0fs   ", day, cfg->days, rate / 1e6, eta);
+  if (day == cfg->days) fputc('\n', stderr);
+}
+
+/* The largest flag-rate ratio of a non-reference group against its trait's
+** reference group, over groups of at least 100 people. */
+static double worst_ratio(const gc_run *run, int rule, char *label, size_t len) {
+  const gc_audit *a = gc_run_audit(run);
+  const gc_config *cfg = gc_run_config(run);
+  double worst = 0;
+  snprintf(label, len, "-");
+  for (size_t g = 0; g < a->ngroups; g++) {
+    const gc_group_row *x = &a->groups[g];
+    if (x->rule != rule || x->trait >= cfg->population.ntraits || x->population < 100) continue;
+    const gc_trait *t = &cfg->population.trait[x->trait];
+    if (x->value == t->reference_value) continue;
+    const gc_group_row *ref = x - x->value + t->reference_value;
+    if (!ref->flagged || !ref->population) continue;
+    double ratio = ((double)x->flagged / x->population) / ((double)ref->flagged / ref->population);
+    if (ratio > worst) {
+      worst = ratio;
+      snprintf(label, len, "%s=%s x%.1f", t->name, t->value[x->value], ratio);
+    }
+  }
+  return worst;
+}
+
+static const gc_group_row *all_row(const gc_audit *a, int rule, int ntraits) {
+  for (size_t g = 0; g < a->ngroups; g++)
+    if (a->groups[g].rule == rule && a->groups[g].trait == ntraits) return &a->groups[g];
+  return NULL;
+}
+
+static void summary(const gc_run *run, const char *path, double secs) {
+  const gc_config *cfg = gc_run_config(run);
+  const gc_audit *a = gc_run_audit(run);
+  int nt = cfg->population.ntraits;
+  printf("\nglasscage %s: %s, %lld people, %d days, seed %llu\n", GLASSCAGE_VERSION, cfg->name,
+         (long long)cfg->population.size, cfg->days, (unsigned long long)cfg->seed);
+  printf("%-34s %9s %8s %9s %10s  %s\n", "rule", "alerts", "flagged", "precision", "innocent", "most disproportionate group");
+  printf("%-34s %9s %8s %9s %10s  %s\n", "", "", "people", "", "actioned", "(flag rate vs reference)");
+  for (int k = 0; k <= cfg->nrules; k++) {
+    int r = k < cfg->nrules ? k : -1;          /* the all-rules row comes last */
+    const gc_group_row *g = all_row(a, r, nt);
+    char label[128];
+    uint64_t alerts = 0;
+    if (r >= 0) alerts = gc_audit_rule_total(a, r).alerts;
+    else for (int k = 0; k < cfg->nrules; k++) alerts += gc_audit_rule_total(a, k).alerts;
+    worst_ratio(run, r, label, sizeof label);
+    char prec[16] = "-";
+    if (g && g->flagged) snprintf(prec, sizeof prec, "%.1f%%", 100.0 * g->flagged_with_claim / g->flagged);
+    if (r < 0) printf("%s\n", "-----------------------------------------------------------------------------------------------");
+    printf("%-34.34s %9llu %8llu %9s %10llu  %s\n", r < 0 ? "all rules" : cfg->rule[r].name,
+           (unsigned long long)alerts, (unsigned long long)(g ? g->flagged : 0), prec,
+           (unsigned long long)(g ? g->innocent_actioned : 0), label);
+  }
+  const gc_group_row *all = all_row(a, -1, nt);
+  uint64_t detained = all ? all->detained : 0, inn = all ? all->innocent_detained : 0;
+  double ad = (double)cfg->population.size * cfg->days;
+  printf("\npeople detained: %llu, of whom innocent of anything the rules claim: %llu\n",
+         (unsigned long long)detained, (unsigned long long)inn);
+  printf("results: %s  (%.1fs, %.2fM agent-days/s)\n", path, secs, ad / secs / 1e6);
+}
+
+static int cmd_run(int argc, char **argv) {
+  cli c = {0};
+  int rc = parse_args(argc, argv, &c, usage_run, 1);
+  if (rc) return rc < 0 ? EXIT_OK : rc;
+  gc_config *cfg = malloc(sizeof *cfg);
+  if (!cfg) return EXIT_RUNTIME;
+  uint64_t hash;
+  const char *name;
+  if ((rc = load(&c, cfg, &hash, &name))) { free(cfg); return rc; }
+  char dir[4096], path[4200], err[512];
+  snprintf(dir, sizeof dir, "%s", c.out ? c.out : "out");
+  if (!c.out) snprintf(dir, sizeof dir, "out/%s", cfg->name);
+  snprintf(path, sizeof path, "%s/results.db", dir);
+  double t0 = now_seconds();
+  gc_run *run = NULL;
+  if (gc_run_new(cfg, c.threads, &run, err, sizeof err)) {
+    fprintf(stderr, "glasscage: %s\n", err);
+    free(cfg);
+    return EXIT_RUNTIME;
+  }
+  double t1 = now_seconds();
+  while ((rc = gc_run_step(run)) == GC_OK) progress(run, t1, c.quiet);
+  if (rc == GC_ERR_NOMEM || gc_run_finish(run)) {
+    fprintf(stderr, "glasscage: out of memory on day %d\n", gc_run_day(run));
+    gc_run_free(run);
+    free(cfg);
+    return EXIT_RUNTIME;
+  }
+  double secs = now_seconds() - t0;
+  gc_provenance prov = {name, hash, secs, t1 - t0};
+  rc = EXIT_OK;
+  if (make_dirs(dir)) {
+    fprintf(stderr, "glasscage: cannot create folder %s: %s\n", dir, strerror(errno));
+    rc = EXIT_RUNTIME;
+  } else if (gc_run_write_results(run, path, &prov, err, sizeof err)) {
+    fprintf(stderr, "glasscage: %s\n", err);
+    rc = EXIT_RUNTIME;
+  } else if (!c.quiet) {
+    summary(run, path, secs);
+  }
+  gc_run_free(run);
+  free(cfg);
+  return rc;
+}
+
+int main(int argc, char **argv) {
+  int rc;
+  if (argc < 2) { fputs(usage_main, stderr); return EXIT_USAGE; }
+  const char *cmd = argv[1];
+  if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) { fputs(usage_main, stdout); rc = EXIT_OK; }
+  else if (!strcmp(cmd, "--version")) { printf("glasscage %s\n", GLASSCAGE_VERSION); rc = EXIT_OK; }
+  else if (!strcmp(cmd, "run")) rc = cmd_run(argc - 2, argv + 2);
+  else if (!strcmp(cmd, "validate")) rc = cmd_validate(argc - 2, argv + 2);
+  else if (!strcmp(cmd, "scenarios")) rc = cmd_scenarios(argc - 2, argv + 2);
+  else rc = usage_error("unknown command %s", cmd);
+  if (fflush(stdout) || ferror(stdout)) {
+    fprintf(stderr, "glasscage: error writing output\n");
+    return EXIT_RUNTIME;
+  }
+  return rc;
+}

@@ -1,0 +1,74 @@
+/*
+** gc_rule_kind.h — the interface every rule kind implements.
+** Adding a kind means one file in src/rules/, one line in the registry in
+** gc_rules.c and a section in docs/scenario-reference.md.
+*/
+#ifndef GC_RULE_KIND_H
+#define GC_RULE_KIND_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "../gc_rules.h"
+
+/* A growable array of uint32 (persons, indices). */
+typedef struct gc_u32vec {
+  uint32_t *v;
+  size_t n, cap;
+} gc_u32vec;
+
+/* What a rule sees on one day. */
+typedef struct gc_rule_env {
+  const gc_config *cfg;
+  const gc_world *world;
+  const gc_population *pop;
+  int day;
+  const gc_obs *obs;
+  const uint32_t *by_kind;        /* observation indices grouped by kind */
+  const size_t *kind_start;       /* by_kind[kind_start[k]..kind_start[k+1]) */
+  uint16_t exempt_lists;
+} gc_rule_env;
+
+/* A compiled rule: its configuration and private state. */
+typedef struct gc_rule {
+  const gc_rule_cfg *cfg;
+  uint16_t index;
+  uint16_t where_mask;            /* bit per place type */
+  void *state;
+} gc_rule;
+
+typedef struct gc_rule_ops {
+  const char *name;
+  /* Allocates state; returns 0 or -1 (out of memory). */
+  int (*compile)(gc_rule *r, const gc_config *cfg, const gc_world *w, const gc_population *pop);
+  /* Appends the persons flagged today (with repeats, one per trigger) to
+  ** *hits; returns 0 or -1 (out of memory). */
+  int (*evaluate)(gc_rule *r, const gc_rule_env *env, gc_u32vec *hits);
+  void (*release)(gc_rule *r);
+  void (*describe)(const gc_config *cfg, const gc_rule_cfg *rc, char *buf, size_t len);
+} gc_rule_ops;
+
+int gc_u32vec_push(gc_u32vec *v, uint32_t x);
+void gc_u32vec_free(gc_u32vec *v);
+void gc_sort_u32(uint32_t *a, size_t n);
+
+/* Whether person may be looked at by rule r: selected and not exempt. */
+static inline int gc_rule_watches(const gc_rule *r, const gc_rule_env *env, uint32_t person) {
+  if (env->pop->st.lists[person] & env->exempt_lists) return 0;
+  return gc_pop_selected(env->pop, person, &r->cfg->who);
+}
+
+#define GC_FOR_KIND(env, kind, o) \
+  for (size_t gc__k = (env)->kind_start[kind]; gc__k < (env)->kind_start[(kind) + 1] && \
+       ((o) = &(env)->obs[(env)->by_kind[gc__k]], 1); gc__k++)
+
+extern const gc_rule_ops gc_rule_presence_ops;
+extern const gc_rule_ops gc_rule_copresence_ops;
+extern const gc_rule_ops gc_rule_frequency_ops;
+extern const gc_rule_ops gc_rule_baseline_ops;
+
+/* Shared by describe functions: "drug_users or petitioners". */
+void gc_describe_selector(const gc_config *cfg, const gc_selector *s, char *buf, size_t len);
+void gc_describe_claims(const gc_config *cfg, const gc_rule_cfg *rc, char *buf, size_t len);
+void gc_describe_where(const gc_rule_cfg *rc, char *buf, size_t len);
+
+#endif

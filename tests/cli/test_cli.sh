@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The command line as a new user meets it: help, version, exit codes,
+# built-in scenarios, and a run that writes a complete results.db.
+set -u
+BIN=$1
+HERE=$(cd "$(dirname "$0")" && pwd)
+DATA=$HERE/../data
+. "$HERE/lib.sh"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+check "version" bash -c "'$BIN' --version | grep -q '^glasscage [0-9]'"
+check "help lists commands" bash -c "'$BIN' --help | grep -q validate"
+for c in run validate scenarios; do
+  check "$c --help" bash -c "'$BIN' $c --help | grep -q usage"
+done
+check "no command is a usage error" status_is 2 "$BIN"
+check "unknown command" status_is 2 "$BIN" frobnicate
+check "unknown option" status_is 2 "$BIN" run --bogus
+check "threads must be positive" status_is 2 "$BIN" run --threads 0
+check "--set needs KEY=VALUE" status_is 2 "$BIN" run --set days
+check "scenarios lists default" bash -c "'$BIN' scenarios | grep -q '^default'"
+check "scenarios show unknown" status_is 2 "$BIN" scenarios show nope
+"$BIN" scenarios show default > "$TMP/default.yaml"
+check "shown default validates" "$BIN" validate "$TMP/default.yaml"
+check "default validates" "$BIN" validate
+check "builtin:default validates" "$BIN" validate builtin:default
+check "missing file is exit 2" status_is 2 "$BIN" validate "$TMP/nope.yaml"
+
+"$BIN" run "$DATA/small.yaml" --out "$TMP/small" --quiet
+check "run exit 0" test $? -eq 0
+DB=$TMP/small/results.db
+check "results.db written" test -s "$DB"
+check "no temporary files left" bash -c "! ls '$TMP/small' | grep -q tmp"
+for q in "SELECT key, value FROM run_info WHERE key IN ('version','seed','scenario_hash','threads','agent_days','wall_seconds')" \
+         "SELECT day, rule, alerts, people_flagged, people_with_claim, actions, innocent_actions FROM rule_daily" \
+         "SELECT rule, trait, value, population, flagged, flagged_with_claim, actioned, innocent_actioned FROM group_audit" \
+         "SELECT day, list, size FROM list_daily" \
+         "SELECT rule, precision, recall FROM rule_summary" \
+         "SELECT rule, trait, value, flag_ratio, false_positive_rate FROM group_disparity"; do
+  check "query: ${q:0:60}" bash -c "sqlite3 '$DB' \"$q\" | grep -q ."
+done
+check "run_info has six required keys" bash -c "[ \$(sqlite3 '$DB' \"SELECT count(*) FROM run_info WHERE key IN ('version','seed','scenario_hash','threads','agent_days','wall_seconds')\") -eq 6 ]"
+check "agent_days = size x days" bash -c "[ \$(sqlite3 '$DB' \"SELECT value FROM run_info WHERE key='agent_days'\") -eq 50000 ]"
+check "group rows sum to population" bash -c "[ \$(sqlite3 '$DB' \"SELECT sum(population) FROM group_audit WHERE rule='*' AND trait='ethnicity'\") -eq 5000 ]"
+check "precision never exceeds 1" bash -c "[ \$(sqlite3 '$DB' \"SELECT count(*) FROM rule_summary WHERE precision > 1\") -eq 0 ]"
+check "innocent actions never exceed actions" bash -c "[ \$(sqlite3 '$DB' \"SELECT count(*) FROM rule_daily WHERE innocent_actions > actions\") -eq 0 ]"
+
+"$BIN" run --set population.size=3000 --set days=3 --out "$TMP/d" > "$TMP/summary.txt" 2>&1
+check "default with --set runs" test $? -eq 0
+check "summary shows precision" grep -q precision "$TMP/summary.txt"
+check "summary names a rule" grep -q local_resident_local_hotel "$TMP/summary.txt"
+check "--set reached the run" bash -c "[ \$(sqlite3 '$TMP/d/results.db' \"SELECT value FROM run_info WHERE key='population'\") -eq 3000 ]"
+check "--seed reaches the run" bash -c "'$BIN' run --seed 99 --set population.size=1000 --set days=1 --quiet --out '$TMP/s' && [ \$(sqlite3 '$TMP/s/results.db' \"SELECT value FROM run_info WHERE key='seed'\") -eq 99 ]"
+check "unwritable output is exit 1" status_is 1 "$BIN" run --set population.size=1000 --set days=1 --quiet --out /proc/glasscage-test
+check "default output folder is out/NAME" bash -c "cd '$TMP' && '$BIN' run --set population.size=1000 --set days=1 --quiet && test -s out/default/results.db"
+finish

@@ -1,0 +1,177 @@
+/*
+** test_model.c — whole-run statistical checks against closed-form
+** expectations (tolerance: 4 standard deviations unless stated), whole-run
+** invariants, and determinism of the audit across thread counts.
+*/
+#include <math.h>
+#include "gc_test.h"
+#include "glasscage.h"
+
+static gc_run *run_all(const gc_config *cfg, int threads) {
+  gc_run *run = NULL;
+  char err[256];
+  assert_int_equal(gc_run_new(cfg, threads, &run, err, sizeof err), GC_OK);
+  int rc;
+  while ((rc = gc_run_step(run)) == GC_OK) {}
+  assert_int_equal(rc, GC_DONE);
+  assert_int_equal(gc_run_finish(run), GC_OK);
+  return run;
+}
+
+static void within(double observed, double expected, double sd, const char *what) {
+  if (fabs(observed - expected) > 4 * sd)
+    fail_msg("%s: observed %.1f, expected %.1f +- 4 x %.2f", what, observed, expected, sd);
+}
+
+/* Presence rule: each watched person-day has at most one local hotel stay,
+** with probability 1 - exp(-r); each is scanned with probability d.  So
+** triggers ~ Binomial(S x days, (1 - exp(-r)) d) with S the list size. */
+static void test_presence_binomial(void **state) {
+  (void)state;
+  static gc_config cfg;
+  gc_test_load("closed_form.yaml", NULL, 0, &cfg);
+  gc_run *run = run_all(&cfg, 0);
+  const gc_audit *a = gc_run_audit(run);
+  double S = (double)a->list_daily[0];
+  within(S, 0.05 * cfg.population.size, sqrt(cfg.population.size * 0.05 * 0.95), "list size");
+  double q = -expm1(-0.02) * 0.8, trials = S * cfg.days;
+  gc_rule_day t = gc_audit_rule_total(a, 0);
+  within((double)t.alerts, trials * q, sqrt(trials * q * (1 - q)), "presence triggers");
+  assert_int_equal(t.alerts, t.people_flagged);      /* at most one stay per day */
+  assert_int_equal(t.actions, 0);                     /* the rule asks for no action */
+  assert_int_equal(t.people_with_claim, 0);           /* nobody has the condition */
+  gc_run_free(run);
+}
+
+/* Percentile rule: exactly the readings above the k-th order statistic,
+** k = round(p (n - 1)), are flagged, every day. */
+static void test_percentile_exact(void **state) {
+  (void)state;
+  static gc_config cfg;
+  gc_test_load("closed_form.yaml", NULL, 0, &cfg);
+  cfg.days = 3;
+  gc_run *run = run_all(&cfg, 0);
+  const gc_audit *a = gc_run_audit(run);
+  for (int d = 0; d < cfg.days; d++) {
+    uint64_t n = a->daily[d].obs_by_kind[GC_OBS_WATER];
+    uint64_t k = (uint64_t)(0.95 * (double)(n - 1) + 0.5);
+    assert_int_equal(a->rule_daily[(size_t)d * (size_t)a->nrules + 1].alerts, n - 1 - k);
+  }
+  gc_run_free(run);
+}
+
+/* Household sizes: uniform on 1..4, mean 2.5, variance 1.25. */
+static void test_household_sizes(void **state) {
+  (void)state;
+  static gc_config cfg;
+  gc_test_load("closed_form.yaml", NULL, 0, &cfg);
+  gc_world w;
+  gc_population p;
+  assert_int_equal(gc_world_build(&w, &cfg), 0);
+  assert_int_equal(gc_population_build(&p, &cfg, &w), 0);
+  double mean = (double)p.n / p.nhh;
+  within(mean, 2.5, sqrt(1.25 / p.nhh) + 4.0 / p.nhh, "mean household size");
+  /* shared traits are shared; migrant given minority is 0.4 */
+  uint64_t minority = 0, minority_migrant = 0;
+  for (uint32_t h = 0; h < p.nhh; h++) {
+    uint32_t head = p.hh_start[h];
+    for (uint32_t i = head; i < p.hh_start[h + 1]; i++) {
+      assert_int_equal(p.trait[0][i], p.trait[0][head]);
+      assert_int_equal(p.trait[1][i], p.trait[1][head]);
+    }
+    if (p.trait[0][head] == 1) {
+      minority++;
+      minority_migrant += p.trait[1][head];
+    }
+  }
+  within((double)minority_migrant, 0.4 * minority, sqrt(minority * 0.24), "migrant | minority");
+  gc_population_free(&p);
+  gc_world_free(&w);
+}
+
+/* ID scans record a wrong identity with probability identity_error. */
+static void test_identity_errors(void **state) {
+  (void)state;
+  static gc_config cfg;
+  const char *sets[] = {"sensors.id_scan.identity_error=0.1", "days=5",
+                        "population.phones.registered_to_user=1"};
+  gc_test_load("closed_form.yaml", sets, 3, &cfg);
+  gc_run *run = run_all(&cfg, 0);
+  const gc_audit *a = gc_run_audit(run);
+  uint64_t scans = 0, wrong = 0;
+  for (int d = 0; d < cfg.days; d++) {
+    scans += a->daily[d].obs_by_kind[GC_OBS_ID_SCAN];
+    wrong += a->daily[d].identity_errors;
+  }
+  assert_true(scans > 1000);
+  within((double)wrong, 0.1 * scans, sqrt(scans * 0.09), "identity errors");
+  gc_run_free(run);
+}
+
+/* Invariants of the response: with capacity 0 nothing is done and every
+** alert of an acting rule is unhandled; with response off nothing is done. */
+static void test_response_invariants(void **state) {
+  (void)state;
+  static gc_config cfg;
+  const char *sets[] = {"response.capacity_per_day=0", "days=5"};
+  gc_test_load("small.yaml", sets, 2, &cfg);
+  gc_run *run = run_all(&cfg, 0);
+  const gc_audit *a = gc_run_audit(run);
+  for (int r = 0; r < cfg.nrules; r++) {
+    gc_rule_day t = gc_audit_rule_total(a, r);
+    assert_int_equal(t.actions, 0);
+    assert_int_equal(t.detentions, 0);
+    if (cfg.rule[r].action != GC_ACT_NONE && cfg.response.action[cfg.rule[r].action].cost > 0)
+      assert_int_equal(t.unhandled, t.people_flagged);
+  }
+  gc_run_free(run);
+  const char *off[] = {"response.enabled=false", "days=5"};
+  gc_test_load("small.yaml", off, 2, &cfg);
+  run = run_all(&cfg, 0);
+  a = gc_run_audit(run);
+  for (int d = 0; d < cfg.days; d++) assert_int_equal(a->daily[d].actions, 0);
+  gc_run_free(run);
+}
+
+/* A lawful claim makes every action a harm: innocent actions == actions. */
+static void test_lawful_claims_are_harms(void **state) {
+  (void)state;
+  static gc_config cfg;
+  const char *sets[] = {"days=10", "population.size=20000", "response.capacity_per_day=100000"};
+  gc_test_load("small.yaml", sets, 3, &cfg);
+  gc_run *run = run_all(&cfg, 0);
+  gc_rule_day t = gc_audit_rule_total(gc_run_audit(run), 3);   /* petitioner_station */
+  assert_true(t.actions > 0);
+  assert_int_equal(t.innocent_actions, t.actions);
+  assert_true(t.people_with_claim > 0);
+  gc_run_free(run);
+}
+
+/* Same seed, 1 and 2 threads: identical audit, to the byte. */
+static void test_threads_identical(void **state) {
+  (void)state;
+  static gc_config cfg;
+  gc_test_load("small.yaml", NULL, 0, &cfg);
+  gc_run *r1 = run_all(&cfg, 1), *r2 = run_all(&cfg, 2);
+  const gc_audit *a = gc_run_audit(r1), *b = gc_run_audit(r2);
+  assert_memory_equal(a->rule_daily, b->rule_daily, sizeof *a->rule_daily * (size_t)cfg.days * (size_t)cfg.nrules);
+  assert_memory_equal(a->daily, b->daily, sizeof *a->daily * (size_t)cfg.days);
+  assert_int_equal(a->ngroups, b->ngroups);
+  assert_memory_equal(a->groups, b->groups, sizeof *a->groups * a->ngroups);
+  assert_memory_equal(a->flagged, b->flagged, sizeof *a->flagged * gc_run_population(r1)->n);
+  gc_run_free(r1);
+  gc_run_free(r2);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_presence_binomial),
+    cmocka_unit_test(test_percentile_exact),
+    cmocka_unit_test(test_household_sizes),
+    cmocka_unit_test(test_identity_errors),
+    cmocka_unit_test(test_response_invariants),
+    cmocka_unit_test(test_lawful_claims_are_harms),
+    cmocka_unit_test(test_threads_identical),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

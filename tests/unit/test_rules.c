@@ -1,0 +1,232 @@
+/*
+** test_rules.c — every rule kind on hand-built observations.
+** The population comes from tests/data/small.yaml; list membership is then
+** set by hand so each case controls exactly who is watched.  Rules there:
+** 0 drug_hotel (presence), 1 drug_pairs (copresence >= 2, 500 m, 1440 min),
+** 2 local_hotel (frequency >= 2 in 10 days), 3 petitioner_station
+** (presence), 4 water (baseline, 99th percentile), 5 water_jump (baseline,
+** 2 x personal mean after 3 days).
+*/
+#include <math.h>
+#include "gc_test.h"
+#include "gc_rules.h"
+
+typedef struct fixture {
+  gc_config cfg;
+  gc_world w;
+  gc_population pop;
+  gc_rules *rules;
+  gc_alert_buf out;
+  int drug_users, red_list, petitioners;
+} fixture;
+
+static fixture *setup(const char *const *sets, int nsets) {
+  fixture *f = calloc(1, sizeof *f);
+  assert_non_null(f);
+  gc_test_load("small.yaml", sets, nsets, &f->cfg);
+  assert_int_equal(gc_world_build(&f->w, &f->cfg), 0);
+  assert_int_equal(gc_population_build(&f->pop, &f->cfg, &f->w), 0);
+  memset(f->pop.st.lists, 0, f->pop.n * sizeof *f->pop.st.lists);
+  f->drug_users = 0; f->petitioners = 1; f->red_list = 3;
+  assert_string_equal(f->cfg.list[f->red_list].name, "red_list");
+  f->rules = gc_rules_new(&f->cfg, &f->w, &f->pop);
+  assert_non_null(f->rules);
+  return f;
+}
+
+static void teardown(fixture *f) {
+  gc_rules_free(f->rules);
+  gc_alert_buf_free(&f->out);
+  gc_population_free(&f->pop);
+  gc_world_free(&f->w);
+  free(f);
+}
+
+static void join(fixture *f, uint32_t person, int list) { f->pop.st.lists[person] |= (uint16_t)(1u << list); }
+
+static gc_obs scan(const fixture *f, uint32_t person, uint32_t place, int minute) {
+  gc_obs o = {person, person, place, 0, (uint16_t)minute, GC_OBS_ID_SCAN, f->w.type[place], 0};
+  if (f->w.type[place] == GC_PLACE_HOTEL && f->w.region[place] == 0) o.flags = GC_OBSF_LOCAL_HOTEL;
+  return o;
+}
+
+static uint32_t hotel(const fixture *f, int k) { return f->w.range[0][GC_PLACE_HOTEL] + (uint32_t)k; }
+
+/* Count of rule `rule`'s alerts for person (0 if none). */
+static int alerted(const fixture *f, int rule, uint32_t person) {
+  for (size_t i = 0; i < f->out.n; i++)
+    if (f->out.a[i].rule == rule && f->out.a[i].person == person) return f->out.a[i].count;
+  return 0;
+}
+
+static size_t rule_alerts(const fixture *f, int rule) {
+  size_t n = 0;
+  for (size_t i = 0; i < f->out.n; i++) n += f->out.a[i].rule == rule;
+  return n;
+}
+
+static void day(fixture *f, int d, const gc_obs *obs, size_t n) {
+  assert_int_equal(gc_rules_day(f->rules, d, obs, n, &f->out), 0);
+}
+
+static void test_presence(void **state) {
+  (void)state;
+  fixture *f = setup(NULL, 0);
+  join(f, 10, f->drug_users);
+  join(f, 12, f->drug_users);
+  join(f, 12, f->red_list);
+  gc_obs obs[] = {
+    scan(f, 10, hotel(f, 0), 1200), scan(f, 10, hotel(f, 3), 1300),         /* two triggers, one alert */
+    scan(f, 11, hotel(f, 0), 1200),                                          /* not on the list */
+    scan(f, 10, f->w.range[0][GC_PLACE_STATION], 600),                       /* wrong place type */
+    scan(f, 12, hotel(f, 1), 1200),                                          /* red-listed */
+  };
+  day(f, 0, obs, sizeof obs / sizeof *obs);
+  assert_int_equal(alerted(f, 0, 10), 2);
+  assert_int_equal(alerted(f, 0, 11), 0);
+  assert_int_equal(alerted(f, 0, 12), 0);
+  assert_int_equal(rule_alerts(f, 0), 1);
+  assert_int_equal(f->out.triggers[0], 2);
+  teardown(f);
+}
+
+static void test_copresence_same_place_and_window(void **state) {
+  (void)state;
+  fixture *f = setup(NULL, 0);
+  join(f, 20, f->drug_users);
+  join(f, 21, f->drug_users);
+  gc_obs d0[] = {scan(f, 20, hotel(f, 2), 1300), scan(f, 22, hotel(f, 2), 1300)};  /* 22 not watched */
+  day(f, 0, d0, 2);
+  assert_int_equal(rule_alerts(f, 1), 0);
+  gc_obs d1[] = {scan(f, 21, hotel(f, 2), 100)};          /* 240 minutes after 20's scan */
+  day(f, 1, d1, 1);
+  assert_int_equal(alerted(f, 1, 20), 1);
+  assert_int_equal(alerted(f, 1, 21), 1);
+  assert_int_equal(alerted(f, 1, 22), 0);
+  gc_obs d3[] = {scan(f, 20, hotel(f, 2), 1000)};          /* 21's scan is 3,780 minutes old */
+  day(f, 3, d3, 1);
+  assert_int_equal(rule_alerts(f, 1), 0);
+  teardown(f);
+}
+
+static void test_copresence_radius(void **state) {
+  (void)state;
+  char set[64];
+  fixture *probe = setup(NULL, 0);
+  double dist = gc_world_dist(&probe->w, hotel(probe, 0), hotel(probe, 1));
+  teardown(probe);
+  for (int inside = 0; inside < 2; inside++) {
+    snprintf(set, sizeof set, "rules[1].radius_m=%.3f", inside ? dist + 1 : dist - 1);
+    const char *sets[] = {set};
+    fixture *f = setup(sets, 1);
+    join(f, 30, f->drug_users);
+    join(f, 31, f->drug_users);
+    gc_obs obs[] = {scan(f, 30, hotel(f, 0), 1200), scan(f, 31, hotel(f, 1), 1210)};
+    day(f, 0, obs, 2);
+    assert_int_equal(rule_alerts(f, 1), inside ? 2 : 0);
+    teardown(f);
+  }
+}
+
+static void test_copresence_needs_k_distinct_people(void **state) {
+  (void)state;
+  const char *sets[] = {"rules[1].min_people=3"};
+  fixture *f = setup(sets, 1);
+  join(f, 40, f->drug_users);
+  join(f, 41, f->drug_users);
+  join(f, 42, f->drug_users);
+  gc_obs two[] = {scan(f, 40, hotel(f, 4), 1200), scan(f, 40, hotel(f, 4), 1220), scan(f, 41, hotel(f, 4), 1230)};
+  day(f, 0, two, 3);                   /* three scans, two people */
+  assert_int_equal(rule_alerts(f, 1), 0);
+  gc_obs third[] = {scan(f, 42, hotel(f, 4), 10)};
+  day(f, 1, third, 1);
+  assert_int_equal(rule_alerts(f, 1), 3);
+  teardown(f);
+}
+
+static void test_frequency_window(void **state) {
+  (void)state;
+  const char *sets[] = {"rules[2].window_days=3"};
+  fixture *f = setup(sets, 1);
+  gc_obs a = scan(f, 50, hotel(f, 0), 1200), b = scan(f, 51, hotel(f, 0), 1200);
+  gc_obs d0[] = {a, b};
+  day(f, 0, d0, 2);
+  assert_int_equal(rule_alerts(f, 2), 0);
+  day(f, 1, NULL, 0);
+  gc_obs d2[] = {a};                    /* 50: days 0 and 2 are within 3 days */
+  day(f, 2, d2, 1);
+  assert_int_equal(alerted(f, 2, 50), 1);
+  gc_obs d3[] = {b};                    /* 51: days 0 and 3 are 4 days apart */
+  day(f, 3, d3, 1);
+  assert_int_equal(alerted(f, 2, 51), 0);
+  gc_obs d4[] = {b, b};                 /* 51: day 3 and twice on day 4 */
+  day(f, 4, d4, 2);
+  assert_int_equal(alerted(f, 2, 51), 2);
+  /* a hotel in another region is not a local hotel stay */
+  gc_obs away[] = {scan(f, 52, f->w.range[1][GC_PLACE_HOTEL], 1200), scan(f, 52, f->w.range[1][GC_PLACE_HOTEL], 1300)};
+  day(f, 5, away, 2);
+  assert_int_equal(alerted(f, 2, 52), 0);
+  teardown(f);
+}
+
+static gc_obs water(const fixture *f, uint32_t h, float litres) {
+  uint32_t head = f->pop.hh_start[h];
+  gc_obs o = {head, head, h, litres, 0, GC_OBS_WATER, 0, 0};
+  return o;
+}
+
+static void test_baseline_percentile(void **state) {
+  (void)state;
+  fixture *f = setup(NULL, 0);
+  gc_obs obs[200];
+  for (int k = 0; k < 200; k++) obs[k] = water(f, (uint32_t)k, (float)(200 - k));   /* values 200..1 */
+  day(f, 0, obs, 200);
+  /* 99th percentile of 1..200 is the value at rank round(0.99 * 199) = 197: 198 */
+  assert_int_equal(rule_alerts(f, 4), 2);
+  assert_int_equal(alerted(f, 4, f->pop.hh_start[0]), 1);
+  assert_int_equal(alerted(f, 4, f->pop.hh_start[1]), 1);
+  teardown(f);
+}
+
+static void test_baseline_personal(void **state) {
+  (void)state;
+  fixture *f = setup(NULL, 0);
+  for (int d = 0; d < 3; d++) {
+    gc_obs obs[] = {water(f, 5, 10), water(f, 6, 10)};
+    day(f, d, obs, 2);
+    assert_int_equal(rule_alerts(f, 5), 0);
+  }
+  gc_obs jump[] = {water(f, 5, 25), water(f, 6, 15)};
+  day(f, 3, jump, 2);
+  assert_int_equal(alerted(f, 5, f->pop.hh_start[5]), 1);
+  assert_int_equal(alerted(f, 5, f->pop.hh_start[6]), 0);
+  /* a household with too little history is not judged */
+  gc_obs fresh[] = {water(f, 7, 10), water(f, 7, 100)};
+  day(f, 4, fresh, 2);
+  assert_int_equal(rule_alerts(f, 5), 0);
+  teardown(f);
+}
+
+static void test_describe(void **state) {
+  (void)state;
+  fixture *f = setup(NULL, 0);
+  char buf[512];
+  gc_rules_describe(&f->cfg, 1, buf, sizeof buf);
+  assert_non_null(strstr(buf, "2 or more of drug_users"));
+  assert_non_null(strstr(buf, "500 m"));
+  teardown(f);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_presence),
+    cmocka_unit_test(test_copresence_same_place_and_window),
+    cmocka_unit_test(test_copresence_radius),
+    cmocka_unit_test(test_copresence_needs_k_distinct_people),
+    cmocka_unit_test(test_frequency_window),
+    cmocka_unit_test(test_baseline_percentile),
+    cmocka_unit_test(test_baseline_personal),
+    cmocka_unit_test(test_describe),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

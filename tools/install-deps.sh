@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian packages glasscage needs to build and test, only if
+# some are missing.  Uses sudo when not root.  Why each is needed:
+#   gcc make pkg-config        compiler and build helpers
+#   meson ninja-build          the build system
+#   libyaml-dev                scenario files (YAML parser with line/column marks)
+#   librandom123-dev           Philox counter-based random numbers (headers only)
+#   libsqlite3-dev sqlite3     results.db; the CLI is used by the tests
+#   libcmocka-dev              unit tests
+#   python3                    end-to-end and statistical test scripts
+#   valgrind                   the memory-check test
+set -euo pipefail
+pkgs=(gcc make pkg-config meson ninja-build libyaml-dev librandom123-dev libsqlite3-dev sqlite3
+      libcmocka-dev python3 valgrind)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "glasscage: installing ${missing[*]}" >&2
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
