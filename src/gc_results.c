@@ -159,7 +159,7 @@ static int write_rules(writer *w, const gc_config *cfg) {
       snprintf(claims + u, sizeof claims - u, "%s%s", k ? "," : "", cfg->population.truth[r->claims[k]].name);
       lawful &= cfg->population.truth[r->claims[k]].lawful;
     }
-    rc = row(w, st, "titttiitt", r->name, (long long)i, gc_rule_kind_name(r->kind), r->source, desc, claims,
+    rc = row(w, st, "tittttitt", r->name, (long long)i, gc_rule_kind_name(r->kind), r->source, desc, claims,
              (long long)lawful, cfg->response.priority[r->priority], gc_action_name(r->action));
   }
   sqlite3_finalize(st);

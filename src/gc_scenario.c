@@ -645,6 +645,22 @@ static void offset_pos(const gcs_builder *b, size_t off, int *line, int *col) {
   if (b->col0) *line = 1, *col = b->col0 + (int)off + 1;
 }
 
+/* A plain-words hint for libyaml's most common complaints. */
+static const char *syntax_hint(const char *problem) {
+  static const char *const H[][2] = {
+    {"mapping values are not allowed", "; check the indentation, or quote a value containing \": \""},
+    {"did not find expected key", "; check the indentation of this line and the one before"},
+    {"expected ',' or ']'", "; is a [ left unclosed?"},
+    {"expected ',' or '}'", "; is a { left unclosed?"},
+    {"could not find expected ':'", "; a key needs a colon after it"},
+    {"found unexpected end of stream", "; is a quote left unclosed?"},
+    {"UTF-8", "; save the file as UTF-8 text"},
+  };
+  for (size_t i = 0; i < sizeof H / sizeof H[0]; i++)
+    if (strstr(problem, H[i][0])) return H[i][1];
+  return "";
+}
+
 static void syntax_error(gcs_builder *b, const yaml_parser_t *p) {
   if (p->error == YAML_MEMORY_ERROR) longjmp(b->cx->oom, 1);
   int line = mark_line(b, p->problem_mark), col = mark_col(b, p->problem_mark);
@@ -657,7 +673,7 @@ static void syntax_error(gcs_builder *b, const yaml_parser_t *p) {
     snprintf(ctx, sizeof ctx, " (%s at line %d, column %d)", p->context,
              mark_line(b, p->context_mark), mark_col(b, p->context_mark));
   builder_err(b, line, col, "YAML syntax error: %s%s%s", problem, ctx,
-              tab ? "; tabs cannot indent YAML, use spaces" : "");
+              tab ? "; tabs cannot indent YAML, use spaces" : syntax_hint(problem));
 }
 
 /* Parses b->text into b->root (NULL for a stream without a document).
