@@ -103,7 +103,7 @@ static int build_tasks(gc_response *r, int day, const gc_alert *alerts, size_t n
     r->tasks[k++].alert = (uint32_t)i;
   }
   *ntasks = k;
-  qsort(r->tasks, k, sizeof *r->tasks, by_key);
+  if (k > 1) qsort(r->tasks, k, sizeof *r->tasks, by_key);
   return 0;
 }
 

@@ -192,6 +192,8 @@ typedef struct gcs_ctx {
   const gcs_node *truth_node[GC_MAX_TRUTH];
   const gcs_node *list_node[GC_MAX_LISTS];
   int prio_bad;                       /* response.priorities had errors */
+  int traits_bad, truth_bad, lists_bad;  /* a whole section was missing or of the wrong
+                                            type: unknown names are its consequence */
 } gcs_ctx;
 
 /* A position in the schema walk: a mapping (or nothing) and its key path. */
@@ -1299,6 +1301,9 @@ static void cond_unknown(gcs_ctx *cx, const gcs_node *n, const char *path, const
   const char *cand[GC_MAX_TRAITS + GC_MAX_TRUTH + GC_MAX_LISTS];
   int k = 0;
   const gc_population_cfg *p = &cx->cfg->population;
+  if (cx->traits_bad || ((sc->allow & SC_TRUTH) && cx->truth_bad) ||
+      ((sc->allow & SC_LIST) && cx->lists_bad))
+    return;
   for (int i = 0; i < sc->ntraits; i++) cand[k++] = p->trait[i].name;
   for (int i = 0; (sc->allow & SC_TRUTH) && i < sc->ntruth; i++) cand[k++] = p->truth[i].name;
   for (int i = 0; (sc->allow & SC_LIST) && i < sc->nlists; i++) cand[k++] = cx->cfg->list[i].name;
@@ -1739,7 +1744,8 @@ static void pop_traits(const gcs_at *pop) {
   gcs_ctx *cx = pop->cx;
   gc_population_cfg *p = &cx->cfg->population;
   gcs_at a;
-  if (at_open(&a, pop, "traits") <= 0 || !a.map) return;
+  cx->traits_bad = at_open(&a, pop, "traits") < 0;
+  if (!a.map) return;
   for (int i = 0; i < a.map->n; i++) {
     const gcs_node *k = a.map->key[i];
     char path[GCS_PATH_MAX], name[GC_NAME_MAX];
@@ -1776,7 +1782,8 @@ static void pop_truth(const gcs_at *pop) {
   gcs_ctx *cx = pop->cx;
   gc_population_cfg *p = &cx->cfg->population;
   gcs_at a;
-  if (at_open(&a, pop, "truth") <= 0 || !a.map) return;
+  cx->truth_bad = at_open(&a, pop, "truth") < 0;
+  if (!a.map) return;
   for (int i = 0; i < a.map->n; i++) {
     const gcs_node *k = a.map->key[i];
     char path[GCS_PATH_MAX], name[GC_NAME_MAX];
@@ -1792,7 +1799,10 @@ static void pop_truth(const gcs_at *pop) {
 static void population(const gcs_at *top) {
   gcs_at a;
   at_need(top, "population");
-  if (at_open(&a, top, "population") <= 0) return;
+  if (at_open(&a, top, "population") <= 0) {
+    top->cx->traits_bad = top->cx->truth_bad = 1;
+    return;
+  }
   at_keys(&a, K_POPULATION);
   pop_size(&a);
   pop_shares(&a);
@@ -1897,6 +1907,7 @@ static int v_truth(gcs_ctx *cx, const gcs_node *n, const char *path, int *out) {
   }
   int i = truth_index(cx, n->text);
   if (i >= 0) return *out = i, 1;
+  if (cx->truth_bad) return -1;
   for (int t = 0; t < p->ntruth; t++) cand[t] = p->truth[t].name;
   err(cx, n, path, "unknown hidden-truth condition \"%s\"%s", n->text,
       hint(h, sizeof h, n->text, cand, p->ntruth, "none is declared in population.truth"));
@@ -1987,7 +1998,8 @@ static void list_body(gcs_ctx *cx, int li) {
 
 static void lists(gcs_ctx *cx, const gcs_at *top) {
   gcs_at a;
-  if (at_open(&a, top, "lists") <= 0 || !a.map) return;
+  cx->lists_bad = at_open(&a, top, "lists") < 0;
+  if (!a.map) return;
   for (int i = 0; i < a.map->n; i++) {
     const gcs_node *k = a.map->key[i];
     char path[GCS_PATH_MAX], name[GC_NAME_MAX];
@@ -2012,6 +2024,7 @@ static int v_list(gcs_ctx *cx, const gcs_node *n, const char *path, int *out) {
   }
   int i = list_index(cx, n->text);
   if (i >= 0) return *out = i, 1;
+  if (cx->lists_bad) return -1;
   for (int l = 0; l < cx->cfg->nlists; l++) cand[l] = cx->cfg->list[l].name;
   err(cx, n, path, "unknown list \"%s\"%s", n->text,
       hint(h, sizeof h, n->text, cand, cx->cfg->nlists, "no list is declared in lists"));

@@ -111,7 +111,7 @@ static int evaluate(gc_rule *r, const gc_rule_env *env, gc_u32vec *hits) {
     cand c = {o->where, o->person, base + o->time, 1};
     if (push_cand(s, c)) return -1;
   }
-  qsort(s->c, s->n, sizeof *s->c, by_place_time);
+  if (s->n > 1) qsort(s->c, s->n, sizeof *s->c, by_place_time);
   for (size_t i = 0; i < s->n; i++) {
     if (!s->c[i].today) continue;
     if (group_at(s, r, env->world, &s->c[i])) return -1;
