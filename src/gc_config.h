@@ -167,7 +167,7 @@ typedef struct gc_purchase_cfg {
   gc_multiplier mult[GC_MAX_MULT];      /* multiply the rate */
 } gc_purchase_cfg;
 
-typedef struct gc_region_cfg {
+typedef struct gc_world_cfg {
   int other_regions;                    /* regions besides the home city and capital */
   double other_distance_km;             /* distance of other regions' centres */
   double capital_distance_km;

@@ -277,7 +277,7 @@ static void summary(const gc_run *run, const char *path, double secs) {
     char label[128];
     uint64_t alerts = 0;
     if (r >= 0) alerts = gc_audit_rule_total(a, r).alerts;
-    else for (int k = 0; k < cfg->nrules; k++) alerts += gc_audit_rule_total(a, k).alerts;
+    else for (int q = 0; q < cfg->nrules; q++) alerts += gc_audit_rule_total(a, q).alerts;
     worst_ratio(run, r, label, sizeof label);
     char prec[16] = "-";
     if (g && g->flagged) snprintf(prec, sizeof prec, "%.1f%%", 100.0 * g->flagged_with_claim / g->flagged);

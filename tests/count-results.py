@@ -14,7 +14,7 @@ passed = failed = 0
 path, label = sys.argv[1], sys.argv[2]
 for line in open(path, encoding="utf-8", errors="replace"):
     t = json.loads(line)
-    out = t.get("stdout", "") or ""
+    out = (t.get("stdout", "") or "") + "\n" + (t.get("stderr", "") or "")
     p = sum(int(m) for m in re.findall(r"\[  PASSED  \] (\d+) test", out))
     f = sum(int(m) for m in re.findall(r"\[  FAILED  \] (\d+) test", out))
     for m in re.finditer(r"^(\d+) passed, (\d+) failed$", out, re.M):

@@ -477,9 +477,15 @@ static void test_vocab(void **state) {
 
 /* ------------------------------------------------- the tests/bad/ corpus */
 
+/* tests/bad: from $GC_BAD_DIR, next to the build's test data directory
+** (tests/meson.build defines GC_TEST_DATA), or relative to the working
+** directory; NULL (the test is skipped) if none exists. */
 static const char *bad_dir(void) {
-  static const char *const dirs[] = {"tests/bad", "../tests/bad", "../../tests/bad",
-                                     "../../../tests/bad"};
+  static const char *const dirs[] = {
+#ifdef GC_TEST_DATA
+    GC_TEST_DATA "/../bad",
+#endif
+    "tests/bad", "../tests/bad", "../../tests/bad", "../../../tests/bad"};
   const char *env = getenv("GC_BAD_DIR");
   if (env) return env;
   for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
