@@ -20,15 +20,12 @@
 #include <math.h>
 #include <stdlib.h>
 #include "gc_activity.h"
+#include "gc_mem.h"
 
 static int push(gc_event_buf *b, const gc_event *e) {
-  if (b->n == b->cap) {
-    size_t cap = b->cap ? b->cap * 2 : 4096;
-    gc_event *ev = realloc(b->ev, cap * sizeof *ev);
-    if (!ev) { b->oom = 1; return -1; }
-    b->ev = ev;
-    b->cap = cap;
-  }
+  gc_event *ev = gc_grow(b->ev, &b->cap, b->n + 1, sizeof *ev);
+  if (!ev) { b->oom = 1; return -1; }
+  b->ev = ev;
   b->ev[b->n++] = *e;
   return 0;
 }

@@ -5,6 +5,7 @@
 */
 #include <stdlib.h>
 #include <string.h>
+#include "gc_mem.h"
 #include "gc_response.h"
 #include "gc_rng.h"
 
@@ -86,12 +87,9 @@ static void perform(gc_response *r, const gc_rule_cfg *rc, int a, uint32_t perso
 }
 
 static int build_tasks(gc_response *r, int day, const gc_alert *alerts, size_t n, gc_outcome *out, size_t *ntasks) {
-  if (n > r->cap) {
-    task *t = realloc(r->tasks, n * sizeof *t);
-    if (!t) return -1;
-    r->tasks = t;
-    r->cap = n;
-  }
+  task *t = gc_grow(r->tasks, &r->cap, n, sizeof *t);
+  if (!t) return -1;
+  r->tasks = t;
   size_t k = 0;
   for (size_t i = 0; i < n; i++) {
     const gc_rule_cfg *rc = &r->cfg->rule[alerts[i].rule];

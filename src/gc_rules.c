@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "gc_mem.h"
 #include "gc_rules.h"
 #include "rules/gc_rule_kind.h"
 
@@ -34,13 +35,9 @@ struct gc_rules {
 };
 
 int gc_u32vec_push(gc_u32vec *v, uint32_t x) {
-  if (v->n == v->cap) {
-    size_t cap = v->cap ? v->cap * 2 : 1024;
-    uint32_t *nv = realloc(v->v, cap * sizeof *nv);
-    if (!nv) return -1;
-    v->v = nv;
-    v->cap = cap;
-  }
+  uint32_t *nv = gc_grow(v->v, &v->cap, v->n + 1, sizeof *nv);
+  if (!nv) return -1;
+  v->v = nv;
   v->v[v->n++] = x;
   return 0;
 }
@@ -118,12 +115,9 @@ void gc_rules_free(gc_rules *r) {
 }
 
 static int index_by_kind(gc_rules *r, const gc_obs *obs, size_t n) {
-  if (n > r->by_kind_cap) {
-    uint32_t *b = realloc(r->by_kind, n * sizeof *b);
-    if (!b) return -1;
-    r->by_kind = b;
-    r->by_kind_cap = n;
-  }
+  uint32_t *b = gc_grow(r->by_kind, &r->by_kind_cap, n, sizeof *b);
+  if (!b) return -1;
+  r->by_kind = b;
   size_t start[GC_OBS_NKINDS + 1] = {0};
   for (size_t i = 0; i < n; i++) start[obs[i].kind + 1]++;
   for (int k = 0; k < GC_OBS_NKINDS; k++) start[k + 1] += start[k];
@@ -133,13 +127,9 @@ static int index_by_kind(gc_rules *r, const gc_obs *obs, size_t n) {
 }
 
 static int push_alert(gc_alert_buf *b, gc_alert a) {
-  if (b->n == b->cap) {
-    size_t cap = b->cap ? b->cap * 2 : 1024;
-    gc_alert *na = realloc(b->a, cap * sizeof *na);
-    if (!na) { b->oom = 1; return -1; }
-    b->a = na;
-    b->cap = cap;
-  }
+  gc_alert *na = gc_grow(b->a, &b->cap, b->n + 1, sizeof *na);
+  if (!na) { b->oom = 1; return -1; }
+  b->a = na;
   b->a[b->n++] = a;
   return 0;
 }

@@ -5,16 +5,13 @@
 */
 #include <math.h>
 #include <stdlib.h>
+#include "gc_mem.h"
 #include "gc_sensors.h"
 
 static int push(gc_obs_buf *b, const gc_obs *o) {
-  if (b->n == b->cap) {
-    size_t cap = b->cap ? b->cap * 2 : 4096;
-    gc_obs *ob = realloc(b->obs, cap * sizeof *ob);
-    if (!ob) { b->oom = 1; return -1; }
-    b->obs = ob;
-    b->cap = cap;
-  }
+  gc_obs *ob = gc_grow(b->obs, &b->cap, b->n + 1, sizeof *ob);
+  if (!ob) { b->oom = 1; return -1; }
+  b->obs = ob;
   b->obs[b->n++] = *o;
   b->by_kind[o->kind]++;
   return 0;

@@ -20,6 +20,7 @@
 #endif
 #include "glasscage.h"
 #include "gc_activity.h"
+#include "gc_mem.h"
 #include "gc_response.h"
 #include "gc_results.h"
 #include "gc_rules.h"
@@ -132,12 +133,9 @@ static int gather_observations(gc_run *r, gc_day *dd) {
     if (r->block_obs[b].oom) return -1;
     total += r->block_obs[b].n;
   }
-  if (total > r->day_obs_cap) {
-    gc_obs *o = realloc(r->day_obs, total * sizeof *o);
-    if (!o) return -1;
-    r->day_obs = o;
-    r->day_obs_cap = total;
-  }
+  gc_obs *o = gc_grow(r->day_obs, &r->day_obs_cap, total, sizeof *o);
+  if (!o) return -1;
+  r->day_obs = o;
   size_t k = 0;
   for (uint32_t b = 0; b < r->nblocks; b++) {
     const gc_obs_buf *ob = &r->block_obs[b];
@@ -183,12 +181,9 @@ static int simulate_people(gc_run *r, gc_day *dd) {
 
 static int respond(gc_run *r) {
   size_t n = r->alerts.n;
-  if (n > r->outcomes_cap) {
-    gc_outcome *o = realloc(r->outcomes, n * sizeof *o);
-    if (!o) return -1;
-    r->outcomes = o;
-    r->outcomes_cap = n;
-  }
+  gc_outcome *o = gc_grow(r->outcomes, &r->outcomes_cap, n, sizeof *o);
+  if (!o) return -1;
+  r->outcomes = o;
   return gc_response_day(r->response, r->day, r->alerts.a, n, r->outcomes);
 }
 

@@ -308,6 +308,8 @@ static int cmd_run(int argc, char **argv) {
   if (!c.out) snprintf(dir, sizeof dir, "out/%s", cfg->name);
   snprintf(path, sizeof path, "%s/results.db", dir);
   double t0 = now_seconds();
+  if (!c.quiet && isatty(2))
+    fprintf(stderr, "building a city of %lld people...", (long long)cfg->population.size);
   gc_run *run = NULL;
   if (gc_run_new(cfg, c.threads, &run, err, sizeof err)) {
     fprintf(stderr, "glasscage: %s\n", err);

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../gc_mem.h"
 #include "gc_rule_kind.h"
 
 typedef struct base_state {
@@ -72,12 +73,9 @@ static int percentile_threshold(base_state *s, const gc_rule *r, const gc_rule_e
   const gc_obs *o;
   size_t n = 0;
   size_t cnt = env->kind_start[obs_kind(r->cfg) + 1] - env->kind_start[obs_kind(r->cfg)];
-  if (cnt > s->values_cap) {
-    float *v = realloc(s->values, cnt * sizeof *v);
-    if (!v) return -1;
-    s->values = v;
-    s->values_cap = cnt;
-  }
+  float *v = gc_grow(s->values, &s->values_cap, cnt, sizeof *v);
+  if (!v) return -1;
+  s->values = v;
   GC_FOR_KIND(env, obs_kind(r->cfg), o)
     if (applies(r->cfg, o)) s->values[n++] = o->value;
   if (!n) { *thr = 0; return 1; }

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../gc_mem.h"
 #include "gc_rule_kind.h"
 
 typedef struct cand {
@@ -45,13 +46,9 @@ static int compile(gc_rule *r, const gc_config *cfg, const gc_world *w, const gc
 }
 
 static int push_cand(copres_state *s, cand c) {
-  if (s->n == s->cap) {
-    size_t cap = s->cap ? s->cap * 2 : 256;
-    cand *nc = realloc(s->c, cap * sizeof *nc);
-    if (!nc) return -1;
-    s->c = nc;
-    s->cap = cap;
-  }
+  cand *nc = gc_grow(s->c, &s->cap, s->n + 1, sizeof *nc);
+  if (!nc) return -1;
+  s->c = nc;
   s->c[s->n++] = c;
   return 0;
 }
