@@ -99,7 +99,7 @@ static int evaluate(gc_rule *r, const gc_rule_env *env, gc_u32vec *hits) {
 static void release(gc_rule *r) {
   freq_state *s = r->state;
   if (!s) return;
-  for (int d = 0; d < s->window; d++) gc_u32vec_free(&s->days[d]);
+  for (int d = 0; s->days && d < s->window; d++) gc_u32vec_free(&s->days[d]);
   free(s->days);
   gc_u32vec_free(&s->today);
   free(s);
