@@ -13,7 +13,7 @@
 ** checks into a hotel there unless staying with family (70% when the
 ** destination is the family's region).  The destination is the capital for
 ** capital trips, else the family's region half of the time, else a random
-** other region.  Nights away are 1 + geometric, mean trip_nights.  While away
+** other region.  Nights away are 1 + Poisson, mean trip_nights.  While away
 ** the agent makes no city stays; on the return day an arrival at a city
 ** station or checkpoint is emitted.
 */
@@ -126,6 +126,7 @@ static void start_trip(day_state *d, int capital_trip) {
   int region = pick_destination(d, capital_trip);
   int rail = gc_stream_u01(&d->s) < 0.7;
   int flags = GC_EVF_DEPART;
+  capital_trip = region == c->world->capital;   /* also a regional trip with no other region */
   if (capital_trip && c->petition_truth >= 0 && ((p->truth[d->agent] >> c->petition_truth) & 1)) {
     flags |= GC_EVF_PETITION;
     d->out->tally.petition_trips++;

@@ -32,7 +32,9 @@ void gc_audit_free(gc_audit *a) {
   memset(a, 0, sizeof *a);
 }
 
-static void tally_outcome(gc_rule_day *rd, gc_day *dd, const gc_outcome *o, int innocent, uint8_t *harm) {
+/* innocent: of the rule's unlawful claims; clean: of every unlawful hidden
+** condition (the all-rules definition, used for the per-agent harm bits). */
+static void tally_outcome(gc_rule_day *rd, gc_day *dd, const gc_outcome *o, int innocent, int clean, uint8_t *harm) {
   if (o->status == GC_OUT_CAPACITY) rd->unhandled++;
   if (o->status != GC_OUT_DONE) return;
   rd->actions++;
@@ -50,16 +52,18 @@ static void tally_outcome(gc_rule_day *rd, gc_day *dd, const gc_outcome *o, int 
     if (innocent) {
       rd->innocent_detentions++;
       rd->innocent_detention_days += o->detention_days;
-      *harm |= GC_HARM_DETAINED_INNOCENT | GC_HARM_IN_DETENTION_INNOCENT;
-    } else {
-      *harm &= (uint8_t)~GC_HARM_IN_DETENTION_INNOCENT;
     }
+    if (clean) *harm |= GC_HARM_DETAINED_INNOCENT | GC_HARM_IN_DETENTION_INNOCENT;
+    else *harm &= (uint8_t)~GC_HARM_IN_DETENTION_INNOCENT;
   }
 }
+
+static uint32_t unlawful_truth_mask(const gc_config *cfg);
 
 void gc_audit_alerts(gc_audit *a, const gc_config *cfg, const gc_population *pop, int day,
                      const gc_alert *alerts, const gc_outcome *out, size_t n) {
   gc_day *dd = &a->daily[day];
+  uint32_t unlawful = unlawful_truth_mask(cfg);
   for (size_t i = 0; i < n; i++) {
     const gc_alert *al = &alerts[i];
     const gc_rule_cfg *rc = &cfg->rule[al->rule];
@@ -72,7 +76,8 @@ void gc_audit_alerts(gc_audit *a, const gc_config *cfg, const gc_population *pop
     a->flagged[al->person] |= 1u << al->rule;
     if (out[i].status == GC_OUT_DONE) a->actioned[al->person] |= 1u << al->rule;
     int innocent = !gc_response_has_claim(cfg, pop, rc, al->person, 1);
-    tally_outcome(rd, dd, &out[i], innocent, &a->harm[al->person]);
+    int clean = !(pop->truth[al->person] & unlawful);
+    tally_outcome(rd, dd, &out[i], innocent, clean, &a->harm[al->person]);
   }
 }
 
@@ -87,7 +92,7 @@ void gc_audit_end_of_day(gc_audit *a, const gc_config *cfg, const gc_population 
     for (uint32_t i = 0; i < pop->n; i++) {
       uint16_t m = pop->st.lists[i];
       for (int l = 0; m && l < nl; l++) loc[l] += (m >> l) & 1;
-      if (pop->st.detained_until[i] > day + 1) {
+      if (pop->st.detained_until[i] > day + 1) {       /* still held tomorrow */
         det++;
         inn += (uint64_t)!!(a->harm[i] & GC_HARM_IN_DETENTION_INNOCENT);
       }
@@ -134,9 +139,9 @@ static void group_agent(const gc_audit *a, const gc_config *cfg, const gc_popula
     int v = t < nt ? pop->trait[t][i] : 0;
     uint64_t *row = &c[(((size_t)0 * (size_t)ntv + (size_t)t) * GC_MAX_VALUES + (size_t)v) * 8];
     row[0]++;
-    row[1] += (uint64_t)(pop->truth[i] != 0);
+    row[1] += (uint64_t)(claim != 0);             /* has a condition some rule claims */
     row[2] += (uint64_t)(f != 0);
-    row[3] += (uint64_t)((f & claim) != 0);
+    row[3] += (uint64_t)(f != 0 && claim != 0);
     row[4] += (uint64_t)(ac != 0);
     row[5] += (uint64_t)(ac != 0 && any_innocent);
     row[6] += (uint64_t)!!(a->harm[i] & GC_HARM_DETAINED);

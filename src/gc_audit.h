@@ -13,8 +13,10 @@
 **    to detect (lawful ones included: the rule did find what it looks for);
 **  - innocent: acted on without any *unlawful* condition the rule claims;
 **    every action on a lawful condition (a petition trip) is a harm;
-**  - for the all-rules row ("*"), innocent means having no unlawful hidden
-**    condition at all.
+**  - for the all-rules row ("*"): with_claim means having a condition that
+**    at least one rule claims, flagged_with_claim means flagged by any rule
+**    and having such a condition, and innocent (actioned, detained) means
+**    having no unlawful hidden condition at all.
 */
 #ifndef GC_AUDIT_H
 #define GC_AUDIT_H
@@ -49,8 +51,8 @@ typedef struct gc_day {
   uint64_t obs_by_kind[GC_OBS_NKINDS];
   uint64_t identity_errors;
   uint64_t alerts, people_flagged, actions, innocent_actions;
-  uint64_t detained;            /* people in detention at the start of the day */
-  uint64_t detained_innocent;
+  uint64_t detained;            /* people still held at the end of the day (into the next) */
+  uint64_t detained_innocent;   /* ...of whom with no unlawful hidden condition */
 } gc_day;
 
 typedef struct gc_group_row {

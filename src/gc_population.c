@@ -222,7 +222,7 @@ static void fill_ties(gc_population *p, const gc_config *cfg, uint32_t i, gc_rng
   uint32_t nf;
   uint32_t total = tie_counts(p, cfg, i, key, &nf);
   gc_stream_init(&s, key, i, 2);
-  uint32_t k = p->tie_start[i];
+  uint64_t k = p->tie_start[i];
   for (uint32_t j = 0; j < total; j++, k++) {
     if (j < nf) {
       p->tie_dst[k] = gc_stream_below(&s, p->n);
@@ -248,8 +248,8 @@ static int build_ties(gc_population *p, const gc_config *cfg, const gc_world *w)
   }
   for (uint32_t i = 0; i < p->n; i++) p->tie_start[i + 1] += p->tie_start[i];
   p->nties = p->tie_start[p->n];
-  p->tie_dst = malloc((p->nties + 1) * sizeof *p->tie_dst);
-  p->tie_kind = malloc(p->nties + 1);
+  p->tie_dst = malloc(((size_t)p->nties + 1) * sizeof *p->tie_dst);
+  p->tie_kind = malloc((size_t)p->nties + 1);
   if (!p->tie_dst || !p->tie_kind) goto done;
   #pragma omp parallel for schedule(static)
   for (uint32_t i = 0; i < p->n; i++) fill_ties(p, cfg, i, key, wstart, wmember);
@@ -302,7 +302,7 @@ double gc_population_bytes_per_agent(const gc_population *p) {
   double b = 0;
   b += (double)p->ntraits + 2 + 4 + 4 + 4 + GC_BEH_N * 4.0 + 1 + 4 + 4;  /* per-agent arrays */
   b += (double)p->npurchases * 4;
-  b += 2 + 2 + 2 + 1;                                     /* agent state */
+  b += 2 + 2 + 2 + 1 + 4;                                 /* agent state; tie_start is 8 bytes */
   b += (double)p->nties * 5 / p->n;                       /* ties */
   b += (double)p->nhh * 12 / p->n;                        /* households */
   return b;

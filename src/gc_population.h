@@ -50,7 +50,7 @@ typedef struct gc_population {
   float *purchase_mult;             /* n * npurchases, NULL if none */
   uint8_t *family_region;           /* region of out-of-region family, 0 none */
   uint32_t *partner;                /* spouse, GC_NONE if none */
-  uint32_t *tie_start;              /* n + 1 */
+  uint64_t *tie_start;              /* n + 1: 64-bit, a country's ties exceed 2^32 */
   uint32_t *tie_dst;
   uint8_t *tie_kind;
   uint64_t nties, ncouples, ncouples_apart, ncrowded;

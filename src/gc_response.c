@@ -130,11 +130,10 @@ int gc_response_day(gc_response *r, int day, const gc_alert *alerts, size_t n, g
 void gc_response_init_lists(const gc_config *cfg, gc_population *pop) {
   #pragma omp parallel for schedule(static)
   for (uint32_t i = 0; i < pop->n; i++) {
-    uint16_t m = 0;
-    for (int l = 0; l < cfg->nlists; l++)
+    pop->st.lists[i] = 0;
+    for (int l = 0; l < cfg->nlists; l++)     /* in order: a list may name an earlier one */
       if (!cfg->list[l].initially_empty && gc_pop_selected(pop, i, &cfg->list[l].members))
-        m |= (uint16_t)(1u << l);
-    pop->st.lists[i] = m;
+        pop->st.lists[i] |= (uint16_t)(1u << l);
   }
 }
 

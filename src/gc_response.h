@@ -58,7 +58,7 @@ int gc_response_day(gc_response *r, int day, const gc_alert *alerts, size_t n, g
 /* Puts the initial members on each list (selectors over traits). */
 void gc_response_init_lists(const gc_config *cfg, gc_population *pop);
 
-/* End of day: each member leaves each non-exempt list with its removal rate. */
+/* End of day: each member leaves each list with that list's removal rate. */
 void gc_response_prune_lists(const gc_config *cfg, gc_population *pop, int day);
 
 /* Whether `person` has a condition rule `rc` claims to detect; with

@@ -31,7 +31,7 @@ static const char *const schema =
   "CREATE TABLE lists(list TEXT PRIMARY KEY, exempt INTEGER, removal_per_day REAL);\n"
   "CREATE TABLE list_daily(day INTEGER, list TEXT, size INTEGER, PRIMARY KEY(day, list));\n"
   "CREATE TABLE daily(day INTEGER PRIMARY KEY, agents_active INTEGER, agents_detained INTEGER,"
-  " detained_innocent INTEGER, events INTEGER, observations INTEGER, id_scans INTEGER,"
+  " detained_end INTEGER, detained_end_innocent INTEGER, events INTEGER, observations INTEGER, id_scans INTEGER,"
   " phone_records INTEGER, purchase_records INTEGER, utility_readings INTEGER, identity_errors INTEGER,"
   " alerts INTEGER, people_flagged INTEGER, actions INTEGER, innocent_actions INTEGER, offences INTEGER,"
   " offences_by_exempt INTEGER, capital_trips INTEGER, petition_trips INTEGER);\n"
@@ -238,12 +238,13 @@ static int write_traits_lists(writer *w, const gc_config *cfg, const gc_audit *a
 }
 
 static int write_daily(writer *w, const gc_audit *a, int days) {
-  sqlite3_stmt *st = prep(w, "INSERT INTO daily VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  sqlite3_stmt *st = prep(w, "INSERT INTO daily VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   int rc = st ? 0 : -1;
   for (int d = 0; d < days && !rc; d++) {
     const gc_day *x = &a->daily[d];
-    rc = row(w, st, "iiiiiiiiiiiiiiiiiii", (long long)d, (long long)x->truth.agents_active,
-             (long long)x->truth.agents_detained, (long long)x->detained_innocent, (long long)x->truth.events,
+    rc = row(w, st, "iiiiiiiiiiiiiiiiiiii", (long long)d, (long long)x->truth.agents_active,
+             (long long)x->truth.agents_detained, (long long)x->detained, (long long)x->detained_innocent,
+             (long long)x->truth.events,
              (long long)x->observations, (long long)x->obs_by_kind[GC_OBS_ID_SCAN],
              (long long)(x->obs_by_kind[GC_OBS_CALL_NEW] + x->obs_by_kind[GC_OBS_PHONE_OFF]),
              (long long)x->obs_by_kind[GC_OBS_PURCHASE],
@@ -285,12 +286,13 @@ int gc_results_write(const char *path, const gc_config *cfg, const gc_world *wo,
     goto done;
   }
   if (write_all(&w, cfg, wo, pop, a, info)) goto done;
-  if (sqlite3_close(w.db) != SQLITE_OK) { w.db = NULL; snprintf(err, errlen, "%s: cannot close", tmp); goto done; }
+  int closed = sqlite3_close_v2(w.db);
   w.db = NULL;
+  if (closed != SQLITE_OK) { snprintf(err, errlen, "%s: cannot close", tmp); goto done; }
   if (rename(tmp, path)) { snprintf(err, errlen, "%s: cannot rename into place", path); goto done; }
   rc = 0;
 done:
-  if (w.db) sqlite3_close(w.db);
+  if (w.db) sqlite3_close_v2(w.db);
   if (rc) remove(tmp);
   return rc;
 }

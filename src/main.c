@@ -128,6 +128,26 @@ static int parse_args(int argc, char **argv, cli *c, const char *help, int allow
   return 0;
 }
 
+/* Returns the whole file in a malloc'd buffer (caller frees), or NULL. */
+static char *read_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  size_t cap = 1 << 16, n = 0;
+  char *buf = malloc(cap);
+  while (buf) {
+    n += fread(buf + n, 1, cap - n, f);
+    if (n < cap) break;
+    char *more = realloc(buf, cap * 2);
+    if (!more) { free(buf); buf = NULL; break; }
+    buf = more;
+    cap *= 2;
+  }
+  if (ferror(f)) { free(buf); buf = NULL; }
+  fclose(f);
+  *len = n;
+  return buf;
+}
+
 /* Loads the scenario named by c (file, builtin:NAME, or default). */
 static int load(const cli *c, gc_config *cfg, uint64_t *hash, const char **display) {
   gc_diag *d = gc_diag_new();
@@ -152,14 +172,15 @@ static int load(const cli *c, gc_config *cfg, uint64_t *hash, const char **displ
     nerr = gcs_load(name, text, len, sets, nsets, cfg, d);
     *hash = gcs_hash(text, len, sets, nsets);
   } else {
-    nerr = gcs_load_file(name, sets, nsets, cfg, d);
-    *hash = 0;
-    FILE *f = fopen(name, "rb");
-    if (f) {
-      static char text[1 << 20];
-      size_t len = fread(text, 1, sizeof text, f);
-      fclose(f);
+    size_t len;
+    char *text = read_file(name, &len);
+    if (text) {                         /* the hash is of exactly the text that was loaded */
+      nerr = gcs_load(name, text, len, sets, nsets, cfg, d);
       *hash = gcs_hash(text, len, sets, nsets);
+      free(text);
+    } else {                            /* let the loader word the error */
+      nerr = gcs_load_file(name, sets, nsets, cfg, d);
+      *hash = 0;
     }
   }
   *display = name;
@@ -289,7 +310,7 @@ static void summary(const gc_run *run, const char *path, double secs) {
   const gc_group_row *all = all_row(a, -1, nt);
   uint64_t detained = all ? all->detained : 0, inn = all ? all->innocent_detained : 0;
   double ad = (double)cfg->population.size * cfg->days;
-  printf("\npeople detained: %llu, of whom innocent of anything the rules claim: %llu\n",
+  printf("\npeople detained: %llu, of whom with no unlawful hidden condition: %llu\n",
          (unsigned long long)detained, (unsigned long long)inn);
   printf("results: %s  (%.1fs, %.2fM agent-days/s)\n", path, secs, ad / secs / 1e6);
 }

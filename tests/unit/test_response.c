@@ -119,6 +119,23 @@ static void test_list_pruning(void **state) {
   teardown(f);
 }
 
+/* A list may be defined from an earlier list: membership follows it. */
+static void test_list_from_list(void **state) {
+  (void)state;
+  const char *sets[] = {"lists.copy_of_drug_users={members: drug_users}"};
+  fixture *f = setup(sets, 1);
+  int copy = f->cfg.nlists - 1;
+  assert_string_equal(f->cfg.list[copy].name, "copy_of_drug_users");
+  gc_response_init_lists(&f->cfg, &f->pop);
+  uint32_t members = 0;
+  for (uint32_t i = 0; i < f->pop.n; i++) {
+    assert_int_equal(f->pop.st.lists[i] & 1, (f->pop.st.lists[i] >> copy) & 1);
+    members += f->pop.st.lists[i] & 1;
+  }
+  assert_true(members > 0);
+  teardown(f);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_priority_under_capacity),
@@ -126,6 +143,7 @@ int main(void) {
     cmocka_unit_test(test_finding_detains_and_lists),
     cmocka_unit_test(test_no_false_findings_when_zero),
     cmocka_unit_test(test_list_pruning),
+    cmocka_unit_test(test_list_from_list),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
