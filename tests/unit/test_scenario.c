@@ -166,8 +166,8 @@ static void test_default_rules(void **state) {
   r = &c->rule[1];
   assert_int_equal(r->who.nany, 4);
   assert_int_equal(r->min_people, 4);
-  assert_int_equal(r->within_minutes, 720);
-  assert_true(r->radius_m == 1000);
+  assert_int_equal(r->within_minutes, 1440);
+  assert_true(r->radius_m == 2000);
   assert_int_equal(r->then_list, list(c, "key_persons"));
   r = &c->rule[3];
   assert_int_equal(r->who.everyone, 1);
