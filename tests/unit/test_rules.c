@@ -5,7 +5,9 @@
 ** 0 drug_hotel (presence), 1 drug_pairs (copresence >= 2, 500 m, 1440 min),
 ** 2 local_hotel (frequency >= 2 in 10 days), 3 petitioner_station
 ** (presence), 4 water (baseline, 99th percentile), 5 water_jump (baseline,
-** 2 x personal mean after 3 days).
+** 2 x personal mean after 3 days), 6 new_numbers (frequency of new
+** out-of-area numbers >= 2 in 7 days), 7 fertilizer_jump (baseline on
+** purchases, 2.5 x personal mean after 2 purchases).
 */
 #include <math.h>
 #include "gc_test.h"
@@ -207,6 +209,46 @@ static void test_baseline_personal(void **state) {
   teardown(f);
 }
 
+static gc_obs call(uint32_t person, int out_of_area) {
+  gc_obs o = {person, person, 0, 0, 600, GC_OBS_CALL_NEW, (uint8_t)out_of_area, 0};
+  return o;
+}
+
+static void test_frequency_out_of_area_calls(void **state) {
+  (void)state;
+  fixture *f = setup(NULL, 0);
+  join(f, 60, f->drug_users);
+  join(f, 61, f->drug_users);
+  gc_obs d0[] = {call(60, 1), call(61, 0), call(61, 0), call(62, 1), call(62, 1)};
+  day(f, 0, d0, 5);
+  assert_int_equal(rule_alerts(f, 6), 0);      /* 61's calls are local; 62 is not watched */
+  gc_obs d6[] = {call(60, 1)};                  /* day 6: days 0..6 are within 7 days */
+  day(f, 6, d6, 1);
+  assert_int_equal(alerted(f, 6, 60), 1);
+  teardown(f);
+}
+
+static gc_obs purchase(uint32_t person, float kg) {
+  gc_obs o = {person, person, 0, kg, 600, GC_OBS_PURCHASE, 0, 0};
+  return o;
+}
+
+/* HRW-2018: fertilizer purchases jumping from 5 kg to 15 kg. */
+static void test_baseline_fertilizer_jump(void **state) {
+  (void)state;
+  fixture *f = setup(NULL, 0);
+  gc_obs d0[] = {purchase(70, 5), purchase(71, 5)};
+  day(f, 0, d0, 2);
+  gc_obs d1[] = {purchase(70, 5), purchase(71, 5)};
+  day(f, 1, d1, 2);
+  assert_int_equal(rule_alerts(f, 7), 0);
+  gc_obs d2[] = {purchase(70, 15), purchase(71, 12)};  /* 15 > 2.5 x 5; 12 is not */
+  day(f, 2, d2, 2);
+  assert_int_equal(alerted(f, 7, 70), 1);
+  assert_int_equal(alerted(f, 7, 71), 0);
+  teardown(f);
+}
+
 static void test_describe(void **state) {
   (void)state;
   fixture *f = setup(NULL, 0);
@@ -226,6 +268,8 @@ int main(void) {
     cmocka_unit_test(test_frequency_window),
     cmocka_unit_test(test_baseline_percentile),
     cmocka_unit_test(test_baseline_personal),
+    cmocka_unit_test(test_frequency_out_of_area_calls),
+    cmocka_unit_test(test_baseline_fertilizer_jump),
     cmocka_unit_test(test_describe),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
