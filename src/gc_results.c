@@ -271,10 +271,14 @@ static int write_all(writer *w, const gc_config *cfg, const gc_world *wo, const 
   return exec(w, "COMMIT;");
 }
 
+int gc_results_temp_path(const char *path, char *buf, size_t len) {
+  return snprintf(buf, len, "%s.tmp-%ld", path, (long)getpid()) < (int)len ? 0 : -1;
+}
+
 int gc_results_write(const char *path, const gc_config *cfg, const gc_world *wo, const gc_population *pop,
                      const gc_audit *a, const gc_results_info *info, char *err, size_t errlen) {
   char tmp[4096];
-  if (snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid()) >= (int)sizeof tmp) {
+  if (gc_results_temp_path(path, tmp, sizeof tmp)) {
     snprintf(err, errlen, "%s: path too long", path);
     return -1;
   }

@@ -33,6 +33,10 @@ typedef struct gc_results_info {
 int gc_results_write(const char *path, const gc_config *cfg, const gc_world *w, const gc_population *pop,
                      const gc_audit *a, const gc_results_info *info, char *err, size_t errlen);
 
+/* Writes into buf the temporary file name gc_results_write uses for path
+** (so that a signal handler can remove it).  Returns 0, or -1 if too long. */
+int gc_results_temp_path(const char *path, char *buf, size_t len);
+
 /* Keys of run_info that vary between identical runs (timings, threads). */
 int gc_results_volatile_key(const char *key);
 

@@ -5,6 +5,7 @@
 ** scenario error (nothing is written).
 */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "gc_diag.h"
+#include "gc_results.h"
 #include "gc_rules.h"
 #include "gc_scenario.h"
 #include "glasscage.h"
@@ -73,6 +75,28 @@ static const char *const usage_scenarios =
   "\n"
   "Lists the built-in scenarios, or prints one as YAML (a starting point for\n"
   "your own: glasscage scenarios show default > mine.yaml).\n";
+
+/* Interrupted runs leave nothing behind: the handler removes the temporary
+** results file (unlink is async-signal-safe) and exits with 128 + signal.
+** This is the CLI's only static state, as a signal handler cannot be given
+** a context. */
+static char interrupted_temp[4200];
+
+static void on_signal(int sig) {
+  if (interrupted_temp[0]) unlink(interrupted_temp);
+  _exit(128 + sig);
+}
+
+static void catch_signals(const char *results_path) {
+  if (gc_results_temp_path(results_path, interrupted_temp, sizeof interrupted_temp)) interrupted_temp[0] = 0;
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL);
+}
 
 static double now_seconds(void) {
   struct timespec ts;
@@ -338,6 +362,7 @@ static void summary(const gc_run *run, const char *path, double secs) {
   printf("\npeople detained: %llu, of whom with no unlawful hidden condition: %llu\n",
          (unsigned long long)detained, (unsigned long long)inn);
   printf("results: %s  (%.1fs, %.2fM agent-days/s)\n", path, secs, ad / secs / 1e6);
+  printf("explore: sqlite3 %s 'SELECT * FROM rule_summary'   (tables: docs/results-schema.md)\n", path);
 }
 
 static int cmd_run(int argc, char **argv) {
@@ -353,6 +378,7 @@ static int cmd_run(int argc, char **argv) {
   snprintf(dir, sizeof dir, "%s", c.out ? c.out : "out");
   if (!c.out) snprintf(dir, sizeof dir, "out/%s", cfg->name);
   snprintf(path, sizeof path, "%s/results.db", dir);
+  catch_signals(path);
   double t0 = now_seconds();
   if (!c.quiet && isatty(2))
     fprintf(stderr, "building a city of %lld people...", (long long)cfg->population.size);

@@ -54,4 +54,14 @@ check "--set reached the run" bash -c "[ \$(sqlite3 '$TMP/d/results.db' \"SELECT
 check "--seed reaches the run" bash -c "'$BIN' run --seed 99 --set population.size=1000 --set days=1 --quiet --out '$TMP/s' && [ \$(sqlite3 '$TMP/s/results.db' \"SELECT value FROM run_info WHERE key='seed'\") -eq 99 ]"
 check "unwritable output is exit 1" status_is 1 "$BIN" run --set population.size=1000 --set days=1 --quiet --out /proc/glasscage-test
 check "default output folder is out/NAME" bash -c "cd '$TMP' && '$BIN' run --set population.size=1000 --set days=1 --quiet && test -s out/default/results.db"
+# An interrupted run leaves nothing behind and exits 128 + SIGINT.
+mkdir -p "$TMP/int"
+"$BIN" run --set population.size=3000000 --set days=60 --quiet --out "$TMP/int" &
+pid=$!
+sleep 1
+kill -INT "$pid"
+wait "$pid"
+check "interrupted run exits 130" test $? -eq 130
+check "interrupted run leaves no files" bash -c "[ -z \"\$(ls -A '$TMP/int')\" ]"
+check "rules table names claims" bash -c "[ \$(sqlite3 '$DB' \"SELECT claims FROM rules WHERE rule='drug_hotel'\") = active_drug_use ]"
 finish
