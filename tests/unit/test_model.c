@@ -43,6 +43,43 @@ static void test_presence_binomial(void **state) {
   gc_run_free(run);
 }
 
+/* P(at least 2 successes in n Bernoulli(q) trials). */
+static double at_least_two(double q, int n) {
+  return 1 - pow(1 - q, n) - n * q * pow(1 - q, n - 1);
+}
+
+/* The disparate-impact mechanism: a facially neutral frequency rule
+** ("two local hotel nights in 20 days") flags migrants more only through
+** the stated behaviour multiplier.  Per group, flagged people ~
+** Binomial(N_g, P(>= 2 scanned stays in 20 days)). */
+static void check_groups(const char *const *sets, int nsets, double migrant_factor) {
+  static gc_config cfg;
+  gc_test_load("closed_form.yaml", sets, nsets, &cfg);
+  gc_run *run = run_all(&cfg, 0);
+  const gc_audit *a = gc_run_audit(run);
+  double q[2];
+  q[0] = -expm1(-0.02) * 0.8;
+  q[1] = -expm1(-0.02 * migrant_factor) * 0.8;
+  double rate[2];
+  for (size_t g = 0; g < a->ngroups; g++) {
+    const gc_group_row *x = &a->groups[g];
+    if (x->rule != 2 || x->trait != 1) continue;          /* rule local_hotel_twice, trait migrant */
+    double p = at_least_two(q[x->value], cfg.days), n = (double)x->population;
+    within((double)x->flagged, n * p, sqrt(n * p * (1 - p)), x->value ? "migrants flagged" : "others flagged");
+    rate[x->value] = x->flagged / n;
+  }
+  double want = at_least_two(q[1], cfg.days) / at_least_two(q[0], cfg.days);
+  print_message("migrant factor %.0f: flag-rate ratio %.2f (closed form %.2f)\n", migrant_factor, rate[1] / rate[0], want);
+  gc_run_free(run);
+}
+
+static void test_disparity_mechanism(void **state) {
+  (void)state;
+  check_groups(NULL, 0, 1.0);
+  const char *sets[] = {"activity.behaviours.hotel_local={rate: 0.02, multipliers: {migrant: 3}}"};
+  check_groups(sets, 1, 3.0);
+}
+
 /* Percentile rule: exactly the readings above the k-th order statistic,
 ** k = round(p (n - 1)), are flagged, every day. */
 static void test_percentile_exact(void **state) {
@@ -167,6 +204,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_presence_binomial),
     cmocka_unit_test(test_percentile_exact),
+    cmocka_unit_test(test_disparity_mechanism),
     cmocka_unit_test(test_household_sizes),
     cmocka_unit_test(test_identity_errors),
     cmocka_unit_test(test_response_invariants),
