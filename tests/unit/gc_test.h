@@ -1,7 +1,7 @@
 /*
-** gc_test.h — helpers shared by the unit tests: load a scenario from text
-** or a file in tests/data, failing the test with every diagnostic if it
-** does not validate.
+** gc_test.h — helpers shared by the unit tests: load a scenario from
+** tests/data, failing the test with every diagnostic if it does not
+** validate, and build a small test city from it.
 */
 #ifndef GC_TEST_H
 #define GC_TEST_H
@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "gc_population.h"
 #include "gc_scenario.h"
+#include "gc_world.h"
 
 #ifndef GC_TEST_DATA
 #define GC_TEST_DATA "tests/data"
@@ -28,6 +30,25 @@ static inline void gc_test_load(const char *file, const char *const *sets, int n
   if (n) gc_diag_print(d, stderr);
   gc_diag_free(d);
   assert_int_equal(n, 0);
+}
+
+/* A test city: the scenario tests/data/FILE with overrides, its world and
+** its population.  The caller frees world and population. */
+typedef struct gc_test_city {
+  gc_config cfg;
+  gc_world w;
+  gc_population pop;
+} gc_test_city;
+
+static inline void gc_test_city_build(gc_test_city *c, const char *file, const char *const *sets, int nsets) {
+  gc_test_load(file, sets, nsets, &c->cfg);
+  assert_int_equal(gc_world_build(&c->w, &c->cfg), 0);
+  assert_int_equal(gc_population_build(&c->pop, &c->cfg, &c->w), 0);
+}
+
+static inline void gc_test_city_free(gc_test_city *c) {
+  gc_population_free(&c->pop);
+  gc_world_free(&c->w);
 }
 
 #endif

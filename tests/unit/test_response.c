@@ -10,28 +10,23 @@
 #include "gc_response.h"
 
 typedef struct fixture {
-  gc_config cfg;
-  gc_world w;
-  gc_population pop;
+  gc_test_city city;                /* first: f->city.cfg etc. below are its fields */
   gc_response *resp;
 } fixture;
 
 static fixture *setup(const char *const *sets, int nsets) {
   fixture *f = calloc(1, sizeof *f);
   assert_non_null(f);
-  gc_test_load("small.yaml", sets, nsets, &f->cfg);
-  assert_int_equal(gc_world_build(&f->w, &f->cfg), 0);
-  assert_int_equal(gc_population_build(&f->pop, &f->cfg, &f->w), 0);
-  memset(f->pop.truth, 0, f->pop.n * sizeof *f->pop.truth);
-  f->resp = gc_response_new(&f->cfg, &f->pop);
+  gc_test_city_build(&f->city, "small.yaml", sets, nsets);
+  memset(f->city.pop.truth, 0, f->city.pop.n * sizeof *f->city.pop.truth);
+  f->resp = gc_response_new(&f->city.cfg, &f->city.pop);
   assert_non_null(f->resp);
   return f;
 }
 
 static void teardown(fixture *f) {
   gc_response_free(f->resp);
-  gc_population_free(&f->pop);
-  gc_world_free(&f->w);
+  gc_test_city_free(&f->city);
   free(f);
 }
 
@@ -70,19 +65,19 @@ static void test_finding_detains_and_lists(void **state) {
                         "response.actions.detention.days=15"};
   fixture *f = setup(sets, 3);
   int drug = 0;                                     /* truth index of active_drug_use */
-  assert_string_equal(f->cfg.population.truth[drug].name, "active_drug_use");
-  f->pop.truth[300] = 1u << drug;
+  assert_string_equal(f->city.cfg.population.truth[drug].name, "active_drug_use");
+  f->city.pop.truth[300] = 1u << drug;
   gc_alert al[] = {{300, 0, 1}, {301, 0, 1}};
   gc_outcome out[2];
   assert_int_equal(gc_response_day(f->resp, 4, al, 2, out), 0);
   assert_true(out[0].flags & GC_OUTF_FOUND);
   assert_true(out[0].flags & GC_OUTF_DETAINED);
   assert_int_equal(out[0].detention_days, 15);
-  assert_int_equal(f->pop.st.detained_until[300], 4 + 1 + 15);
+  assert_int_equal(f->city.pop.st.detained_until[300], 4 + 1 + 15);
   int key_persons = 2;
-  assert_string_equal(f->cfg.list[key_persons].name, "key_persons");
-  assert_true(f->pop.st.lists[300] >> key_persons & 1);   /* then_list */
-  assert_true(f->pop.st.lists[301] >> key_persons & 1);
+  assert_string_equal(f->city.cfg.list[key_persons].name, "key_persons");
+  assert_true(f->city.pop.st.lists[300] >> key_persons & 1);   /* then_list */
+  assert_true(f->city.pop.st.lists[301] >> key_persons & 1);
   /* a detained person is not acted on again */
   gc_alert again[] = {{300, 1, 1}};
   assert_int_equal(gc_response_day(f->resp, 5, again, 1, out), 0);
@@ -110,12 +105,12 @@ static void test_list_pruning(void **state) {
   (void)state;
   const char *sets[] = {"lists.drug_users.removal_per_day=1"};
   fixture *f = setup(sets, 1);
-  gc_response_init_lists(&f->cfg, &f->pop);
+  gc_response_init_lists(&f->city.cfg, &f->city.pop);
   uint32_t members = 0;
-  for (uint32_t i = 0; i < f->pop.n; i++) members += f->pop.st.lists[i] & 1;
+  for (uint32_t i = 0; i < f->city.pop.n; i++) members += f->city.pop.st.lists[i] & 1;
   assert_true(members > 0);
-  gc_response_prune_lists(&f->cfg, &f->pop, 0);
-  for (uint32_t i = 0; i < f->pop.n; i++) assert_int_equal(f->pop.st.lists[i] & 1, 0);
+  gc_response_prune_lists(&f->city.cfg, &f->city.pop, 0);
+  for (uint32_t i = 0; i < f->city.pop.n; i++) assert_int_equal(f->city.pop.st.lists[i] & 1, 0);
   teardown(f);
 }
 
@@ -124,13 +119,13 @@ static void test_list_from_list(void **state) {
   (void)state;
   const char *sets[] = {"lists.copy_of_drug_users={members: drug_users}"};
   fixture *f = setup(sets, 1);
-  int copy = f->cfg.nlists - 1;
-  assert_string_equal(f->cfg.list[copy].name, "copy_of_drug_users");
-  gc_response_init_lists(&f->cfg, &f->pop);
+  int copy = f->city.cfg.nlists - 1;
+  assert_string_equal(f->city.cfg.list[copy].name, "copy_of_drug_users");
+  gc_response_init_lists(&f->city.cfg, &f->city.pop);
   uint32_t members = 0;
-  for (uint32_t i = 0; i < f->pop.n; i++) {
-    assert_int_equal(f->pop.st.lists[i] & 1, (f->pop.st.lists[i] >> copy) & 1);
-    members += f->pop.st.lists[i] & 1;
+  for (uint32_t i = 0; i < f->city.pop.n; i++) {
+    assert_int_equal(f->city.pop.st.lists[i] & 1, (f->city.pop.st.lists[i] >> copy) & 1);
+    members += f->city.pop.st.lists[i] & 1;
   }
   assert_true(members > 0);
   teardown(f);

@@ -14,9 +14,7 @@
 #include "gc_rules.h"
 
 typedef struct fixture {
-  gc_config cfg;
-  gc_world w;
-  gc_population pop;
+  gc_test_city city;                /* first: f->city.cfg etc. below are its fields */
   gc_rules *rules;
   gc_alert_buf out;
   int drug_users, red_list, petitioners;
@@ -25,13 +23,11 @@ typedef struct fixture {
 static fixture *setup(const char *const *sets, int nsets) {
   fixture *f = calloc(1, sizeof *f);
   assert_non_null(f);
-  gc_test_load("small.yaml", sets, nsets, &f->cfg);
-  assert_int_equal(gc_world_build(&f->w, &f->cfg), 0);
-  assert_int_equal(gc_population_build(&f->pop, &f->cfg, &f->w), 0);
-  memset(f->pop.st.lists, 0, f->pop.n * sizeof *f->pop.st.lists);
+  gc_test_city_build(&f->city, "small.yaml", sets, nsets);
+  memset(f->city.pop.st.lists, 0, f->city.pop.n * sizeof *f->city.pop.st.lists);
   f->drug_users = 0; f->petitioners = 1; f->red_list = 3;
-  assert_string_equal(f->cfg.list[f->red_list].name, "red_list");
-  f->rules = gc_rules_new(&f->cfg, &f->w, &f->pop);
+  assert_string_equal(f->city.cfg.list[f->red_list].name, "red_list");
+  f->rules = gc_rules_new(&f->city.cfg, &f->city.w, &f->city.pop);
   assert_non_null(f->rules);
   return f;
 }
@@ -39,20 +35,19 @@ static fixture *setup(const char *const *sets, int nsets) {
 static void teardown(fixture *f) {
   gc_rules_free(f->rules);
   gc_alert_buf_free(&f->out);
-  gc_population_free(&f->pop);
-  gc_world_free(&f->w);
+  gc_test_city_free(&f->city);
   free(f);
 }
 
-static void join(fixture *f, uint32_t person, int list) { f->pop.st.lists[person] |= (uint16_t)(1u << list); }
+static void join(fixture *f, uint32_t person, int list) { f->city.pop.st.lists[person] |= (uint16_t)(1u << list); }
 
 static gc_obs scan(const fixture *f, uint32_t person, uint32_t place, int minute) {
-  gc_obs o = {person, person, place, 0, (uint16_t)minute, GC_OBS_ID_SCAN, f->w.type[place], 0};
-  if (f->w.type[place] == GC_PLACE_HOTEL && f->w.region[place] == 0) o.flags = GC_OBSF_LOCAL_HOTEL;
+  gc_obs o = {person, person, place, 0, (uint16_t)minute, GC_OBS_ID_SCAN, f->city.w.type[place], 0};
+  if (f->city.w.type[place] == GC_PLACE_HOTEL && f->city.w.region[place] == 0) o.flags = GC_OBSF_LOCAL_HOTEL;
   return o;
 }
 
-static uint32_t hotel(const fixture *f, int k) { return f->w.range[0][GC_PLACE_HOTEL] + (uint32_t)k; }
+static uint32_t hotel(const fixture *f, int k) { return f->city.w.range[0][GC_PLACE_HOTEL] + (uint32_t)k; }
 
 /* Count of rule `rule`'s alerts for person (0 if none). */
 static int alerted(const fixture *f, int rule, uint32_t person) {
@@ -80,7 +75,7 @@ static void test_presence(void **state) {
   gc_obs obs[] = {
     scan(f, 10, hotel(f, 0), 1200), scan(f, 10, hotel(f, 3), 1300),         /* two triggers, one alert */
     scan(f, 11, hotel(f, 0), 1200),                                          /* not on the list */
-    scan(f, 10, f->w.range[0][GC_PLACE_STATION], 600),                       /* wrong place type */
+    scan(f, 10, f->city.w.range[0][GC_PLACE_STATION], 600),                       /* wrong place type */
     scan(f, 12, hotel(f, 1), 1200),                                          /* red-listed */
   };
   day(f, 0, obs, sizeof obs / sizeof *obs);
@@ -115,7 +110,7 @@ static void test_copresence_radius(void **state) {
   (void)state;
   char set[64];
   fixture *probe = setup(NULL, 0);
-  double dist = gc_world_dist(&probe->w, hotel(probe, 0), hotel(probe, 1));
+  double dist = gc_world_dist(&probe->city.w, hotel(probe, 0), hotel(probe, 1));
   teardown(probe);
   for (int inside = 0; inside < 2; inside++) {
     snprintf(set, sizeof set, "rules[1].radius_m=%.3f", inside ? dist + 1 : dist - 1);
@@ -165,14 +160,14 @@ static void test_frequency_window(void **state) {
   day(f, 4, d4, 2);
   assert_int_equal(alerted(f, 2, 51), 2);
   /* a hotel in another region is not a local hotel stay */
-  gc_obs away[] = {scan(f, 52, f->w.range[1][GC_PLACE_HOTEL], 1200), scan(f, 52, f->w.range[1][GC_PLACE_HOTEL], 1300)};
+  gc_obs away[] = {scan(f, 52, f->city.w.range[1][GC_PLACE_HOTEL], 1200), scan(f, 52, f->city.w.range[1][GC_PLACE_HOTEL], 1300)};
   day(f, 5, away, 2);
   assert_int_equal(alerted(f, 2, 52), 0);
   teardown(f);
 }
 
 static gc_obs water(const fixture *f, uint32_t h, float litres) {
-  uint32_t head = f->pop.hh_start[h];
+  uint32_t head = f->city.pop.hh_start[h];
   gc_obs o = {head, head, h, litres, 0, GC_OBS_WATER, 0, 0};
   return o;
 }
@@ -185,8 +180,8 @@ static void test_baseline_percentile(void **state) {
   day(f, 0, obs, 200);
   /* 99th percentile of 1..200 is the value at rank round(0.99 * 199) = 197: 198 */
   assert_int_equal(rule_alerts(f, 4), 2);
-  assert_int_equal(alerted(f, 4, f->pop.hh_start[0]), 1);
-  assert_int_equal(alerted(f, 4, f->pop.hh_start[1]), 1);
+  assert_int_equal(alerted(f, 4, f->city.pop.hh_start[0]), 1);
+  assert_int_equal(alerted(f, 4, f->city.pop.hh_start[1]), 1);
   teardown(f);
 }
 
@@ -200,8 +195,8 @@ static void test_baseline_personal(void **state) {
   }
   gc_obs jump[] = {water(f, 5, 25), water(f, 6, 15)};
   day(f, 3, jump, 2);
-  assert_int_equal(alerted(f, 5, f->pop.hh_start[5]), 1);
-  assert_int_equal(alerted(f, 5, f->pop.hh_start[6]), 0);
+  assert_int_equal(alerted(f, 5, f->city.pop.hh_start[5]), 1);
+  assert_int_equal(alerted(f, 5, f->city.pop.hh_start[6]), 0);
   /* a household with too little history is not judged */
   gc_obs fresh[] = {water(f, 7, 10), water(f, 7, 100)};
   day(f, 4, fresh, 2);
@@ -253,7 +248,7 @@ static void test_describe(void **state) {
   (void)state;
   fixture *f = setup(NULL, 0);
   char buf[512];
-  gc_rules_describe(&f->cfg, 1, buf, sizeof buf);
+  gc_rules_describe(&f->city.cfg, 1, buf, sizeof buf);
   assert_non_null(strstr(buf, "2 or more of drug_users"));
   assert_non_null(strstr(buf, "500 m"));
   teardown(f);
