@@ -36,6 +36,7 @@ void gc_audit_free(gc_audit *a) {
 ** condition (the all-rules definition, used for the per-agent harm bits). */
 static void tally_outcome(gc_rule_day *rd, gc_day *dd, const gc_outcome *o, int innocent, int clean, uint8_t *harm) {
   if (o->status == GC_OUT_CAPACITY) rd->unhandled++;
+  if (o->status == GC_OUT_DUPLICATE || o->status == GC_OUT_IN_DETENTION) rd->skipped++;
   if (o->status != GC_OUT_DONE) return;
   rd->actions++;
   dd->actions++;
@@ -214,7 +215,7 @@ gc_rule_day gc_audit_rule_total(const gc_audit *a, int rule) {
     const gc_rule_day *x = &a->rule_daily[(size_t)d * (size_t)a->nrules + (size_t)rule];
     t.alerts += x->alerts; t.people_flagged += x->people_flagged;
     t.people_with_claim += x->people_with_claim; t.actions += x->actions;
-    t.innocent_actions += x->innocent_actions; t.unhandled += x->unhandled;
+    t.innocent_actions += x->innocent_actions; t.unhandled += x->unhandled; t.skipped += x->skipped;
     t.findings += x->findings; t.false_findings += x->false_findings;
     t.detentions += x->detentions; t.innocent_detentions += x->innocent_detentions;
     t.innocent_detention_days += x->innocent_detention_days;

@@ -37,6 +37,7 @@ typedef struct gc_rule_day {
   uint64_t actions;
   uint64_t innocent_actions;
   uint64_t unhandled;           /* not reached: capacity */
+  uint64_t skipped;             /* acted on today by a higher-priority alert, or in detention */
   uint64_t findings;            /* true findings */
   uint64_t false_findings;
   uint64_t detentions;

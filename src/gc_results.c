@@ -20,7 +20,7 @@ static const char *const schema =
   " claims TEXT, lawful_claim INTEGER, priority TEXT, action TEXT, then_list TEXT);\n"
   "CREATE TABLE rule_daily(day INTEGER, rule TEXT, alerts INTEGER, people_flagged INTEGER,"
   " people_with_claim INTEGER, actions INTEGER, innocent_actions INTEGER, unhandled INTEGER,"
-  " findings INTEGER, false_findings INTEGER, detentions INTEGER, innocent_detentions INTEGER,"
+  " skipped INTEGER, findings INTEGER, false_findings INTEGER, detentions INTEGER, innocent_detentions INTEGER,"
   " innocent_detention_days INTEGER, PRIMARY KEY(day, rule));\n"
   "CREATE TABLE action_daily(day INTEGER, rule TEXT, action TEXT, count INTEGER, PRIMARY KEY(day, rule, action));\n"
   "CREATE TABLE group_audit(rule TEXT, trait TEXT, value TEXT, population INTEGER, with_claim INTEGER,"
@@ -175,15 +175,16 @@ static int write_rules(writer *w, const gc_config *cfg) {
 }
 
 static int write_rule_daily(writer *w, const gc_config *cfg, const gc_audit *a) {
-  sqlite3_stmt *st = prep(w, "INSERT INTO rule_daily VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  sqlite3_stmt *st = prep(w, "INSERT INTO rule_daily VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   sqlite3_stmt *act = prep(w, "INSERT INTO action_daily VALUES(?,?,?,?)");
   int rc = st && act ? 0 : -1;
   for (int d = 0; d < a->days && !rc; d++)
     for (int r = 0; r < a->nrules && !rc; r++) {
       const gc_rule_day *x = &a->rule_daily[(size_t)d * (size_t)a->nrules + (size_t)r];
-      rc = row(w, st, "itiiiiiiiiiii", (long long)d, cfg->rule[r].name, (long long)x->alerts,
+      rc = row(w, st, "itiiiiiiiiiiii", (long long)d, cfg->rule[r].name, (long long)x->alerts,
                (long long)x->people_flagged, (long long)x->people_with_claim, (long long)x->actions,
-               (long long)x->innocent_actions, (long long)x->unhandled, (long long)x->findings,
+               (long long)x->innocent_actions, (long long)x->unhandled, (long long)x->skipped,
+               (long long)x->findings,
                (long long)x->false_findings, (long long)x->detentions, (long long)x->innocent_detentions,
                (long long)x->innocent_detention_days);
       for (int k = 1; k < GC_ACT_NTYPES && !rc; k++)

@@ -1265,7 +1265,7 @@ static int cond_truth(gcs_ctx *cx, const gcs_node *n, const char *path, const gc
                       int i, const char *value, gc_cond *out) {
   const char *name = cx->cfg->population.truth[i].name;
   if (!(sc->allow & SC_TRUTH) && (sc->allow & SC_LIST))
-    err(cx, n, path, "rules cannot see hidden truth: \"%s\" is a hidden-truth condition (%s)",
+    err(cx, n, path, "the platform cannot see hidden truth: \"%s\" is a hidden-truth condition (%s)",
         name, sc->rule);
   else if (!(sc->allow & SC_TRUTH))
     err(cx, n, path, "\"%s\" is a hidden-truth condition (%s)", name, sc->rule);
@@ -2239,6 +2239,19 @@ static void rule_action(const gcs_at *a, gc_rule_cfg *r) {
   if (then) v_list(a->cx, then, at_path(a, "then_list", p), &r->then_list);
 }
 
+/* One place type of a rule's `where`: any type but home, which no sensor of
+** this version observes (a rule on it would silently never fire). */
+static int where_type(gcs_ctx *cx, const gcs_node *n, const char *path, int *t) {
+  if (n->kind == NODE_SCALAR && !strcmp(n->text, "home")) {
+    err(cx, n, path, "no sensor observes homes in this version (allowed: %s)",
+        "workplace, school, shop, leisure, station, hotel, checkpoint");
+    return -1;
+  }
+  if (v_enum(cx, n, path, "place type", PLACE_NAMES + 1, t) <= 0) return -1;
+  (*t)++;
+  return 1;
+}
+
 /* One place type or a sequence of them. */
 static void rule_where(const gcs_at *a, gc_rule_cfg *r) {
   char path[GCS_PATH_MAX], p[GCS_PATH_MAX];
@@ -2247,7 +2260,7 @@ static void rule_where(const gcs_at *a, gc_rule_cfg *r) {
   if (!n) return;
   at_path(a, "where", path);
   if (n->kind == NODE_SCALAR) {
-    if (v_enum(a->cx, n, path, "place type", PLACE_NAMES, &t) > 0) r->where[r->nwhere++] = (uint8_t)t;
+    if (where_type(a->cx, n, path, &t) > 0) r->where[r->nwhere++] = (uint8_t)t;
     return;
   }
   if (n->kind != NODE_SEQ || n->n < 1 || n->n > GC_MAX_PLACETYPES_IN_RULE) {
@@ -2256,7 +2269,7 @@ static void rule_where(const gcs_at *a, gc_rule_cfg *r) {
   }
   for (int i = 0; i < n->n; i++) {
     path_idx(p, path, i);
-    if (v_enum(a->cx, n->val[i], p, "place type", PLACE_NAMES, &t) < 0) continue;
+    if (where_type(a->cx, n->val[i], p, &t) < 0) continue;
     for (int j = 0; j < r->nwhere; j++)
       if (r->where[j] == t) t = -1;
     if (t < 0) err(a->cx, n->val[i], p, "place type \"%s\" is listed twice", n->val[i]->text);

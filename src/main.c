@@ -137,7 +137,8 @@ static int parse_args(int argc, char **argv, cli *c, const char *help, int allow
       if (!next || parse_int(next, 1, 1024, &c->threads)) return usage_error("--threads takes a number from 1 to 1024", NULL);
       i++;
     } else if (allow_run_opts && !strcmp(a, "--seed")) {
-      if (!next) return usage_error("--seed takes a number", NULL);
+      if (!next || !*next || strspn(next, "0123456789") != strlen(next) || strlen(next) > 20)
+        return usage_error("--seed takes a whole number (0 to 18446744073709551615)", NULL);
       c->seed = argv[++i];
     } else if (allow_run_opts && !strcmp(a, "--quiet")) {
       c->quiet = 1;
@@ -234,17 +235,20 @@ static int cmd_validate(int argc, char **argv) {
 static int cmd_scenarios(int argc, char **argv) {
   if (argc >= 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) { fputs(usage_scenarios, stdout); return EXIT_OK; }
   if (argc == 0) {
+    gc_config *cfg = malloc(sizeof *cfg);
+    gc_diag *d = gc_diag_new();
+    if (!cfg || !d) { free(cfg); gc_diag_free(d); return EXIT_RUNTIME; }
     for (int i = 0; i < gcs_nbuiltins; i++) {
-      const char *t = gcs_builtins[i].text, *d = strstr(t, "description:");
       printf("%-16s", gcs_builtins[i].name);
-      if (d) {                              /* first line of the description */
-        d += 12;
-        while (*d == ' ' || *d == '>' || *d == '|' || *d == '\n') d++;
-        const char *e = strchr(d, '\n');
-        printf("  %.*s", (int)(e ? e - d : (long)strlen(d)), d);
+      if (!gcs_load(gcs_builtins[i].name, gcs_builtins[i].text, gcs_builtins[i].len, NULL, 0, cfg, d)) {
+        size_t n = strlen(cfg->description);
+        while (n && (cfg->description[n - 1] == '\n' || cfg->description[n - 1] == ' ')) n--;
+        printf("  %.*s", (int)n, cfg->description);
       }
       putchar('\n');
     }
+    free(cfg);
+    gc_diag_free(d);
     return EXIT_OK;
   }
   if (argc == 2 && !strcmp(argv[0], "show")) {
@@ -300,19 +304,20 @@ static uint32_t targeted_traits(const gc_config *cfg, int rule) {
   return m;
 }
 
-/* The largest flag-rate ratio of a non-reference group against its trait's
-** reference group, over groups of at least 100 people and traits the rule
-** does not select by. */
+/* The largest flag-rate ratio above 1 of a non-reference group against its
+** trait's reference group, over groups of at least 100 people with at least
+** 10 of them flagged (smaller counts make ratios noise), and over traits the
+** rule does not select by.  "-" when no group qualifies. */
 static double worst_ratio(const gc_run *run, int rule, char *label, size_t len) {
   const gc_audit *a = gc_run_audit(run);
   const gc_config *cfg = gc_run_config(run);
   uint32_t targeted = targeted_traits(cfg, rule);
-  double worst = 0;
+  double worst = 1.0;
   snprintf(label, len, "-");
   for (size_t g = 0; g < a->ngroups; g++) {
     const gc_group_row *x = &a->groups[g];
     if (x->rule != rule || x->trait >= cfg->population.ntraits || x->population < 100) continue;
-    if ((targeted >> x->trait) & 1) continue;
+    if (x->flagged < 10 || ((targeted >> x->trait) & 1)) continue;
     const gc_trait *t = &cfg->population.trait[x->trait];
     if (x->value == t->reference_value) continue;
     const gc_group_row *ref = x - x->value + t->reference_value;
@@ -339,8 +344,9 @@ static void summary(const gc_run *run, const char *path, double secs) {
   printf("\nglasscage %s: %s, %lld people, %d days, seed %llu\n", GLASSCAGE_VERSION, cfg->name,
          (long long)cfg->population.size, cfg->days, (unsigned long long)cfg->seed);
   printf("%-34s %9s %8s %9s %10s  %s\n", "rule", "alerts", "flagged", "precision", "innocent", "most disproportionate group");
-  printf("%-34s %9s %8s %9s %10s  %s\n", "", "", "people", "", "actioned", "(flag rate vs reference, among");
-  printf("%-34s %9s %8s %9s %10s  %s\n", "", "", "", "", "", " traits the rule does not select by)");
+  printf("%-34s %9s %8s %9s %10s  %s\n", "", "", "people", "", "people", "(flag rate vs reference; groups of");
+  printf("%-34s %9s %8s %9s %10s  %s\n", "", "", "", "", "actioned", " 100+ with 10+ flagged, traits the");
+  printf("%-34s %9s %8s %9s %10s  %s\n", "", "", "", "", "", " rule does not select by)");
   for (int k = 0; k <= cfg->nrules; k++) {
     int r = k < cfg->nrules ? k : -1;          /* the all-rules row comes last */
     const gc_group_row *g = all_row(a, r, nt);

@@ -26,13 +26,13 @@ echo "== sanitizer build (ASan + UBSan)"
 if [ ! -f "$ASAN/build.ninja" ]; then
   meson setup "$ASAN" --buildtype=debugoptimized -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 fi
-if ninja -C "$ASAN" >"$ASAN.log" 2>&1; then
+if ninja -C "$ASAN" >"$BUILD/asan-build.log" 2>&1; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     meson test -C "$ASAN" --print-errorlogs --num-processes 2 --timeout-multiplier 3 >"$ASAN/test-output.txt" 2>&1
   tail -n 12 "$ASAN/test-output.txt"
   count "$ASAN" sanitizers
 else
-  echo "FAIL sanitizer build"; tail -n 30 "$ASAN.log"; failed=$((failed + 1))
+  echo "FAIL sanitizer build"; tail -n 30 "$BUILD/asan-build.log"; failed=$((failed + 1))
 fi
 
 echo "== valgrind memcheck on a small run"

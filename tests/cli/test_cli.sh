@@ -44,6 +44,10 @@ check "run_info has six required keys" bash -c "[ \$(sqlite3 '$DB' \"SELECT coun
 check "agent_days = size x days" bash -c "[ \$(sqlite3 '$DB' \"SELECT value FROM run_info WHERE key='agent_days'\") -eq 50000 ]"
 check "group rows sum to population" bash -c "[ \$(sqlite3 '$DB' \"SELECT sum(population) FROM group_audit WHERE rule='*' AND trait='ethnicity'\") -eq 5000 ]"
 check "precision never exceeds 1" bash -c "[ \$(sqlite3 '$DB' \"SELECT count(*) FROM rule_summary WHERE precision > 1\") -eq 0 ]"
+check "every task of an acting rule ends as action, unhandled or skipped" bash -c "[ \$(sqlite3 '$DB' \"SELECT count(*) FROM rule_daily d JOIN rules r USING(rule) WHERE (r.action != 'none' AND d.people_flagged != d.actions + d.unhandled + d.skipped) OR (r.action = 'none' AND d.actions + d.unhandled + d.skipped != 0)\") -eq 0 ]"
+check "home is refused as a rule's where" status_is 2 "$BIN" validate --set 'rules[0].where=home'
+check "--seed must be a number" status_is 2 "$BIN" run --seed 12abc
+check "scenarios shows the whole description" bash -c "'$BIN' scenarios | grep -q 'utility tripwires'"
 check "innocent actions never exceed actions" bash -c "[ \$(sqlite3 '$DB' \"SELECT count(*) FROM rule_daily WHERE innocent_actions > actions\") -eq 0 ]"
 
 "$BIN" run --set population.size=3000 --set days=3 --out "$TMP/d" > "$TMP/summary.txt" 2>&1

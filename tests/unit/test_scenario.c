@@ -291,11 +291,20 @@ static void test_set_rule_by_name(void **state) {
   fx_free(&f);
 }
 
+/* No sensor observes homes: a rule on them would never fire, so it is refused. */
+static void test_where_home_refused(void **state) {
+  (void)state;
+  const char *sets[] = {"rules[0].where=[hotel, home]"};
+  fx f = fx_default(sets, 1);
+  assert_true(has_msg(&f, "rules[0].where[1]: no sensor observes homes", NULL));
+  fx_free(&f);
+}
+
 static void test_set_adds(void **state) {
   (void)state;
   const char *sets[] = {
     "activity.behaviours.errand={rate: 2}", "world.places_per_1000.hotel=1.5",
-    "rules[8]={name: extra, kind: presence, who: everyone, where: home, claims: pickpocketing, "
+    "rules[8]={name: extra, kind: presence, who: everyone, where: shop, claims: pickpocketing, "
     "priority: drugs}",
     "sensors.phone_records={coverage: 0.5}"};
   fx f = fx_default(sets, 4);
@@ -305,7 +314,7 @@ static void test_set_adds(void **state) {
   assert_true(f.cfg->world.places_per_1000[GC_PLACE_HOTEL] == 1.5);
   assert_int_equal(f.cfg->nrules, 9);
   assert_string_equal(f.cfg->rule[8].name, "extra");
-  assert_int_equal(f.cfg->rule[8].where[0], GC_PLACE_HOME);
+  assert_int_equal(f.cfg->rule[8].where[0], GC_PLACE_SHOP);
   assert_true(f.cfg->sensors.phone_coverage == 0.5);
   fx_free(&f);
 }
@@ -404,8 +413,8 @@ static void test_names_and_truth(void **state) {
                         "lists.drug_users.members=active_drug_use"};
   fx f = fx_default(sets, 3);
   assert_true(has_msg(&f, "lists.migrant: the name \"migrant\" is already used by a trait", NULL));
-  assert_true(has_msg(&f, "rules[0].who: rules cannot see hidden truth", NULL));
-  assert_true(has_msg(&f, "lists.drug_users.members: rules cannot see hidden truth", NULL));
+  assert_true(has_msg(&f, "rules[0].who: the platform cannot see hidden truth", NULL));
+  assert_true(has_msg(&f, "lists.drug_users.members: the platform cannot see hidden truth", NULL));
   fx_free(&f);
 }
 
@@ -541,6 +550,7 @@ int main(void) {
     cmocka_unit_test(test_default_population), cmocka_unit_test(test_default_rest),
     cmocka_unit_test(test_small_and_defaults), cmocka_unit_test(test_set_size),
     cmocka_unit_test(test_set_where),          cmocka_unit_test(test_set_rule_by_name),
+    cmocka_unit_test(test_where_home_refused),
     cmocka_unit_test(test_set_adds),           cmocka_unit_test(test_set_errors),
     cmocka_unit_test(test_hash),               cmocka_unit_test(test_many_errors_one_pass),
     cmocka_unit_test(test_did_you_mean),       cmocka_unit_test(test_kind_keys),
