@@ -78,14 +78,18 @@ static int exec(writer *w, const char *sql) {
   return -1;
 }
 
-/* Binds values by a format string (t: text, i: int64, d: double) and steps. */
+/* Binds values by a format string (t: text, z: text or NULL, i: int64,
+** d: double) and steps. */
 static int row(writer *w, sqlite3_stmt *st, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   sqlite3_reset(st);
   for (int k = 0; fmt[k]; k++) {
     int rc;
-    if (fmt[k] == 't') rc = sqlite3_bind_text(st, k + 1, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
+    if (fmt[k] == 't' || fmt[k] == 'z') {
+      const char *s = va_arg(ap, const char *);
+      rc = s ? sqlite3_bind_text(st, k + 1, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, k + 1);
+    }
     else if (fmt[k] == 'i') rc = sqlite3_bind_int64(st, k + 1, (sqlite3_int64)va_arg(ap, long long));
     else rc = sqlite3_bind_double(st, k + 1, va_arg(ap, double));
     if (rc != SQLITE_OK) { va_end(ap); return fail(w, "results database"); }
@@ -159,17 +163,10 @@ static int write_rules(writer *w, const gc_config *cfg) {
       snprintf(claims + u, sizeof claims - u, "%s%s", k ? "," : "", cfg->population.truth[r->claims[k]].name);
       lawful &= cfg->population.truth[r->claims[k]].lawful;
     }
-    rc = row(w, st, "tittttitt", r->name, (long long)i, gc_rule_kind_name(r->kind), r->source, desc, claims,
-             (long long)lawful, cfg->response.priority[r->priority], gc_action_name(r->action));
+    rc = row(w, st, "tittttittz", r->name, (long long)i, gc_rule_kind_name(r->kind), r->source, desc, claims,
+             (long long)lawful, cfg->response.priority[r->priority], gc_action_name(r->action),
+             r->then_list >= 0 ? cfg->list[r->then_list].name : NULL);
   }
-  sqlite3_finalize(st);
-  if (rc) return rc;
-  /* then_list needs a NULL-able column: update in a second statement. */
-  st = prep(w, "UPDATE rules SET then_list = ? WHERE rule = ?");
-  if (!st) return -1;
-  for (int i = 0; i < cfg->nrules && !rc; i++)
-    if (cfg->rule[i].then_list >= 0)
-      rc = row(w, st, "tt", cfg->list[cfg->rule[i].then_list].name, cfg->rule[i].name);
   sqlite3_finalize(st);
   return rc;
 }

@@ -168,29 +168,6 @@ void gc_alert_buf_free(gc_alert_buf *b) {
   b->n = b->cap = 0;
 }
 
-const char *gc_rule_kind_name(int kind) {
-  static const char *const names[GC_RULE_NKINDS] = {"presence", "copresence", "frequency", "baseline"};
-  return kind >= 0 && kind < GC_RULE_NKINDS ? names[kind] : "?";
-}
-
-const char *gc_event_kind_name(int ev) {
-  static const char *const names[GC_EV_NKINDS] = {"id_scan", "hotel_stay", "hotel_stay_local",
-    "station_scan", "checkpoint_scan", "call_new", "call_new_out_of_area", "phone_off", "purchase"};
-  return ev >= 0 && ev < GC_EV_NKINDS ? names[ev] : "?";
-}
-
-const char *gc_place_type_name(int t) {
-  static const char *const names[GC_PLACE_NTYPES] = {"home", "workplace", "school", "shop",
-    "leisure", "station", "hotel", "checkpoint"};
-  return t >= 0 && t < GC_PLACE_NTYPES ? names[t] : "?";
-}
-
-const char *gc_action_name(int a) {
-  static const char *const names[GC_ACT_NTYPES] = {"none", "visit", "id_check", "drug_test",
-    "detention", "list_entry"};
-  return a >= 0 && a < GC_ACT_NTYPES ? names[a] : "?";
-}
-
 static void cond_name(const gc_config *cfg, gc_cond c, char *buf, size_t len) {
   if (c.kind == GC_COND_LIST) snprintf(buf, len, "%s", cfg->list[c.index].name);
   else if (c.kind == GC_COND_TRUTH) snprintf(buf, len, "%s", cfg->population.truth[c.index].name);

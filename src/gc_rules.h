@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "gc_config.h"
+#include "gc_names.h"
 #include "gc_population.h"
 #include "gc_sensors.h"
 #include "gc_world.h"
@@ -53,11 +54,6 @@ int gc_rules_day(gc_rules *r, int day, const gc_obs *obs, size_t n, gc_alert_buf
 
 /* One line describing rule i in words, written into buf. */
 void gc_rules_describe(const gc_config *cfg, int i, char *buf, size_t len);
-
-const char *gc_rule_kind_name(int kind);
-const char *gc_event_kind_name(int ev);
-const char *gc_place_type_name(int t);
-const char *gc_action_name(int a);
 
 void gc_alert_buf_free(gc_alert_buf *b);
 

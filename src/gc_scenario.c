@@ -36,6 +36,7 @@
 ** sweep loads it once per point), so clarity wins over speed everywhere:
 ** keys are found by linear search, duplicates by a quadratic scan.
 */
+#include "gc_names.h"
 #include "gc_scenario.h"
 
 #include <assert.h>
@@ -65,23 +66,16 @@
 #endif
 
 /* ------------------------------------------------------------------------
-** Vocabularies.  Indexed by the enums of gc_config.h; NULL-terminated.
+** Vocabularies: the shared tables of gc_names.h under short local names.
 */
-static const char *const PLACE_NAMES[] = {"home", "workplace", "school", "shop", "leisure",
-                                          "station", "hotel", "checkpoint", NULL};
-static const char *const BEH_NAMES[] = {"errand", "leisure", "station_visit", "hotel_local",
-                                        "trip_region", "trip_capital", "calls", "new_number",
-                                        "phone_off", "offence", NULL};
-static const char *const EVENT_NAMES[] = {"id_scan", "hotel_stay", "hotel_stay_local",
-                                          "station_scan", "checkpoint_scan", "call_new",
-                                          "call_new_out_of_area", "phone_off", "purchase", NULL};
-static const char *const MEASURE_NAMES[] = {"electricity", "water", "purchase", NULL};
-static const char *const OVER_NAMES[] = {"baseline", "percentile", NULL};
-static const char *const KIND_NAMES[] = {"presence", "copresence", "frequency", "baseline", NULL};
-static const char *const ACTION_NAMES[] = {"none", "visit", "id_check", "drug_test",
-                                           "detention", "list_entry", NULL};
-static const char *const WEEKDAY_NAMES[] = {"monday", "tuesday", "wednesday", "thursday",
-                                            "friday", "saturday", "sunday", NULL};
+#define PLACE_NAMES gc_place_names
+#define BEH_NAMES gc_behaviour_names
+#define EVENT_NAMES gc_event_names
+#define MEASURE_NAMES gc_measure_names
+#define OVER_NAMES gc_over_names
+#define KIND_NAMES gc_rule_kind_names
+#define ACTION_NAMES gc_action_names
+#define WEEKDAY_NAMES gc_weekday_names
 
 /* Keys allowed at each spot of the schema. */
 static const char *const K_TOP[] = {"name", "description", "seed", "days", "start_weekday",
@@ -2578,35 +2572,4 @@ uint64_t gcs_hash(const char *text, size_t len, const char *const *sets, int nse
     h = fnv1a(h, sets[i], strlen(sets[i]));
   }
   return h;
-}
-
-/* ------------------------------------------------------------------------
-** Vocabulary accessors.
-*/
-static const char *vocab(const char *const *names, int n, int i) {
-  return i >= 0 && i < n ? names[i] : "?";
-}
-
-const char *gcs_place_name(int place) {
-  return vocab(PLACE_NAMES, GC_PLACE_NTYPES, place);
-}
-
-const char *gcs_behaviour_name(int beh) {
-  return vocab(BEH_NAMES, GC_BEH_N, beh);
-}
-
-const char *gcs_event_name(int event) {
-  return vocab(EVENT_NAMES, GC_EV_NKINDS, event);
-}
-
-const char *gcs_rule_kind_name(int kind) {
-  return vocab(KIND_NAMES, GC_RULE_NKINDS, kind);
-}
-
-const char *gcs_action_name(int action) {
-  return vocab(ACTION_NAMES, GC_ACT_NTYPES, action);
-}
-
-const char *gcs_measure_name(int measure) {
-  return vocab(MEASURE_NAMES, 3, measure);
 }

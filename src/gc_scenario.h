@@ -60,14 +60,4 @@ const char *gcs_builtin_text(const char *name, size_t *len);
 ** byte, so "a","bc" and "ab","c" differ): the scenario's provenance hash. */
 uint64_t gcs_hash(const char *text, size_t len, const char *const *sets, int nsets);
 
-/* The scenario-language spelling of enum values (e.g. "hotel" for
-** GC_PLACE_HOTEL), for reports and explanations; "?" when out of range.
-** The strings are static. */
-const char *gcs_place_name(int place);        /* gc_place_type */
-const char *gcs_behaviour_name(int beh);      /* gc_behaviour */
-const char *gcs_event_name(int event);        /* gc_event_kind */
-const char *gcs_rule_kind_name(int kind);     /* gc_rule_kind */
-const char *gcs_action_name(int action);      /* gc_action_type ("none" for 0) */
-const char *gcs_measure_name(int measure);    /* gc_measure */
-
 #endif

@@ -217,19 +217,33 @@ static int load(const cli *c, gc_config *cfg, uint64_t *hash, const char **displ
   return nerr ? EXIT_USAGE : EXIT_OK;
 }
 
+/* Parses a command's arguments and loads its scenario.  Returns 0 with a
+** malloc'd *cfg (the caller frees it); -1 after printing --help; or the
+** exit status to end with.  *cfg is NULL unless 0 is returned. */
+static int prepare(int argc, char **argv, cli *c, const char *help, int run_opts,
+                   gc_config **cfg, uint64_t *hash, const char **name) {
+  *cfg = NULL;
+  int rc = parse_args(argc, argv, c, help, run_opts);
+  if (rc) return rc;
+  if (!(*cfg = malloc(sizeof **cfg))) return EXIT_RUNTIME;
+  if ((rc = load(c, *cfg, hash, name))) {
+    free(*cfg);
+    *cfg = NULL;
+  }
+  return rc;
+}
+
 static int cmd_validate(int argc, char **argv) {
   cli c = {0};
-  int rc = parse_args(argc, argv, &c, usage_validate, 0);
-  if (rc) return rc < 0 ? EXIT_OK : rc;
-  gc_config *cfg = malloc(sizeof *cfg);
-  if (!cfg) return EXIT_RUNTIME;
+  gc_config *cfg;
   uint64_t hash;
   const char *name;
-  rc = load(&c, cfg, &hash, &name);
-  if (!rc) printf("%s: ok (%s: %lld people, %d days, %d rules)\n", name, cfg->name,
-                  (long long)cfg->population.size, cfg->days, cfg->nrules);
+  int rc = prepare(argc, argv, &c, usage_validate, 0, &cfg, &hash, &name);
+  if (rc) return rc < 0 ? EXIT_OK : rc;
+  printf("%s: ok (%s: %lld people, %d days, %d rules)\n", name, cfg->name,
+         (long long)cfg->population.size, cfg->days, cfg->nrules);
   free(cfg);
-  return rc;
+  return EXIT_OK;
 }
 
 static int cmd_scenarios(int argc, char **argv) {
@@ -373,13 +387,11 @@ static void summary(const gc_run *run, const char *path, double secs) {
 
 static int cmd_run(int argc, char **argv) {
   cli c = {0};
-  int rc = parse_args(argc, argv, &c, usage_run, 1);
-  if (rc) return rc < 0 ? EXIT_OK : rc;
-  gc_config *cfg = malloc(sizeof *cfg);
-  if (!cfg) return EXIT_RUNTIME;
+  gc_config *cfg;
   uint64_t hash;
   const char *name;
-  if ((rc = load(&c, cfg, &hash, &name))) { free(cfg); return rc; }
+  int rc = prepare(argc, argv, &c, usage_run, 1, &cfg, &hash, &name);
+  if (rc) return rc < 0 ? EXIT_OK : rc;
   char dir[4096], path[4200], err[512];
   snprintf(dir, sizeof dir, "%s", c.out ? c.out : "out");
   if (!c.out) snprintf(dir, sizeof dir, "out/%s", cfg->name);

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gc_names.h"
 #include "gc_scenario.h"
 
 /* One load: the config and its messages, freed by fx_free. */
@@ -477,10 +478,10 @@ static void test_diag_format(void **state) {
 
 static void test_vocab(void **state) {
   (void)state;
-  assert_string_equal(gcs_place_name(GC_PLACE_HOTEL), "hotel");
-  assert_string_equal(gcs_event_name(GC_EV_PURCHASE), "purchase");
-  assert_string_equal(gcs_action_name(GC_ACT_NONE), "none");
-  assert_string_equal(gcs_rule_kind_name(GC_RULE_NKINDS), "?");
+  assert_string_equal(gc_place_type_name(GC_PLACE_HOTEL), "hotel");
+  assert_string_equal(gc_event_kind_name(GC_EV_PURCHASE), "purchase");
+  assert_string_equal(gc_action_name(GC_ACT_NONE), "none");
+  assert_string_equal(gc_rule_kind_name(GC_RULE_NKINDS), "?");
   assert_null(gcs_builtin_text("no-such-scenario", NULL));
 }
 
