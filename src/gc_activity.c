@@ -73,7 +73,7 @@ static int bernoulli(day_state *d, double r) {
 }
 
 static void emit(day_state *d, int kind, uint32_t place, int start, int end, float qty, int flags) {
-  gc_event e = {d->agent, place, qty, (uint16_t)start, (uint16_t)end, d->seq++, (uint8_t)kind, (uint8_t)flags};
+  gc_event e = {d->agent, place, GC_NONE, qty, (uint16_t)start, (uint16_t)end, d->seq++, (uint8_t)kind, (uint8_t)flags};
   push(d->out, &e);
   d->out->tally.events++;
   if (kind == GC_TE_STAY) d->out->tally.stays[d->ctx->world->type[place]]++;

@@ -32,14 +32,28 @@ typedef enum {
   GC_TE_PHONE_OFF,
   GC_TE_PURCHASE,      /* place = category, qty = quantity */
   GC_TE_OFFENCE,       /* place where it happened */
+  GC_TE_COMPANION,     /* at compound `place` with companion `other` (one event per companion) */
+  GC_TE_TICKET,        /* real-name rail ticket: place = departure station, other = destination region
+                          as written on the ticket (GC_EVF_DECOY: not the real one; unused) */
+  GC_TE_NIGHT,         /* night away from home in the city: place = household slept at */
+  GC_TE_EVASION,       /* an act of evasion: place = gc_evasion, qty = yuan, end - start = minutes */
   GC_TE_NKINDS
 } gc_true_event_kind;
 
-enum { GC_EVF_DEPART = 1, GC_EVF_ARRIVE = 2, GC_EVF_PETITION = 4 };
+/* Event flags.  A stay's `other` is the vehicle used to arrive (identity
+** it is registered to; GC_NONE on foot or by rail) when GC_EVF_CAR is set. */
+enum {
+  GC_EVF_DEPART = 1, GC_EVF_ARRIVE = 2, GC_EVF_PETITION = 4,
+  GC_EVF_CAR = 8,         /* came by car: `other` = vehicle's registered owner */
+  GC_EVF_CASH = 16,       /* paid in cash (errands): no payment record */
+  GC_EVF_DECOY = 32,      /* ticket is a decoy (evasion) */
+  GC_EVF_BORROWED = 64    /* the vehicle is not the agent's own (evasion) */
+};
 
 typedef struct gc_event {
   uint32_t agent;
   uint32_t place;
+  uint32_t other;      /* companion, vehicle owner, ticket destination; GC_NONE if none */
   float qty;
   uint16_t start, end;
   uint16_t seq;        /* index of this event among the agent's events of the day */
@@ -57,6 +71,12 @@ typedef struct gc_truth_tally {
   uint64_t petition_trips;       /* trips to the capital by people planning a petition */
   uint64_t agents_active;        /* agents neither detained nor away */
   uint64_t agents_detained;
+  uint64_t petitions_delivered;  /* petition trips that reached the capital */
+  uint64_t petitions_abandoned;  /* planned petition trips given up (chilling) */
+  uint64_t offences_deterred;    /* offences not committed because of deterrence (expected count) */
+  uint64_t evasions[GC_EVADE_N];
+  double evasion_money, evasion_minutes;
+  uint64_t compound_entries, nights_with_partner;
 } gc_truth_tally;
 
 typedef struct gc_event_buf {

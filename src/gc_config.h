@@ -38,6 +38,10 @@
 #define GC_MAX_PRIORITY  8    /* priority classes of the response */
 #define GC_MAX_CLAIMS    4    /* hidden conditions one rule claims to detect */
 #define GC_MAX_PLACETYPES_IN_RULE 8
+#define GC_MAX_TRUST     4    /* household trust levels */
+#define GC_MAX_RISK      4    /* person risk levels (level 0 = none) */
+#define GC_MAX_FEATURES  12   /* weighted features of a score rule */
+#define GC_MAX_UNUSUAL   8    /* (condition, probability) pairs of home-visit reports */
 
 #define GC_POPULATION_MAX 50000000  /* 50M: beyond this a run is refused */
 #define GC_DAYS_MAX       3650
@@ -55,6 +59,8 @@ typedef enum {
   GC_PLACE_STATION,      /* railway and coach stations */
   GC_PLACE_HOTEL,
   GC_PLACE_CHECKPOINT,   /* road checkpoints on the city's edge */
+  GC_PLACE_COMPOUND,     /* gate of a residential compound (visitor systems, HRW-2018) */
+  GC_PLACE_RELIGIOUS,    /* mosque, temple, church */
   GC_PLACE_NTYPES
 } gc_place_type;
 
@@ -72,6 +78,11 @@ typedef enum {
   GC_BEH_NEW_NUMBER,      /* calls to a number never called before, per day */
   GC_BEH_PHONE_OFF,       /* phone switched off for most of the day */
   GC_BEH_OFFENCE,         /* offences per day by people whose truth enables them */
+  GC_BEH_COMPOUND_VISIT,  /* entries into another residential compound, per day */
+  GC_BEH_COMPANIONS,      /* mean companions per compound entry (not a daily rate) */
+  GC_BEH_NEW_COMPANION,   /* probability a companion is a stranger rather than a tie */
+  GC_BEH_PARTNER_VISIT,   /* probability of a night with a partner who lives apart */
+  GC_BEH_RELIGIOUS,       /* visits to a religious site, per day */
   GC_BEH_N
 } gc_behaviour;
 
@@ -86,6 +97,16 @@ typedef enum {
   GC_EV_CALL_NEW_OUT_OF_AREA, /* call to a new number registered in another region */
   GC_EV_PHONE_OFF,
   GC_EV_PURCHASE,             /* ID-linked purchase of `category` */
+  GC_EV_SIGHTING,             /* CCTV face match */
+  GC_EV_WIFI,                 /* device seen by a wifi sniffer, linked to its registered owner */
+  GC_EV_PLATE,                /* plate read of a vehicle registered to the person */
+  GC_EV_COMPOUND_ENTRY,       /* entry into another compound recorded by its visitor system */
+  GC_EV_COMPANION,            /* a companion recorded with the person's compound entry; other = companion */
+  GC_EV_TICKET,               /* real-name railway ticket bought */
+  GC_EV_TICKET_NO_SHOW,       /* ticket not used (a decoy) */
+  GC_EV_UNUSUAL,              /* home-visit report marked the person "unusual" */
+  GC_EV_PAYMENT,              /* mobile payment at a shop */
+  GC_EV_VEHICLE_MISMATCH,     /* face-matched driver in a vehicle registered to someone else */
   GC_EV_NKINDS
 } gc_event_kind;
 
@@ -97,6 +118,10 @@ typedef enum {
   GC_RULE_COPRESENCE,
   GC_RULE_FREQUENCY,
   GC_RULE_BASELINE,
+  GC_RULE_MOVEMENT,       /* leaves the home city / heads to a destination */
+  GC_RULE_ABSENCE,        /* an expected signal missing for >= days */
+  GC_RULE_DWELL,          /* time at a place type >= minutes */
+  GC_RULE_SCORE,          /* weighted features >= threshold => risk level */
   GC_RULE_NKINDS
 } gc_rule_kind;
 
@@ -110,12 +135,50 @@ typedef enum {
   GC_ACT_NTYPES
 } gc_action_type;
 
-typedef enum { GC_COND_TRAIT = 0, GC_COND_TRUTH, GC_COND_LIST } gc_cond_kind;
+/* Destinations of movement rules. */
+typedef enum { GC_DEST_CAPITAL = 0, GC_DEST_OTHER_REGION, GC_DEST_ANY } gc_destination;
+
+/* Signals whose absence an absence rule watches. */
+typedef enum {
+  GC_SIGNAL_PHONE = 0,     /* phone-off records on `days` consecutive days */
+  GC_SIGNAL_OFF_GRID,      /* no observation of any kind of the person for `days` days */
+  GC_SIGNAL_PARTNER,       /* no night together with a partner registered elsewhere for `days` days */
+  GC_SIGNAL_PAYMENTS,      /* no mobile payment for `days` days by someone who paid before */
+  GC_SIGNAL_N
+} gc_signal;
+
+/* Evasion behaviours of aware agents (NYT-2022, Tianjin). */
+typedef enum {
+  GC_EVADE_PHONE_OFF = 0,  /* phone off on trip days */
+  GC_EVADE_CASH,           /* pay cash: purchases and payments not linked to the ID */
+  GC_EVADE_DECOY_TICKET,   /* buy a ticket to another destination, travel otherwise */
+  GC_EVADE_PRIVATE_DRIVER, /* travel in a hired car: no station scans, the driver's plate */
+  GC_EVADE_CHANGE_VEHICLE, /* drive a vehicle registered to someone else */
+  GC_EVADE_N
+} gc_evasion;
+
+/* Features of score rules. */
+typedef enum {
+  GC_FEAT_COND = 0,        /* meets `cond` (trait, list, trust or risk level) */
+  GC_FEAT_EVENTS,          /* count of observations of `event` in the last window_days */
+  GC_FEAT_ALERTS,          /* alerts of rule `rule` (-1: any rule) in the last window_days */
+  GC_FEAT_ACTIONS,         /* police actions on the person in the last window_days */
+  GC_FEAT_TIES,            /* ties (as the platform knows them) to members of list `cond.index` */
+  GC_FEAT_N
+} gc_feature_kind;
+
+typedef enum {
+  GC_COND_TRAIT = 0,
+  GC_COND_TRUTH,
+  GC_COND_LIST,
+  GC_COND_TRUST,           /* household trust level == value */
+  GC_COND_RISK             /* person's risk level >= value (1..nrisk-1) */
+} gc_cond_kind;
 
 typedef struct gc_cond {
   uint8_t kind;    /* gc_cond_kind */
-  uint8_t index;   /* trait, truth or list index */
-  uint8_t value;   /* trait value index; 1 for truth/list ("has it") */
+  uint8_t index;   /* trait, truth or list index; 0 for trust and risk */
+  uint8_t value;   /* trait value index; 1 for truth/list ("has it"); trust or risk level */
 } gc_cond;
 
 /* A prevalence (binary trait or truth) or value shares (categorical trait)
@@ -156,6 +219,9 @@ typedef struct gc_behaviour_cfg {
   double rate_weekend;
   int nmult;
   gc_multiplier mult[GC_MAX_MULT];      /* all matching factors multiply */
+  double minutes;                       /* mean length of a stay (stay behaviours); 0: built-in */
+  int nminmult;
+  gc_multiplier minmult[GC_MAX_MULT];   /* multiply the stay length (loitering pickpockets) */
 } gc_behaviour_cfg;
 
 typedef struct gc_purchase_cfg {
@@ -196,6 +262,21 @@ typedef struct gc_ties_cfg {
   double family_out_of_region;          /* agents with family in another region */
 } gc_ties_cfg;
 
+/* Trust levels of households (HRW-2018: visits "from daily to once every
+** two months" depending on whether a family is deemed trustworthy).
+** nlevels == 0 switches trust and home visits off. */
+typedef struct gc_trust_cfg {
+  int nlevels;
+  char level[GC_MAX_TRUST][GC_NAME_MAX];     /* most trusted first */
+  double visit_every_days[GC_MAX_TRUST];     /* mean days between home visits; 0: never */
+  int initial;                               /* level of a household nobody below matches */
+  int ngiven;
+  gc_cond given[GC_MAX_GIVEN];               /* a household whose head meets given[k]... */
+  int given_level[GC_MAX_GIVEN];             /* ...starts at this level (first match wins) */
+  int drop_per_action;                       /* levels lost when a member is acted on */
+  int recover_days;                          /* days without action to regain a level; 0 never */
+} gc_trust_cfg;
+
 typedef struct gc_population_cfg {
   int64_t size;
   gc_household_cfg households;
@@ -207,8 +288,24 @@ typedef struct gc_population_cfg {
   double employed;                      /* share with a workplace (adults) */
   double students;                      /* share with a school */
   double phone_owner;                   /* share with a phone */
-  double phone_registered_to_user;      /* else registered to a household member */
+  double phone_registered_to_user;      /* else registered to a household member... */
+  double phone_second_hand;             /* ...or, with this share, to an unrelated person (second-hand SIM) */
+  double vehicle_owner;                 /* share of adults (non-students) with a vehicle */
+  double vehicle_registered_to_user;    /* else registered to the household head */
+  gc_trust_cfg trust;
+  int nrisk;                            /* risk levels incl. level 0 ("none"); 0: no score rules */
+  char risk[GC_MAX_RISK][GC_NAME_MAX];
 } gc_population_cfg;
+
+/* How agents react to policing (HRW-2018, NYT-2022: "surveillance itself
+** deters"; Tianjin's "anti-reconnaissance awareness"). */
+typedef struct gc_evasion_cfg {
+  double prob;                          /* P(an aware agent uses it), per occasion */
+  double cost_money;                    /* per use, yuan */
+  double cost_minutes;                  /* per use */
+} gc_evasion_cfg;
+
+
 
 typedef struct gc_activity_cfg {
   gc_behaviour_cfg beh[GC_BEH_N];
@@ -221,7 +318,38 @@ typedef struct gc_activity_cfg {
   double utility_size_exponent;         /* use grows as size^exponent */
   double utility_noise_sd;              /* sd of log daily use */
   int offence_truth;                    /* truth index enabling GC_BEH_OFFENCE; -1 none */
+  uint16_t offence_places;              /* bit per place type where offences happen (default: station) */
+  int petition_truth;                   /* lawful truth whose capital trips are petitions; -1 none */
+  double trip_by_car;                   /* share of vehicle owners' trips made by car */
+  int holiday_first_day, holiday_days;  /* a festival (Spring Festival): weekend rates, partners meet */
+  double holiday_partner_visit;         /* P(night together) per holiday day for couples apart */
 } gc_activity_cfg;
+
+/* CCTV with face matching (HRW-2018; Zhouning, NYT-2022). */
+typedef struct gc_cctv_cfg {
+  double coverage[GC_PLACE_NTYPES];     /* share of places of each type with a camera */
+  double infrared;                      /* share of cameras that see at night */
+  double night_factor;                  /* detection factor at night (20:00-06:00) without infrared */
+  double miss;                          /* P(a person in view is not matched) */
+  double false_match;                   /* P(a sighting is attributed to the wrong person) */
+  int homes_list;                       /* list whose members' homes get a camera; -1 none */
+  int homes_count;                      /* how many such homes (Zhouning: 9); -1 all */
+} gc_cctv_cfg;
+
+typedef struct gc_home_visit_cfg {
+  int nunusual;                         /* a member meeting cond[k] is marked unusual with prob[k] */
+  gc_cond unusual_if[GC_MAX_UNUSUAL];   /* (truth: what visits claim to notice; traits: bias) */
+  double unusual_prob[GC_MAX_UNUSUAL];  /* first match wins */
+  double unusual_otherwise;             /* P(marked unusual) for everyone else, per visit */
+} gc_home_visit_cfg;
+
+/* Relationship inference from co-stays and co-travel (HRW-2017). */
+typedef struct gc_inference_cfg {
+  int enabled;
+  int min_together;                     /* co-occurrences before a tie is inferred */
+  int travel_minutes;                   /* co-travel: scanned at one station within this */
+  int from_list, join_list;             /* inferred associates of from_list join join_list; -1 none */
+} gc_inference_cfg;
 
 typedef struct gc_sensor_cfg {
   double id_coverage[GC_PLACE_NTYPES];  /* share of places with an ID scanner (hotel, station, checkpoint) */
@@ -230,6 +358,20 @@ typedef struct gc_sensor_cfg {
   double phone_coverage;                /* share of phone records the platform receives */
   double purchase_coverage;             /* share of purchases linked to an ID */
   double meter_coverage;                /* share of households with a reporting meter */
+  gc_cctv_cfg cctv;
+  double wifi_coverage[GC_PLACE_NTYPES];/* share of places with a wifi sniffer */
+  double wifi_detection;                /* P(a present phone is logged) */
+  double plate_coverage[GC_PLACE_NTYPES];  /* share of places with a plate reader (checkpoints) */
+  double plate_detection;
+  double plate_misread;                 /* P(read attributed to a wrong vehicle) */
+  double compound_coverage;             /* share of compounds with a visitor system */
+  double companion_recorded;            /* P(a companion is registered with the entry) */
+  double railway_coverage;              /* share of rail trips with a real-name ticket record */
+  double payment_coverage;              /* share of shop visits paid by a traceable mobile payment */
+  double phone_location_coverage;       /* nights away from home located by the phone network */
+  double linkage_error;                 /* P(a record linked by ID goes to the wrong person) */
+  gc_home_visit_cfg home_visit;
+  gc_inference_cfg inference;
 } gc_sensor_cfg;
 
 typedef struct gc_selector {
@@ -247,6 +389,16 @@ typedef struct gc_list_cfg {
   double removal_per_day;               /* probability a member is removed on a day */
   int exempt;                           /* red list: members are ignored by every rule */
 } gc_list_cfg;
+
+typedef struct gc_score_feature {
+  int kind;                             /* gc_feature_kind */
+  gc_cond cond;                         /* GC_FEAT_COND; list index for GC_FEAT_TIES */
+  int event;                            /* GC_FEAT_EVENTS: gc_event_kind */
+  int rule;                             /* GC_FEAT_ALERTS: rule index, -1 any */
+  int window_days;
+  double weight;                        /* added per unit (per count, or once for a condition) */
+  double cap;                           /* at most this many units count; 0: no cap */
+} gc_score_feature;
 
 typedef struct gc_rule_cfg {
   char name[GC_NAME_MAX];
@@ -276,6 +428,21 @@ typedef struct gc_rule_cfg {
   double factor;                        /* alert when value > factor * personal baseline */
   double percentile;                    /* alert when value > this population percentile */
   int min_history_days;                 /* days of history before a baseline is trusted */
+  /* frequency */
+  int distinct;                         /* count distinct `other` (companions) instead of records */
+  /* movement */
+  int destination;                      /* gc_destination */
+  /* absence */
+  int signal;                           /* gc_signal */
+  int days;                             /* missing for at least this many days */
+  /* dwell */
+  int min_minutes;                      /* time at `where` ... */
+  /* (window_days: summed over this many days; 1 = one stay) */
+  /* score */
+  int nfeatures;
+  gc_score_feature feature[GC_MAX_FEATURES];
+  double level_at[GC_MAX_RISK];         /* score >= level_at[l] => risk level l (l >= 1) */
+  int alert_level;                      /* alert when the level rises to >= this */
 } gc_rule_cfg;
 
 typedef struct gc_action_cfg {
@@ -286,12 +453,43 @@ typedef struct gc_action_cfg {
   int days;                             /* detention length */
 } gc_action_cfg;
 
+/* Place-based patrols sent where incidents were discovered before: the
+** runaway-feedback mechanism of Ensign et al. (2018) and Lum & Isaac (2016).
+** The city is cut into side x side districts; each day `patrols` districts
+** are drawn with probability proportional to their discovery counts. */
+typedef struct gc_patrol_cfg {
+  int patrols;                          /* patrols per day; 0 = off */
+  int districts_side;
+  double prior;                         /* initial discovery count of every district */
+  double decay;                         /* daily decay of counts (0.01 = 1%) */
+  double discover;                      /* P(an offence in a patrolled district is discovered) */
+  double reported;                      /* P(an offence anywhere is reported by the public) */
+  double stop;                          /* P(a person staying in a patrolled district is stopped), per stay */
+  int correction;                       /* Ensign et al.: accept a discovery w.p. 1 - district share */
+  int action;                           /* action taken on a discovered offender */
+} gc_patrol_cfg;
+
+typedef struct gc_reaction_cfg {
+  gc_selector aware;                    /* initially aware of surveillance */
+  int aware_after_action;               /* acted-on people become aware */
+  gc_evasion_cfg evade[GC_EVADE_N];
+  double deterrence;                    /* factor on offence rate after an action (1 = none) */
+  int deterrence_days;                  /* how long; 0 = for the rest of the run */
+  double chilling;                      /* P(a petitioner gives up the petition after an action) */
+} gc_reaction_cfg;
+
 typedef struct gc_response_cfg {
   int capacity_per_day;                 /* officer-slots per day */
   int npriorities;
   char priority[GC_MAX_PRIORITY][GC_NAME_MAX];
   gc_action_cfg action[GC_ACT_NTYPES];
   int enabled;                          /* 0: alerts are recorded, nobody acts (twin) */
+  int carry_over_days;                  /* unhandled tasks wait this many days, then expire */
+  int quota_per_day;                    /* actions officers must report each day */
+  int quota_list;                       /* short of tasks, they visit members of this list; -1 none */
+  int lower_risk_days;                  /* nothing found: risk level lowered by one this long; 0 off */
+  int intercept;                        /* acting on a traveller on departure day ends the trip */
+  gc_patrol_cfg patrol;
 } gc_response_cfg;
 
 typedef struct gc_config {
@@ -309,6 +507,7 @@ typedef struct gc_config {
   int nrules;
   gc_rule_cfg rule[GC_MAX_RULES];
   gc_response_cfg response;
+  gc_reaction_cfg reaction;
 } gc_config;
 
 #endif

@@ -17,6 +17,11 @@ extern const char *const gc_over_names[];       /* gc_over */
 extern const char *const gc_rule_kind_names[];  /* gc_rule_kind */
 extern const char *const gc_action_names[];     /* gc_action_type ("none" for 0) */
 extern const char *const gc_weekday_names[];    /* 0 = monday */
+extern const char *const gc_destination_names[]; /* gc_destination */
+extern const char *const gc_signal_names[];     /* gc_signal */
+extern const char *const gc_evasion_names[];    /* gc_evasion */
+extern const char *const gc_feature_names[];    /* gc_feature_kind */
+extern const char *const gc_obs_kind_names[];   /* gc_obs_kind (gc_sensors.h) */
 
 /* The word for an enum value; "?" when out of range. */
 const char *gc_place_type_name(int t);
@@ -25,5 +30,9 @@ const char *gc_event_kind_name(int ev);
 const char *gc_measure_name(int m);
 const char *gc_rule_kind_name(int kind);
 const char *gc_action_name(int a);
+const char *gc_destination_name(int d);
+const char *gc_signal_name(int s);
+const char *gc_evasion_name(int e);
+const char *gc_feature_name(int f);
 
 #endif

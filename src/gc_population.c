@@ -86,6 +86,23 @@ static int alloc_arrays(gc_population *p, const gc_config *cfg) {
   p->st.detained_until = calloc(n, sizeof *p->st.detained_until);
   p->st.away_until = calloc(n, sizeof *p->st.away_until);
   p->st.away_region = calloc(n, 1);
+  p->vehicle_reg = malloc(n * sizeof *p->vehicle_reg);
+  p->hh_compound = malloc(n * sizeof *p->hh_compound);      /* nhh <= n */
+  p->st.trip_start = calloc(n, sizeof *p->st.trip_start);
+  p->st.flags = calloc(n, 1);
+  p->st.risk = calloc(n, 1);
+  p->st.risk_relief_until = calloc(n, sizeof *p->st.risk_relief_until);
+  p->st.last_action = calloc(n, sizeof *p->st.last_action);
+  p->st.actions = calloc(n, sizeof *p->st.actions);
+  p->st.evasion_money = calloc(n, sizeof *p->st.evasion_money);
+  p->st.evasion_minutes = calloc(n, sizeof *p->st.evasion_minutes);
+  p->st.hh_trust = calloc(n, 1);
+  p->st.hh_trust_day = calloc(n, sizeof *p->st.hh_trust_day);
+  if (!p->vehicle_reg || !p->hh_compound || !p->st.trip_start || !p->st.flags || !p->st.risk ||
+      !p->st.risk_relief_until || !p->st.last_action || !p->st.actions || !p->st.evasion_money ||
+      !p->st.evasion_minutes || !p->st.hh_trust || !p->st.hh_trust_day)
+    return -1;
+  for (size_t i = 0; i < n; i++) p->vehicle_reg[i] = p->hh_compound[i] = GC_NONE;
   if (cfg->activity.npurchases)
     if (!(p->purchase_mult = malloc(n * (size_t)cfg->activity.npurchases * sizeof *p->purchase_mult)))
       return -1;
@@ -294,6 +311,9 @@ void gc_population_free(gc_population *p) {
   free(p->family_region); free(p->partner); free(p->tie_start); free(p->tie_dst);
   free(p->tie_kind); free(p->st.lists); free(p->st.detained_until);
   free(p->st.away_until); free(p->st.away_region);
+  free(p->vehicle_reg); free(p->hh_compound); free(p->st.trip_start); free(p->st.flags);
+  free(p->st.risk); free(p->st.risk_relief_until); free(p->st.last_action); free(p->st.actions);
+  free(p->st.evasion_money); free(p->st.evasion_minutes); free(p->st.hh_trust); free(p->st.hh_trust_day);
   memset(p, 0, sizeof *p);
 }
 

@@ -28,11 +28,30 @@
 
 enum gc_tie_kind { GC_TIE_FRIEND = 0, GC_TIE_COWORKER = 1 };
 
+/* Bits of gc_agent_state.flags. */
+enum {
+  GC_AGENT_AWARE = 1,       /* aware of surveillance: may evade (gc_reaction_cfg) */
+  GC_AGENT_CHILLED = 2,     /* gave up a lawful petition after police action */
+  GC_AGENT_PETITION = 4,    /* the current trip is a petition trip */
+  GC_AGENT_DELIVERED = 8,   /* the current petition trip reached the capital (counted) */
+  GC_AGENT_INTERCEPTED = 16 /* a trip was ended by police on its departure day (cleared next day) */
+};
+
 typedef struct gc_agent_state {
   uint16_t *lists;          /* bit l: member of list l */
   uint16_t *detained_until; /* first day free again; 0 = never detained */
   uint16_t *away_until;     /* day the agent returns from a trip; 0 = home */
   uint8_t *away_region;     /* region of the current trip */
+  uint16_t *trip_start;     /* day the current trip started */
+  uint8_t *flags;           /* GC_AGENT_* */
+  uint8_t *risk;            /* risk level set by score rules (0 = none) */
+  uint16_t *risk_relief_until; /* "nothing found": risk counts one level lower until this day */
+  uint16_t *last_action;    /* day + 1 of the last police action on the agent; 0 never */
+  uint16_t *actions;        /* police actions on the agent so far (saturating) */
+  float *evasion_money;     /* yuan spent evading so far */
+  float *evasion_minutes;   /* minutes spent evading so far */
+  uint8_t *hh_trust;        /* per household: trust level (0 = most trusted) */
+  uint16_t *hh_trust_day;   /* per household: day of the last trust change */
 } gc_agent_state;
 
 typedef struct gc_population {
@@ -46,6 +65,8 @@ typedef struct gc_population {
   float *hh_x, *hh_y;               /* home coordinates, metres */
   int32_t *work;                    /* workplace or school place id, -1 none */
   uint32_t *phone_reg;              /* identity the agent's phone is registered to; GC_NONE: no phone */
+  uint32_t *vehicle_reg;            /* identity the agent's vehicle is registered to; GC_NONE: none */
+  uint32_t *hh_compound;            /* compound place of each household; GC_NONE: none */
   float *mult;                      /* n * GC_BEH_N behaviour multipliers */
   float *purchase_mult;             /* n * npurchases, NULL if none */
   uint8_t *family_region;           /* region of out-of-region family, 0 none */
@@ -69,6 +90,8 @@ static inline int gc_pop_cond(const gc_population *p, uint32_t i, gc_cond c) {
   switch (c.kind) {
   case GC_COND_TRAIT: return p->trait[c.index][i] == c.value;
   case GC_COND_TRUTH: return (p->truth[i] >> c.index) & 1;
+  case GC_COND_TRUST: return p->st.hh_trust[p->hh[i]] == c.value;
+  case GC_COND_RISK: return p->st.risk[i] >= c.value;
   default: return (p->st.lists[i] >> c.index) & 1;
   }
 }

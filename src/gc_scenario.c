@@ -1929,6 +1929,8 @@ static void activity(gcs_ctx *cx, const gcs_at *top) {
   at_num(&a, "trip_nights", RANGE(1, 365), &c->trip_nights_mean);
   if (at_get(&a, "offences_by"))
     v_truth(cx, at_get(&a, "offences_by"), at_path(&a, "offences_by", p), &c->offence_truth);
+  for (int t = 0; t < cx->cfg->population.ntruth && c->petition_truth < 0; t++)
+    if (cx->cfg->population.truth[t].lawful) c->petition_truth = t;   /* the first lawful truth */
   act_utility(&a);
   act_behaviours(&a);
   act_purchases(&a);
@@ -2414,6 +2416,10 @@ static void defaults_activity(gc_activity_cfg *a) {
   a->utility_size_exponent = 0.85;
   a->utility_noise_sd = 0.25;
   a->offence_truth = -1;
+  a->offence_places = 1u << GC_PLACE_STATION;
+  a->petition_truth = -1;
+  a->trip_by_car = 0.5;
+  a->holiday_first_day = -1;
 }
 
 static void defaults_sensors(gc_sensor_cfg *s) {
@@ -2426,6 +2432,12 @@ static void defaults_sensors(gc_sensor_cfg *s) {
   s->phone_coverage = 1;
   s->purchase_coverage = 1;
   s->meter_coverage = 1;
+  s->cctv.homes_list = -1;
+  s->cctv.homes_count = -1;
+  s->cctv.night_factor = 1;
+  s->inference.from_list = s->inference.join_list = -1;
+  s->inference.min_together = 3;
+  s->inference.travel_minutes = 30;
 }
 
 static void defaults_response(gc_response_cfg *r) {
@@ -2434,6 +2446,15 @@ static void defaults_response(gc_response_cfg *r) {
   strcpy(r->priority[0], "default");
   memcpy(r->action, DEF_ACTION, sizeof DEF_ACTION);
   r->enabled = 1;
+  r->quota_list = -1;
+  r->intercept = 1;
+  r->patrol.districts_side = 4;
+  r->patrol.prior = 1;
+  r->patrol.action = GC_ACT_DETENTION;
+}
+
+static void defaults_reaction(gc_reaction_cfg *r) {
+  r->deterrence = 1;
 }
 
 static void cfg_defaults(gc_config *c) {
@@ -2445,6 +2466,7 @@ static void cfg_defaults(gc_config *c) {
   defaults_activity(&c->activity);
   defaults_sensors(&c->sensors);
   defaults_response(&c->response);
+  defaults_reaction(&c->reaction);
 }
 
 /* ------------------------------------------------------------------------

@@ -23,11 +23,40 @@ void gc_obs_buf_free(gc_obs_buf *b) {
   b->n = b->cap = 0;
 }
 
+struct gc_sensors {
+  int unused;                   /* filled in by the sensor work of issue 3 */
+};
+
+gc_sensors *gc_sensors_new(const gc_config *cfg, const gc_world *w, const gc_population *pop) {
+  (void)cfg; (void)w; (void)pop;
+  return calloc(1, sizeof(gc_sensors));
+}
+
+void gc_sensors_free(gc_sensors *s) { free(s); }
+
+void gc_sensors_home_visits(const gc_sensor_ctx *ctx, uint32_t h0, uint32_t h1, gc_obs_buf *out) {
+  (void)ctx; (void)h0; (void)h1; (void)out;
+}
+
+int gc_sensors_infer(gc_sensors *s, gc_population *pop, int day, const gc_obs *obs, size_t n) {
+  (void)s; (void)pop; (void)day; (void)obs; (void)n;
+  return 0;
+}
+
+gc_inference_result gc_sensors_inference(const gc_sensors *s) {
+  (void)s;
+  gc_inference_result r = {0};
+  return r;
+}
+
 void gc_sensor_ctx_init(gc_sensor_ctx *ctx, const gc_config *cfg, const gc_world *w,
-                        const gc_population *pop, int day) {
+                        const gc_population *pop, const gc_sensors *state, const uint8_t *patrolled,
+                        int day) {
   ctx->cfg = cfg;
   ctx->world = w;
   ctx->pop = pop;
+  ctx->state = state;
+  ctx->patrolled = patrolled;
   ctx->key = gc_rng_key_make(cfg->seed, GC_RNG_SENSORS);
   ctx->ukey = gc_rng_key_make(cfg->seed, GC_RNG_UTILITY);
   ctx->day = day;
@@ -48,7 +77,7 @@ static void observe_stay(const gc_sensor_ctx *c, const gc_event *e, philox4x32_c
   int t = w->type[e->place];
   if (!w->scanner[e->place] || gc_u01(u.v[0]) >= c->cfg->sensors.id_detection[t]) return;
   uint32_t who = scanned_identity(c, e->agent, u.v[1], u.v[2]);
-  gc_obs o = {who, e->agent, e->place, 0, e->start % 1440, GC_OBS_ID_SCAN, (uint8_t)t, 0};
+  gc_obs o = {who, e->agent, e->place, GC_NONE, 0, e->start % 1440, GC_OBS_ID_SCAN, (uint8_t)t, 0};
   if (t == GC_PLACE_HOTEL && w->region[e->place] == 0) o.flags |= GC_OBSF_LOCAL_HOTEL;
   if (!push(out, &o) && who != e->agent) out->identity_errors++;
 }
@@ -57,7 +86,7 @@ static void observe_phone(const gc_sensor_ctx *c, const gc_event *e, philox4x32_
   if (gc_u01(u.v[0]) >= c->cfg->sensors.phone_coverage) return;
   uint32_t reg = c->pop->phone_reg[e->agent];
   if (reg == GC_NONE) return;
-  gc_obs o = {reg, e->agent, 0, 0, e->start, (uint8_t)(e->kind == GC_TE_CALL_NEW ? GC_OBS_CALL_NEW : GC_OBS_PHONE_OFF),
+  gc_obs o = {reg, e->agent, 0, GC_NONE, 0, e->start, (uint8_t)(e->kind == GC_TE_CALL_NEW ? GC_OBS_CALL_NEW : GC_OBS_PHONE_OFF),
               (uint8_t)(e->kind == GC_TE_CALL_NEW ? e->place : 0), 0};
   if (!push(out, &o) && reg != e->agent) out->identity_errors++;
 }
@@ -72,7 +101,7 @@ void gc_sensors_observe(const gc_sensor_ctx *c, const gc_event *ev, size_t n, gc
     } else if (e->kind == GC_TE_PURCHASE) {
       philox4x32_ctr_t u = gc_rng4(c->key, e->agent, (uint32_t)c->day, e->seq);
       if (gc_u01(u.v[0]) >= c->cfg->sensors.purchase_coverage) continue;
-      gc_obs o = {e->agent, e->agent, e->place, e->qty, e->start, GC_OBS_PURCHASE, (uint8_t)e->place, 0};
+      gc_obs o = {e->agent, e->agent, e->place, GC_NONE, e->qty, e->start, GC_OBS_PURCHASE, (uint8_t)e->place, 0};
       push(out, &o);
     } else {
       observe_phone(c, e, gc_rng4(c->key, e->agent, (uint32_t)c->day, e->seq), out);
@@ -102,8 +131,8 @@ void gc_sensors_utility(const gc_sensor_ctx *c, uint32_t h0, uint32_t h1, gc_obs
     double kwh, litres;
     gc_sensors_household_use(c, h, &kwh, &litres);
     uint32_t head = p->hh_start[h];
-    gc_obs e = {head, head, h, (float)kwh, 0, GC_OBS_ELECTRICITY, 0, 0};
-    gc_obs w = {head, head, h, (float)litres, 0, GC_OBS_WATER, 0, 0};
+    gc_obs e = {head, head, h, GC_NONE, (float)kwh, 0, GC_OBS_ELECTRICITY, 0, 0};
+    gc_obs w = {head, head, h, GC_NONE, (float)litres, 0, GC_OBS_WATER, 0, 0};
     push(out, &e);
     push(out, &w);
   }

@@ -32,15 +32,32 @@ typedef enum {
   GC_OBS_PURCHASE,      /* sub = category, value = quantity */
   GC_OBS_ELECTRICITY,   /* where = household, person = its head, value = kWh */
   GC_OBS_WATER,         /* litres */
+  GC_OBS_SIGHTING,      /* CCTV face match: where = place (or household, GC_OBSF_HOME), sub = place type,
+                           value = minutes in view */
+  GC_OBS_WIFI,          /* device logged: person = identity the phone is registered to; as SIGHTING */
+  GC_OBS_PLATE,         /* plate read: person = registered owner, where = place, sub = place type */
+  GC_OBS_COMPOUND_ENTRY,/* visitor system: where = compound place, value = companions recorded */
+  GC_OBS_COMPANION,     /* one per recorded companion: person = entrant, other = companion */
+  GC_OBS_TICKET,        /* person = purchaser, where = departure station, other = destination region */
+  GC_OBS_TICKET_NO_SHOW,/* a ticket bought but not used: as TICKET */
+  GC_OBS_HOME_VISIT,    /* a home visit took place: person = head, where = household */
+  GC_OBS_UNUSUAL,       /* visit report marks the person unusual: where = household */
+  GC_OBS_PHONE_NIGHT,   /* phone located away from home at night: where = household, other = region */
+  GC_OBS_PAYMENT,       /* mobile payment: where = shop */
+  GC_OBS_VEHICLE_MISMATCH, /* face-matched driver in someone else's vehicle: other = vehicle owner */
+  GC_OBS_PATROL_STOP,   /* a patrol stopped and checked the person: where = place, other = district */
+  GC_OBS_DISCOVERY,     /* a patrol discovered an offence: person = offender, other = district */
+  GC_OBS_REPORTED,      /* an offence reported by the public: person = offender, other = district */
   GC_OBS_NKINDS
 } gc_obs_kind;
 
-enum { GC_OBSF_LOCAL_HOTEL = 1 };
+enum { GC_OBSF_LOCAL_HOTEL = 1, GC_OBSF_HOME = 2, GC_OBSF_LINKAGE_ERROR = 4, GC_OBSF_FALSE_MATCH = 8 };
 
 typedef struct gc_obs {
   uint32_t person;      /* observed identity */
   uint32_t agent;       /* true agent: audit only */
   uint32_t where;
+  uint32_t other;       /* see the kinds; GC_NONE if unused */
   float value;
   uint16_t time;        /* minute of the day the record was made */
   uint8_t kind;         /* gc_obs_kind */
@@ -56,22 +73,56 @@ typedef struct gc_obs_buf {
   uint64_t identity_errors;
 } gc_obs_buf;
 
+/* Persistent sensor state (cameras outside homes, relationship inference):
+** built once after the initial lists, owned by the run. */
+typedef struct gc_sensors gc_sensors;
+
+/* Ties the platform inferred from co-stays and co-travel, audited against
+** the true social graph (household, partner, friend, coworker). */
+typedef struct gc_inference_result {
+  uint64_t pairs_seen;        /* distinct pairs observed together at least once */
+  uint64_t inferred;          /* pairs together >= min_together times: inferred ties */
+  uint64_t inferred_true;     /* ...that are true ties */
+  uint64_t true_ties;         /* undirected true tie pairs in the population */
+  uint64_t true_seen;         /* true tie pairs observed together at least once */
+  uint64_t list_joins;        /* people who joined join_list as associates */
+} gc_inference_result;
+
+/* Returns the sensor state for cfg, or NULL on allocation failure.  Call
+** after the initial lists are set (cameras go to listed people's homes). */
+gc_sensors *gc_sensors_new(const gc_config *cfg, const gc_world *w, const gc_population *pop);
+void gc_sensors_free(gc_sensors *s);
+
 typedef struct gc_sensor_ctx {
   const gc_config *cfg;
   const gc_world *world;
   const gc_population *pop;
+  const gc_sensors *state;
+  const uint8_t *patrolled;   /* per district: patrols there today; NULL: no patrols */
   gc_rng_key key, ukey;
   int day;
 } gc_sensor_ctx;
 
 void gc_sensor_ctx_init(gc_sensor_ctx *ctx, const gc_config *cfg, const gc_world *w,
-                        const gc_population *pop, int day);
+                        const gc_population *pop, const gc_sensors *state, const uint8_t *patrolled,
+                        int day);
 
 /* Appends the observations of events ev[0..n-1] to out. */
 void gc_sensors_observe(const gc_sensor_ctx *ctx, const gc_event *ev, size_t n, gc_obs_buf *out);
 
 /* Appends the utility readings of households [h0, h1) to out. */
 void gc_sensors_utility(const gc_sensor_ctx *ctx, uint32_t h0, uint32_t h1, gc_obs_buf *out);
+
+/* Appends the home-visit reports of households [h0, h1) to out. */
+void gc_sensors_home_visits(const gc_sensor_ctx *ctx, uint32_t h0, uint32_t h1, gc_obs_buf *out);
+
+/* After a day's observations are gathered (serial): updates relationship
+** inference from obs[0..n-1] and may put inferred associates on a list
+** (pop state).  Returns 0 or -1 on allocation failure. */
+int gc_sensors_infer(gc_sensors *s, gc_population *pop, int day, const gc_obs *obs, size_t n);
+
+/* The inference audit so far. */
+gc_inference_result gc_sensors_inference(const gc_sensors *s);
 
 /* True daily (electricity, water) use of household h on the context's day. */
 void gc_sensors_household_use(const gc_sensor_ctx *ctx, uint32_t h, double *kwh, double *litres);

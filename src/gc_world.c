@@ -87,6 +87,15 @@ static int build_grid(gc_world *w, const gc_config *cfg) {
   return 0;
 }
 
+/* Patrol districts: a side x side grid over the home city. */
+static void assign_districts(gc_world *w, const gc_config *cfg) {
+  int side = cfg->response.patrol.districts_side;
+  w->districts_side = side > 0 ? side : 1;
+  w->ndistricts = w->districts_side * w->districts_side;
+  for (uint32_t p = 0; p < w->nplaces; p++)
+    w->district[p] = w->region[p] == 0 ? (uint16_t)gc_world_district_xy(w, w->x[p], w->y[p]) : GC_NO_DISTRICT;
+}
+
 int gc_world_build(gc_world *w, const gc_config *cfg) {
   memset(w, 0, sizeof *w);
   w->nregions = cfg->world.other_regions + 2;
@@ -106,7 +115,9 @@ int gc_world_build(gc_world *w, const gc_config *cfg) {
   w->type = malloc(m);
   w->region = malloc(m);
   w->scanner = malloc(m);
-  if (!w->x || !w->y || !w->type || !w->region || !w->scanner) goto err;
+  w->equip = calloc(m, 1);
+  w->district = malloc(m * sizeof *w->district);
+  if (!w->x || !w->y || !w->type || !w->region || !w->scanner || !w->equip || !w->district) goto err;
   gc_rng_key key = gc_rng_key_make(cfg->seed, GC_RNG_WORLD);
   for (int r = 0; r < w->nregions; r++)
     for (int t = 0; t < GC_PLACE_NTYPES; t++)
@@ -117,6 +128,7 @@ int gc_world_build(gc_world *w, const gc_config *cfg) {
   for (int r = 0; r < w->nregions; r++)
     place_points(w, cfg, r, w->range[r][0], w->range[r][GC_PLACE_NTYPES], key);
   if (build_grid(w, cfg)) goto err;
+  assign_districts(w, cfg);
   return 0;
 err:
   gc_world_free(w);
@@ -125,6 +137,7 @@ err:
 
 void gc_world_free(gc_world *w) {
   free(w->x); free(w->y); free(w->type); free(w->region); free(w->scanner);
+  free(w->equip); free(w->district);
   free(w->cell_start); free(w->cell_place);
   memset(w, 0, sizeof *w);
 }

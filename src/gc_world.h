@@ -19,6 +19,10 @@
 #include "gc_config.h"
 
 #define GC_WORLD_CELL_M 500.0
+#define GC_NO_DISTRICT 0xFFFFu
+
+/* Sensors installed at a place besides the ID scanner (gc_world.equip). */
+enum { GC_EQ_CAMERA = 1, GC_EQ_INFRARED = 2, GC_EQ_WIFI = 4, GC_EQ_PLATE = 8, GC_EQ_VISITOR = 16 };
 
 typedef struct gc_world {
   int nregions;                         /* city + others + capital */
@@ -28,6 +32,9 @@ typedef struct gc_world {
   uint8_t *type;                        /* gc_place_type */
   uint8_t *region;
   uint8_t *scanner;                     /* 1: place has an ID scanner */
+  uint8_t *equip;                       /* GC_EQ_* bits: other sensors at the place */
+  uint16_t *district;                   /* patrol district of a city place; GC_NO_DISTRICT elsewhere */
+  int districts_side, ndistricts;       /* city cut into side x side districts (>= 1) */
   uint32_t range[GC_MAX_REGIONS][GC_PLACE_NTYPES + 1];  /* [r][t]..[r][t+1] */
   /* grid */
   double origin_x[GC_MAX_REGIONS], origin_y[GC_MAX_REGIONS];
@@ -54,6 +61,15 @@ static inline uint32_t gc_world_count(const gc_world *w, int r, int t) {
 ** radius_m of place p, p itself included; returns how many there are (which
 ** may exceed max; only max are written). */
 uint32_t gc_world_near(const gc_world *w, uint32_t p, double radius_m, uint32_t *out, uint32_t max);
+
+/* The patrol district of a point of the home city (clamped to the city). */
+static inline int gc_world_district_xy(const gc_world *w, double x, double y) {
+  int side = w->districts_side;
+  int cx = (int)(x / w->city_m * side), cy = (int)(y / w->city_m * side);
+  cx = cx < 0 ? 0 : cx >= side ? side - 1 : cx;
+  cy = cy < 0 ? 0 : cy >= side ? side - 1 : cy;
+  return cy * side + cx;
+}
 
 /* Distance in metres between two places. */
 double gc_world_dist(const gc_world *w, uint32_t a, uint32_t b);

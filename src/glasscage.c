@@ -34,6 +34,7 @@ struct gc_run {
   int day;
   gc_world world;
   gc_population pop;
+  gc_sensors *sensors;
   gc_rules *rules;
   gc_response *response;
   gc_audit audit;
@@ -78,6 +79,7 @@ int gc_run_new(const gc_config *cfg, int threads, gc_run **out, char *err, size_
   if (gc_population_build(&r->pop, &r->cfg, &r->world)) goto oom;
   gc_response_init_lists(&r->cfg, &r->pop);
   if (gc_audit_init(&r->audit, &r->cfg, r->pop.n)) goto oom;
+  if (!(r->sensors = gc_sensors_new(&r->cfg, &r->world, &r->pop))) goto oom;
   if (!(r->rules = gc_rules_new(&r->cfg, &r->world, &r->pop))) goto oom;
   if (!(r->response = gc_response_new(&r->cfg, &r->pop))) goto oom;
   r->nblocks = (r->pop.nhh + GC_BLOCK_HH - 1) / GC_BLOCK_HH;
@@ -105,6 +107,7 @@ void gc_run_free(gc_run *r) {
   free(r->outcomes);
   gc_alert_buf_free(&r->alerts);
   gc_rules_free(r->rules);
+  gc_sensors_free(r->sensors);
   gc_response_free(r->response);
   gc_audit_free(&r->audit);
   gc_population_free(&r->pop);
@@ -125,6 +128,7 @@ static void simulate_block(gc_run *r, uint32_t b, const gc_activity_ctx *act, co
   for (uint32_t i = r->pop.hh_start[h0]; i < r->pop.hh_start[h1]; i++) gc_activity_agent_day(act, i, ev);
   gc_sensors_observe(sen, ev->ev, ev->n, ob);
   gc_sensors_utility(sen, h0, h1, ob);
+  gc_sensors_home_visits(sen, h0, h1, ob);
 }
 
 static int gather_observations(gc_run *r, gc_day *dd) {
@@ -165,7 +169,7 @@ static int simulate_people(gc_run *r, gc_day *dd) {
   gc_activity_ctx act;
   gc_sensor_ctx sen;
   gc_activity_ctx_init(&act, &r->cfg, &r->world, &r->pop, r->day);
-  gc_sensor_ctx_init(&sen, &r->cfg, &r->world, &r->pop, r->day);
+  gc_sensor_ctx_init(&sen, &r->cfg, &r->world, &r->pop, r->sensors, NULL, r->day);
   for (int t = 0; t < r->threads; t++) memset(&r->thread_events[t].tally, 0, sizeof(gc_truth_tally));
   int nb = (int)r->nblocks;
   #pragma omp parallel for schedule(dynamic, 4)
@@ -176,7 +180,8 @@ static int simulate_people(gc_run *r, gc_day *dd) {
     add_tally(&dd->truth, &r->thread_events[t].tally);
   }
   r->total_events += dd->truth.events;
-  return gather_observations(r, dd);
+  if (gather_observations(r, dd)) return -1;
+  return gc_sensors_infer(r->sensors, &r->pop, r->day, r->day_obs, r->day_obs_n);
 }
 
 static int respond(gc_run *r) {

@@ -113,7 +113,7 @@ static void test_perfect_scanners_see_every_hotel_stay(void **state) {
   fixture *f = setup(sets, 2);
   live_day(f, 0);
   gc_sensor_ctx s;
-  gc_sensor_ctx_init(&s, &f->city.cfg, &f->city.w, &f->city.pop, 0);
+  gc_sensor_ctx_init(&s, &f->city.cfg, &f->city.w, &f->city.pop, NULL, NULL, 0);
   gc_sensors_observe(&s, f->ev.ev, f->ev.n, &f->ob);
   uint64_t stays = 0, scans = 0;
   for (size_t k = 0; k < f->ev.n; k++)
@@ -135,12 +135,12 @@ static void test_no_scanner_no_record_and_phone_identity(void **state) {
   f->city.w.scanner[hotel] = 0;
   f->city.pop.phone_reg[5] = 6;                        /* agent 5's phone is registered to agent 6 */
   gc_event ev[] = {
-    {5, hotel, 0, 1260, 1900, 0, GC_TE_STAY, 0},
-    {5, 1, 0, 600, 600, 1, GC_TE_CALL_NEW, 0},
-    {5, 0, 0, 600, 600, 2, GC_TE_OFFENCE, 0},
+    {5, hotel, GC_NONE, 0, 1260, 1900, 0, GC_TE_STAY, 0},
+    {5, 1, GC_NONE, 0, 600, 600, 1, GC_TE_CALL_NEW, 0},
+    {5, 0, GC_NONE, 0, 600, 600, 2, GC_TE_OFFENCE, 0},
   };
   gc_sensor_ctx s;
-  gc_sensor_ctx_init(&s, &f->city.cfg, &f->city.w, &f->city.pop, 0);
+  gc_sensor_ctx_init(&s, &f->city.cfg, &f->city.w, &f->city.pop, NULL, NULL, 0);
   s.cfg = &f->city.cfg;
   f->city.cfg.sensors.phone_coverage = 1;
   gc_sensors_observe(&s, ev, 3, &f->ob);
@@ -160,7 +160,7 @@ static void test_utility_follows_people_present(void **state) {
   while (f->city.pop.hh_start[h + 1] - f->city.pop.hh_start[h] < 3) h++;
   uint32_t size = f->city.pop.hh_start[h + 1] - f->city.pop.hh_start[h];
   gc_sensor_ctx s;
-  gc_sensor_ctx_init(&s, &f->city.cfg, &f->city.w, &f->city.pop, 2);
+  gc_sensor_ctx_init(&s, &f->city.cfg, &f->city.w, &f->city.pop, NULL, NULL, 2);
   double k1, l1, k2, l2;
   gc_sensors_household_use(&s, h, &k1, &l1);
   f->city.pop.st.detained_until[f->city.pop.hh_start[h]] = 10;       /* one member in detention */
@@ -176,7 +176,7 @@ static void test_meter_coverage(void **state) {
   const char *sets[] = {"sensors.utility_meters.coverage=0.3"};
   fixture *f = setup(sets, 1);
   gc_sensor_ctx s;
-  gc_sensor_ctx_init(&s, &f->city.cfg, &f->city.w, &f->city.pop, 0);
+  gc_sensor_ctx_init(&s, &f->city.cfg, &f->city.w, &f->city.pop, NULL, NULL, 0);
   gc_sensors_utility(&s, 0, f->city.pop.nhh, &f->ob);
   double n = f->city.pop.nhh, metered = (double)f->ob.by_kind[GC_OBS_WATER];
   assert_int_equal(f->ob.by_kind[GC_OBS_WATER], f->ob.by_kind[GC_OBS_ELECTRICITY]);

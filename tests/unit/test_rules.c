@@ -42,7 +42,7 @@ static void teardown(fixture *f) {
 static void join(fixture *f, uint32_t person, int list) { f->city.pop.st.lists[person] |= (uint16_t)(1u << list); }
 
 static gc_obs scan(const fixture *f, uint32_t person, uint32_t place, int minute) {
-  gc_obs o = {person, person, place, 0, (uint16_t)minute, GC_OBS_ID_SCAN, f->city.w.type[place], 0};
+  gc_obs o = {person, person, place, GC_NONE, 0, (uint16_t)minute, GC_OBS_ID_SCAN, f->city.w.type[place], 0};
   if (f->city.w.type[place] == GC_PLACE_HOTEL && f->city.w.region[place] == 0) o.flags = GC_OBSF_LOCAL_HOTEL;
   return o;
 }
@@ -168,7 +168,7 @@ static void test_frequency_window(void **state) {
 
 static gc_obs water(const fixture *f, uint32_t h, float litres) {
   uint32_t head = f->city.pop.hh_start[h];
-  gc_obs o = {head, head, h, litres, 0, GC_OBS_WATER, 0, 0};
+  gc_obs o = {head, head, h, GC_NONE, litres, 0, GC_OBS_WATER, 0, 0};
   return o;
 }
 
@@ -205,7 +205,7 @@ static void test_baseline_personal(void **state) {
 }
 
 static gc_obs call(uint32_t person, int out_of_area) {
-  gc_obs o = {person, person, 0, 0, 600, GC_OBS_CALL_NEW, (uint8_t)out_of_area, 0};
+  gc_obs o = {person, person, 0, GC_NONE, 0, 600, GC_OBS_CALL_NEW, (uint8_t)out_of_area, 0};
   return o;
 }
 
@@ -224,7 +224,7 @@ static void test_frequency_out_of_area_calls(void **state) {
 }
 
 static gc_obs purchase(uint32_t person, float kg) {
-  gc_obs o = {person, person, 0, kg, 600, GC_OBS_PURCHASE, 0, 0};
+  gc_obs o = {person, person, 0, GC_NONE, kg, 600, GC_OBS_PURCHASE, 0, 0};
   return o;
 }
 
