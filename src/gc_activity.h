@@ -77,6 +77,7 @@ typedef struct gc_truth_tally {
   uint64_t evasions[GC_EVADE_N];
   double evasion_money, evasion_minutes;
   uint64_t compound_entries, nights_with_partner;
+  uint32_t offences_by_district[GC_MAX_DISTRICTS];  /* true offences in the city, by district */
 } gc_truth_tally;
 
 typedef struct gc_event_buf {

@@ -42,6 +42,7 @@
 #define GC_MAX_RISK      4    /* person risk levels (level 0 = none) */
 #define GC_MAX_FEATURES  12   /* weighted features of a score rule */
 #define GC_MAX_UNUSUAL   8    /* (condition, probability) pairs of home-visit reports */
+#define GC_MAX_DISTRICTS 64   /* patrol districts (side <= 8) */
 
 #define GC_POPULATION_MAX 50000000  /* 50M: beyond this a run is refused */
 #define GC_DAYS_MAX       3650

@@ -304,6 +304,10 @@ err:
   return -1;
 }
 
+void gc_population_init_state(gc_population *p, const gc_config *cfg) {
+  (void)p; (void)cfg;        /* trust and awareness: filled in by the population work of issue 3 */
+}
+
 void gc_population_free(gc_population *p) {
   for (int t = 0; t < GC_MAX_TRAITS; t++) free(p->trait[t]);
   free(p->truth); free(p->hh); free(p->hh_start); free(p->hh_x); free(p->hh_y);

@@ -85,6 +85,11 @@ typedef struct gc_population {
 int gc_population_build(gc_population *p, const gc_config *cfg, const gc_world *w);
 void gc_population_free(gc_population *p);
 
+/* Sets the state that depends on the initial lists (call after
+** gc_response_init_lists): households' initial trust levels, agents
+** initially aware of surveillance (cfg->reaction.aware). */
+void gc_population_init_state(gc_population *p, const gc_config *cfg);
+
 /* Whether agent i meets condition c (traits, truth, lists). */
 static inline int gc_pop_cond(const gc_population *p, uint32_t i, gc_cond c) {
   switch (c.kind) {

@@ -44,6 +44,33 @@ typedef struct gc_outcome {
   uint16_t detention_days;  /* days of detention imposed today */
 } gc_outcome;
 
+/* Every action police carried out on a day, whatever prompted it: today's
+** alerts, tasks carried over from earlier days, quota visits, patrol stops
+** and discoveries.  The audit counts harms per person from these. */
+typedef enum { GC_ORIGIN_ALERT = 0, GC_ORIGIN_CARRIED, GC_ORIGIN_QUOTA, GC_ORIGIN_PATROL_STOP,
+               GC_ORIGIN_PATROL_DISCOVERY, GC_ORIGIN_N } gc_origin;
+
+typedef struct gc_action_rec {
+  uint32_t person;
+  int16_t rule;             /* rule whose alert prompted it; -1 none (quota, patrol) */
+  uint8_t origin;           /* gc_origin */
+  uint8_t action;           /* primary action (gc_action_type) */
+  uint8_t followup;         /* after a finding, GC_ACT_NONE if none */
+  uint8_t flags;            /* GC_OUTF_* */
+  uint16_t detention_days;
+} gc_action_rec;
+
+typedef struct gc_action_buf {
+  gc_action_rec *a;
+  size_t n, cap;
+  uint64_t intercepted;     /* trips ended on their departure day */
+  uint64_t petitions_intercepted;
+  uint64_t expired;         /* carried tasks dropped after carry_over_days */
+  uint64_t carried;         /* tasks waiting at the end of the day */
+} gc_action_buf;
+
+void gc_action_buf_free(gc_action_buf *b);
+
 typedef struct gc_response gc_response;
 
 /* Creates the response for cfg over pop (whose state it will write).

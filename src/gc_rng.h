@@ -29,7 +29,12 @@ enum gc_rng_purpose {
   GC_RNG_SENSORS,         /* detection and identity errors */
   GC_RNG_RESPONSE,        /* outcomes of police actions */
   GC_RNG_LISTS,           /* list removals */
-  GC_RNG_UTILITY          /* household utility noise */
+  GC_RNG_UTILITY,         /* household utility noise */
+  GC_RNG_HOME_VISITS = 10,/* home-visit schedule and reports */
+  GC_RNG_LINKAGE = 11,    /* record-linkage errors, CCTV false matches */
+  GC_RNG_PATROL = 12,     /* patrol allocation */
+  GC_RNG_REACTION = 13,   /* agents' reactions to police action (chilling, awareness) */
+  GC_RNG_PLACEMENT = 14   /* sensor placement: cameras, sniffers, plate readers */
 };
 
 typedef struct gc_rng_key {

@@ -78,6 +78,7 @@ int gc_run_new(const gc_config *cfg, int threads, gc_run **out, char *err, size_
   if (gc_world_build(&r->world, &r->cfg)) goto oom;
   if (gc_population_build(&r->pop, &r->cfg, &r->world)) goto oom;
   gc_response_init_lists(&r->cfg, &r->pop);
+  gc_population_init_state(&r->pop, &r->cfg);
   if (gc_audit_init(&r->audit, &r->cfg, r->pop.n)) goto oom;
   if (!(r->sensors = gc_sensors_new(&r->cfg, &r->world, &r->pop))) goto oom;
   if (!(r->rules = gc_rules_new(&r->cfg, &r->world, &r->pop))) goto oom;
