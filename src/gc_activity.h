@@ -75,7 +75,7 @@ typedef struct gc_truth_tally {
   uint64_t petitions_abandoned;  /* planned petition trips given up (chilling) */
   uint64_t offences_deterred;    /* offences not committed because of deterrence (expected count) */
   uint64_t evasions[GC_EVADE_N];
-  double evasion_money, evasion_minutes;
+  uint64_t evasion_cents, evasion_centiminutes;  /* integers: sums identical for any thread count */
   uint64_t compound_entries, nights_with_partner;
   uint32_t offences_by_district[GC_MAX_DISTRICTS];  /* true offences in the city, by district */
 } gc_truth_tally;

@@ -5,7 +5,37 @@
 */
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 #include "gc_audit.h"
+
+const char *const gc_metric_names[] = {
+  "offences", "offences_by_exempt", "capital_trips", "petition_trips", "petitions_delivered",
+  "petitions_intercepted", "petitions_abandoned", "alerts", "people_flagged", "actions",
+  "innocent_actions", "people_detained", "innocent_people_detained", "innocent_detention_days",
+  "true_findings", "patrol_stops", "evasion_money", "evasion_minutes", "listed_at_end", NULL};
+const char *const gc_metric_meanings[] = {
+  "offences committed (ground truth)",
+  "offences committed by people on an exempt (red) list",
+  "trips to the capital started",
+  "petition trips started (lawful)",
+  "petition trips that reached the capital",
+  "petition trips ended by police on their departure day",
+  "planned petitions given up after police action (chilling)",
+  "rule triggers (one alert may have several)",
+  "alerts raised: one per rule, person and day",
+  "police actions of any origin (alerts, carried tasks, quotas, patrols)",
+  "actions on people with no unlawful hidden condition",
+  "people detained at least once",
+  "people detained at least once with no unlawful hidden condition",
+  "days of detention imposed on people with no unlawful hidden condition",
+  "rule-prompted actions that found a condition the person really has",
+  "people stopped and checked by patrols",
+  "yuan spent evading surveillance",
+  "minutes spent evading surveillance",
+  "memberships of non-exempt lists at the end (a person on two lists counts twice)",
+  NULL};
+_Static_assert(sizeof gc_metric_names / sizeof gc_metric_names[0] == GC_M_N + 1, "metric names");
+_Static_assert(sizeof gc_metric_meanings / sizeof gc_metric_meanings[0] == GC_M_N + 1, "metric meanings");
 
 int gc_audit_init(gc_audit *a, const gc_config *cfg, uint32_t n) {
   memset(a, 0, sizeof *a);
@@ -19,7 +49,18 @@ int gc_audit_init(gc_audit *a, const gc_config *cfg, uint32_t n) {
   a->flagged = calloc((size_t)n + 1, sizeof *a->flagged);
   a->actioned = calloc((size_t)n + 1, sizeof *a->actioned);
   a->harm = calloc((size_t)n + 1, 1);
-  if (!a->rule_daily || !a->list_daily || !a->daily || !a->flagged || !a->actioned || !a->harm) {
+  a->harm_count = calloc(((size_t)n + 1) * GC_HC_N, sizeof *a->harm_count);
+  for (int t = 0; t < cfg->population.ntraits; t++) a->nvalues += cfg->population.trait[t].nvalues;
+  a->list_group_daily = calloc(d * (size_t)(cfg->nlists ? cfg->nlists : 1) * (size_t)(a->nvalues ? a->nvalues : 1),
+                               sizeof *a->list_group_daily);
+  int side = cfg->response.patrol.districts_side > 0 ? cfg->response.patrol.districts_side : 1;
+  a->ndistricts = side * side;
+  if (cfg->response.patrol.patrols > 0 && !(a->patrol_daily = calloc(d, sizeof *a->patrol_daily))) {
+    gc_audit_free(a);
+    return -1;
+  }
+  if (!a->rule_daily || !a->list_daily || !a->daily || !a->flagged || !a->actioned || !a->harm ||
+      !a->harm_count || !a->list_group_daily) {
     gc_audit_free(a);
     return -1;
   }
@@ -29,6 +70,7 @@ int gc_audit_init(gc_audit *a, const gc_config *cfg, uint32_t n) {
 void gc_audit_free(gc_audit *a) {
   free(a->rule_daily); free(a->list_daily); free(a->daily);
   free(a->flagged); free(a->actioned); free(a->harm); free(a->groups);
+  free(a->harm_count); free(a->list_group_daily); free(a->patrol_daily); free(a->harms);
   memset(a, 0, sizeof *a);
 }
 
@@ -82,17 +124,98 @@ void gc_audit_alerts(gc_audit *a, const gc_config *cfg, const gc_population *pop
   }
 }
 
+static uint16_t sat_add(uint16_t x, unsigned y) {
+  unsigned s = x + y;
+  return (uint16_t)(s > 65535 ? 65535 : s);
+}
+
+/* Per-person harm counters of one action record. */
+static void count_harm(gc_audit *a, const gc_action_rec *rec, int clean) {
+  uint16_t *hc = &a->harm_count[(size_t)rec->person * GC_HC_N];
+  int acts[2] = {rec->action, (rec->flags & (GC_OUTF_FOUND | GC_OUTF_FALSE_FINDING)) ? rec->followup : GC_ACT_NONE};
+  for (int k = 0; k < 2; k++) {
+    if (acts[k] == GC_ACT_VISIT) hc[GC_HC_VISITS] = sat_add(hc[GC_HC_VISITS], 1);
+    if (acts[k] == GC_ACT_DRUG_TEST) hc[GC_HC_DRUG_TESTS] = sat_add(hc[GC_HC_DRUG_TESTS], 1);
+    if (acts[k] == GC_ACT_ID_CHECK) {
+      int stop = rec->origin == GC_ORIGIN_PATROL_STOP;
+      hc[stop ? GC_HC_PATROL_STOPS : GC_HC_ID_CHECKS] = sat_add(hc[stop ? GC_HC_PATROL_STOPS : GC_HC_ID_CHECKS], 1);
+    }
+  }
+  if (rec->flags & GC_OUTF_DETAINED) {
+    hc[GC_HC_DETENTION_DAYS] = sat_add(hc[GC_HC_DETENTION_DAYS], rec->detention_days);
+    if (clean) hc[GC_HC_INNOCENT_DETENTION_DAYS] = sat_add(hc[GC_HC_INNOCENT_DETENTION_DAYS], rec->detention_days);
+  }
+}
+
+void gc_audit_actions(gc_audit *a, const gc_config *cfg, const gc_population *pop, int day,
+                      const gc_action_buf *acts) {
+  gc_day *dd = &a->daily[day];
+  uint32_t unlawful = unlawful_truth_mask(cfg);
+  uint16_t exempt = 0;
+  for (int l = 0; l < cfg->nlists; l++)
+    if (cfg->list[l].exempt) exempt |= (uint16_t)(1u << l);
+  for (size_t k = 0; k < acts->n; k++) {
+    const gc_action_rec *rec = &acts->a[k];
+    int clean = !(pop->truth[rec->person] & unlawful);
+    dd->actions_by_origin[rec->origin]++;
+    dd->innocent_by_origin[rec->origin] += (uint64_t)clean;
+    count_harm(a, rec, clean);
+    if (rec->origin == GC_ORIGIN_PATROL_DISCOVERY && (pop->st.lists[rec->person] & exempt))
+      dd->offences_exempt_discovered++;
+    if (rec->origin == GC_ORIGIN_ALERT) continue;      /* tallied per rule by gc_audit_alerts */
+    gc_outcome o = {GC_OUT_DONE, rec->action, rec->followup, rec->flags, rec->detention_days};
+    if (rec->origin == GC_ORIGIN_CARRIED && rec->rule >= 0) {
+      const gc_rule_cfg *rc = &cfg->rule[rec->rule];
+      gc_rule_day *rd = &a->rule_daily[(size_t)day * (size_t)a->nrules + (size_t)rec->rule];
+      a->actioned[rec->person] |= 1u << rec->rule;
+      tally_outcome(rd, dd, &o, !gc_response_has_claim(cfg, pop, rc, rec->person, 1), clean, &a->harm[rec->person]);
+    } else if (rec->flags & GC_OUTF_DETAINED) {
+      a->harm[rec->person] |= GC_HARM_DETAINED;
+      if (clean) a->harm[rec->person] |= GC_HARM_DETAINED_INNOCENT | GC_HARM_IN_DETENTION_INNOCENT;
+      else a->harm[rec->person] &= (uint8_t)~GC_HARM_IN_DETENTION_INNOCENT;
+    }
+  }
+  dd->intercepted += acts->intercepted;
+  dd->petitions_intercepted += acts->petitions_intercepted;
+  dd->tasks_expired += acts->expired;
+  dd->tasks_waiting = acts->carried;
+}
+
+void gc_audit_patrol(gc_audit *a, const gc_population *pop, int day, const gc_patrol_day *rec,
+                     const gc_obs *obs, size_t n) {
+  (void)pop; (void)obs; (void)n;
+  if (a->patrol_daily && rec) a->patrol_daily[day] = *rec;
+}
+
+/* Offsets of each trait's values in the list_group_daily layout. */
+static void value_offsets(const gc_config *cfg, int *off) {
+  int k = 0;
+  for (int t = 0; t < cfg->population.ntraits; t++) {
+    off[t] = k;
+    k += cfg->population.trait[t].nvalues;
+  }
+}
+
 void gc_audit_end_of_day(gc_audit *a, const gc_config *cfg, const gc_population *pop, int day) {
   uint64_t sizes[GC_MAX_LISTS] = {0};
   uint64_t detained = 0, innocent = 0;
-  int nl = cfg->nlists;
+  int nl = cfg->nlists, nt = cfg->population.ntraits, nv = a->nvalues;
+  int off[GC_MAX_TRAITS];
+  value_offsets(cfg, off);
+  uint64_t *lg = &a->list_group_daily[(size_t)day * (size_t)(nl ? nl : 1) * (size_t)(nv ? nv : 1)];
   #pragma omp parallel
   {
     uint64_t loc[GC_MAX_LISTS] = {0}, det = 0, inn = 0;
+    uint64_t lgl[GC_MAX_LISTS * GC_MAX_TRAITS * GC_MAX_VALUES];
+    memset(lgl, 0, (size_t)nl * (size_t)nv * sizeof *lgl);
     #pragma omp for schedule(static) nowait
     for (uint32_t i = 0; i < pop->n; i++) {
       uint16_t m = pop->st.lists[i];
-      for (int l = 0; m && l < nl; l++) loc[l] += (m >> l) & 1;
+      for (int l = 0; m && l < nl; l++) {
+        if (!((m >> l) & 1)) continue;
+        loc[l]++;
+        for (int t = 0; t < nt; t++) lgl[(size_t)l * (size_t)nv + (size_t)(off[t] + pop->trait[t][i])]++;
+      }
       if (pop->st.detained_until[i] > day + 1) {       /* still held tomorrow */
         det++;
         inn += (uint64_t)!!(a->harm[i] & GC_HARM_IN_DETENTION_INNOCENT);
@@ -101,6 +224,7 @@ void gc_audit_end_of_day(gc_audit *a, const gc_config *cfg, const gc_population 
     #pragma omp critical
     {
       for (int l = 0; l < nl; l++) sizes[l] += loc[l];
+      for (size_t k = 0; k < (size_t)nl * (size_t)nv; k++) lg[k] += lgl[k];
       detained += det;
       innocent += inn;
     }
@@ -162,7 +286,78 @@ static void group_agent(const gc_audit *a, const gc_config *cfg, const gc_popula
   }
 }
 
+/* Adds agent i to its rows of the harm table (rows laid out by value offset, then "all"). */
+static void harm_agent(const gc_audit *a, const gc_config *cfg, const gc_population *pop, uint32_t i,
+                       uint32_t unlawful, const int *off, gc_harm_row *rows) {
+  const uint16_t *hc = &a->harm_count[(size_t)i * GC_HC_N];
+  int any = a->actioned[i] != 0 || (a->harm[i] & GC_HARM_DETAINED);
+  for (int k = 0; k < GC_HC_N && !any; k++) any = hc[k] != 0;
+  int clean = !(pop->truth[i] & unlawful);
+  uint64_t cents = (uint64_t)llround(100.0 * pop->st.evasion_money[i]);
+  uint64_t centimin = (uint64_t)llround(100.0 * pop->st.evasion_minutes[i]);
+  int nt = cfg->population.ntraits;
+  for (int t = 0; t <= nt; t++) {
+    gc_harm_row *r = &rows[t < nt ? off[t] + pop->trait[t][i] : a->nvalues];
+    r->population++;
+    r->actioned += (uint64_t)any;
+    r->innocent_actioned += (uint64_t)(any && clean);
+    for (int k = 0; k < GC_HC_N; k++) r->count[k] += hc[k];
+    r->evaders += (uint64_t)(cents > 0 || centimin > 0);
+    r->evasion_cents += cents;
+    r->evasion_centiminutes += centimin;
+    r->aware += (uint64_t)!!(pop->st.flags[i] & GC_AGENT_AWARE);
+    r->chilled += (uint64_t)!!(pop->st.flags[i] & GC_AGENT_CHILLED);
+  }
+}
+
+static void harm_add(gc_harm_row *to, const gc_harm_row *from) {
+  to->population += from->population;
+  to->actioned += from->actioned;
+  to->innocent_actioned += from->innocent_actioned;
+  for (int k = 0; k < GC_HC_N; k++) to->count[k] += from->count[k];
+  to->evaders += from->evaders;
+  to->evasion_cents += from->evasion_cents;
+  to->evasion_centiminutes += from->evasion_centiminutes;
+  to->aware += from->aware;
+  to->chilled += from->chilled;
+}
+
+/* The harm table: integer sums per thread, so identical for any thread count. */
+static int harm_table(gc_audit *a, const gc_config *cfg, const gc_population *pop) {
+  int nt = cfg->population.ntraits, off[GC_MAX_TRAITS];
+  value_offsets(cfg, off);
+  size_t nrows = (size_t)a->nvalues + 1;
+  a->harms = calloc(nrows, sizeof *a->harms);
+  if (!a->harms) return -1;
+  a->nharms = nrows;
+  uint32_t unlawful = unlawful_truth_mask(cfg);
+  int oom = 0;
+  #pragma omp parallel
+  {
+    gc_harm_row *loc = calloc(nrows, sizeof *loc);
+    if (!loc) {
+      #pragma omp atomic write
+      oom = 1;
+    }
+    #pragma omp for schedule(static)
+    for (uint32_t i = 0; i < pop->n; i++)
+      if (loc) harm_agent(a, cfg, pop, i, unlawful, off, loc);
+    #pragma omp critical
+    if (loc) for (size_t k = 0; k < nrows; k++) harm_add(&a->harms[k], &loc[k]);
+    free(loc);
+  }
+  if (oom) return -1;
+  for (int t = 0; t <= nt; t++)
+    for (int v = 0; v < (t < nt ? cfg->population.trait[t].nvalues : 1); v++) {
+      gc_harm_row *r = &a->harms[t < nt ? off[t] + v : a->nvalues];
+      r->trait = t;
+      r->value = v;
+    }
+  return 0;
+}
+
 int gc_audit_finish(gc_audit *a, const gc_config *cfg, const gc_population *pop) {
+  if (!a->harms && harm_table(a, cfg, pop)) return -1;
   int nt = cfg->population.ntraits, nr = cfg->nrules, ntv = nt + 1;
   size_t ncount = (size_t)(nr + 1) * (size_t)ntv * GC_MAX_VALUES * 8;
   uint64_t *c = calloc(ncount ? ncount : 1, sizeof *c);
@@ -222,4 +417,44 @@ gc_rule_day gc_audit_rule_total(const gc_audit *a, int rule) {
     for (int k = 0; k < GC_ACT_NTYPES; k++) t.action_by_type[k] += x->action_by_type[k];
   }
   return t;
+}
+
+void gc_audit_summary(const gc_audit *a, const gc_config *cfg, double *out) {
+  for (int k = 0; k < GC_M_N; k++) out[k] = 0;
+  uint64_t tf = 0;
+  for (int d = 0; d < a->days; d++) {
+    const gc_day *x = &a->daily[d];
+    out[GC_M_OFFENCES] += (double)x->truth.offences;
+    out[GC_M_OFFENCES_EXEMPT] += (double)x->truth.offences_exempt;
+    out[GC_M_CAPITAL_TRIPS] += (double)x->truth.capital_trips;
+    out[GC_M_PETITION_TRIPS] += (double)x->truth.petition_trips;
+    out[GC_M_PETITIONS_DELIVERED] += (double)x->truth.petitions_delivered;
+    out[GC_M_PETITIONS_INTERCEPTED] += (double)x->petitions_intercepted;
+    out[GC_M_PETITIONS_ABANDONED] += (double)x->truth.petitions_abandoned;
+    out[GC_M_ALERTS] += (double)x->alerts;
+    out[GC_M_PEOPLE_FLAGGED] += (double)x->people_flagged;
+    for (int o = 0; o < GC_ORIGIN_N; o++) {
+      out[GC_M_ACTIONS] += (double)x->actions_by_origin[o];
+      out[GC_M_INNOCENT_ACTIONS] += (double)x->innocent_by_origin[o];
+    }
+    out[GC_M_PATROL_STOPS] += (double)x->actions_by_origin[GC_ORIGIN_PATROL_STOP];
+
+    for (int r = 0; r < a->nrules; r++) tf += a->rule_daily[(size_t)d * (size_t)a->nrules + (size_t)r].findings;
+  }
+  out[GC_M_TRUE_FINDINGS] = (double)tf;
+  for (size_t g = 0; g < a->nharms; g++)
+    if (a->harms[g].trait == cfg->population.ntraits) {
+      out[GC_M_INNOCENT_DETENTION_DAYS] = (double)a->harms[g].count[GC_HC_INNOCENT_DETENTION_DAYS];
+      out[GC_M_EVASION_MONEY] = (double)a->harms[g].evasion_cents / 100.0;
+      out[GC_M_EVASION_MINUTES] = (double)a->harms[g].evasion_centiminutes / 100.0;
+    }
+  for (size_t g = 0; g < a->ngroups; g++)
+    if (a->groups[g].rule < 0 && a->groups[g].trait == cfg->population.ntraits) {
+      out[GC_M_PEOPLE_DETAINED] = (double)a->groups[g].detained;
+      out[GC_M_INNOCENT_DETAINED] = (double)a->groups[g].innocent_detained;
+    }
+  if (a->days > 0)
+    for (int l = 0; l < cfg->nlists; l++)
+      if (!cfg->list[l].exempt)
+        out[GC_M_LISTED_END] += (double)a->list_daily[(size_t)(a->days - 1) * (size_t)cfg->nlists + (size_t)l];
 }

@@ -35,6 +35,38 @@ static const char *const schema =
   " phone_records INTEGER, purchase_records INTEGER, utility_readings INTEGER, identity_errors INTEGER,"
   " alerts INTEGER, people_flagged INTEGER, actions INTEGER, innocent_actions INTEGER, offences INTEGER,"
   " offences_by_exempt INTEGER, capital_trips INTEGER, petition_trips INTEGER);\n"
+  "CREATE TABLE obs_daily(day INTEGER, kind TEXT, observations INTEGER, PRIMARY KEY(day, kind));\n"
+  "CREATE TABLE response_daily(day INTEGER PRIMARY KEY, actions_alert INTEGER, actions_carried INTEGER,"
+  " actions_quota INTEGER, patrol_stops INTEGER, patrol_discoveries INTEGER, innocent_actions_all INTEGER,"
+  " tasks_expired INTEGER, tasks_waiting INTEGER, trips_intercepted INTEGER, petitions_intercepted INTEGER);\n"
+  "CREATE TABLE behaviour_daily(day INTEGER PRIMARY KEY, petitions_delivered INTEGER,"
+  " petitions_abandoned INTEGER, offences_deterred INTEGER, offences_by_exempt_discovered INTEGER,"
+  " compound_entries INTEGER, nights_with_partner INTEGER, evasions INTEGER, evasion_yuan REAL,"
+  " evasion_minutes REAL);\n"
+  "CREATE TABLE evasion(kind TEXT PRIMARY KEY, uses INTEGER, yuan REAL, minutes REAL);\n"
+  "CREATE TABLE group_harms(trait TEXT, value TEXT, population INTEGER, people_actioned INTEGER,"
+  " innocent_people_actioned INTEGER, visits INTEGER, id_checks INTEGER, drug_tests INTEGER,"
+  " patrol_stops INTEGER, detention_days INTEGER, innocent_detention_days INTEGER, evaders INTEGER,"
+  " evasion_yuan REAL, evasion_minutes REAL, aware INTEGER, chilled INTEGER, PRIMARY KEY(trait, value));\n"
+  "CREATE TABLE list_group_daily(day INTEGER, list TEXT, trait TEXT, value TEXT, members INTEGER,"
+  " PRIMARY KEY(day, list, trait, value));\n"
+  "CREATE TABLE patrol_daily(day INTEGER, district INTEGER, patrols INTEGER, weight REAL,"
+  " discoveries INTEGER, reported INTEGER, offences INTEGER, PRIMARY KEY(day, district));\n"
+  "CREATE TABLE inference(pairs_seen INTEGER, inferred INTEGER, inferred_true INTEGER, true_ties INTEGER,"
+  " true_seen INTEGER, list_joins INTEGER);\n"
+  "CREATE VIEW inference_summary AS SELECT *, CAST(inferred_true AS REAL) / NULLIF(inferred, 0) AS precision,"
+  " CAST(inferred_true AS REAL) / NULLIF(true_ties, 0) AS recall FROM inference;\n"
+  "CREATE TABLE twin_delta(metric TEXT PRIMARY KEY, position INTEGER, base REAL, twin REAL, delta REAL,"
+  " meaning TEXT);\n"
+  "CREATE VIEW harm_disparity AS SELECT h.trait, h.value, h.population,"
+  " 1000.0 * h.people_actioned / NULLIF(h.population, 0) AS actioned_per_1000,"
+  " 1000.0 * h.innocent_people_actioned / NULLIF(h.population, 0) AS innocent_actioned_per_1000,"
+  " (CAST(h.people_actioned AS REAL) / NULLIF(h.population, 0)) /"
+  "   NULLIF(CAST(ref.people_actioned AS REAL) / NULLIF(ref.population, 0), 0) AS actioned_ratio,"
+  " 1000.0 * h.detention_days / NULLIF(h.population, 0) AS detention_days_per_1000,"
+  " h.evasion_yuan / NULLIF(h.evaders, 0) AS yuan_per_evader, ref.value AS reference"
+  " FROM group_harms h JOIN traits rt ON rt.trait = h.trait AND rt.is_reference = 1"
+  " JOIN group_harms ref ON ref.trait = h.trait AND ref.value = rt.value;\n"
   "CREATE VIEW rule_summary AS SELECT r.rule, r.kind, r.claims, r.lawful_claim,"
   " SUM(d.alerts) AS alerts, g.flagged AS people_flagged, g.flagged_with_claim AS flagged_with_claim,"
   " g.with_claim AS population_with_claim,"
@@ -137,6 +169,7 @@ static int write_run_info(writer *w, const gc_config *cfg, const gc_world *wo, c
   KV("events", "%llu", (unsigned long long)info->events);
   KV("observations", "%llu", (unsigned long long)info->observations);
   KV("response_enabled", "%d", cfg->response.enabled);
+  KV("twin", "%s", info->twin_desc ? info->twin_desc : "none");
   KV("bytes_per_agent", "%.1f", info->bytes_per_agent);
   KV("threads", "%d", info->threads);
   KV("wall_seconds", "%.3f", p ? p->wall_seconds : 0.0);
@@ -256,6 +289,134 @@ static int write_daily(writer *w, const gc_audit *a, int days) {
   return rc;
 }
 
+static int write_obs_daily(writer *w, const gc_audit *a, int days) {
+  sqlite3_stmt *st = prep(w, "INSERT INTO obs_daily VALUES(?,?,?)");
+  int rc = st ? 0 : -1;
+  for (int d = 0; d < days && !rc; d++)
+    for (int k = 0; k < GC_OBS_NKINDS && !rc; k++)
+      if (a->daily[d].obs_by_kind[k])
+        rc = row(w, st, "iti", (long long)d, gc_obs_kind_names[k], (long long)a->daily[d].obs_by_kind[k]);
+  sqlite3_finalize(st);
+  return rc;
+}
+
+static int write_response_daily(writer *w, const gc_audit *a, int days) {
+  sqlite3_stmt *st = prep(w, "INSERT INTO response_daily VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+  sqlite3_stmt *bh = prep(w, "INSERT INTO behaviour_daily VALUES(?,?,?,?,?,?,?,?,?,?)");
+  int rc = st && bh ? 0 : -1;
+  for (int d = 0; d < days && !rc; d++) {
+    const gc_day *x = &a->daily[d];
+    uint64_t innocent = 0, evasions = 0;
+    for (int o = 0; o < GC_ORIGIN_N; o++) innocent += x->innocent_by_origin[o];
+    for (int k = 0; k < GC_EVADE_N; k++) evasions += x->truth.evasions[k];
+    rc = row(w, st, "iiiiiiiiiii", (long long)d, (long long)x->actions_by_origin[GC_ORIGIN_ALERT],
+             (long long)x->actions_by_origin[GC_ORIGIN_CARRIED], (long long)x->actions_by_origin[GC_ORIGIN_QUOTA],
+             (long long)x->actions_by_origin[GC_ORIGIN_PATROL_STOP],
+             (long long)x->actions_by_origin[GC_ORIGIN_PATROL_DISCOVERY], (long long)innocent,
+             (long long)x->tasks_expired, (long long)x->tasks_waiting, (long long)x->intercepted,
+             (long long)x->petitions_intercepted);
+    if (!rc)
+      rc = row(w, bh, "iiiiiiiidd", (long long)d, (long long)x->truth.petitions_delivered,
+               (long long)x->truth.petitions_abandoned, (long long)x->truth.offences_deterred,
+               (long long)x->offences_exempt_discovered, (long long)x->truth.compound_entries,
+               (long long)x->truth.nights_with_partner, (long long)evasions,
+               (double)x->truth.evasion_cents / 100.0, (double)x->truth.evasion_centiminutes / 100.0);
+  }
+  sqlite3_finalize(st);
+  sqlite3_finalize(bh);
+  return rc;
+}
+
+static int write_evasion(writer *w, const gc_config *cfg, const gc_audit *a, int days) {
+  sqlite3_stmt *st = prep(w, "INSERT INTO evasion VALUES(?,?,?,?)");
+  int rc = st ? 0 : -1;
+  for (int k = 0; k < GC_EVADE_N && !rc; k++) {
+    uint64_t uses = 0;
+    for (int d = 0; d < days; d++) uses += a->daily[d].truth.evasions[k];
+    const gc_evasion_cfg *e = &cfg->reaction.evade[k];
+    rc = row(w, st, "tidd", gc_evasion_name(k), (long long)uses, (double)uses * e->cost_money,
+             (double)uses * e->cost_minutes);
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+static int write_harms(writer *w, const gc_config *cfg, const gc_audit *a) {
+  sqlite3_stmt *st = prep(w, "INSERT INTO group_harms VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  int rc = st ? 0 : -1;
+  int nt = cfg->population.ntraits;
+  for (size_t g = 0; g < a->nharms && !rc; g++) {
+    const gc_harm_row *x = &a->harms[g];
+    const char *trait = x->trait < nt ? cfg->population.trait[x->trait].name : "all";
+    const char *value = x->trait < nt ? cfg->population.trait[x->trait].value[x->value] : "all";
+    rc = row(w, st, "ttiiiiiiiiiiddii", trait, value, (long long)x->population, (long long)x->actioned,
+             (long long)x->innocent_actioned, (long long)x->count[GC_HC_VISITS],
+             (long long)x->count[GC_HC_ID_CHECKS], (long long)x->count[GC_HC_DRUG_TESTS],
+             (long long)x->count[GC_HC_PATROL_STOPS], (long long)x->count[GC_HC_DETENTION_DAYS],
+             (long long)x->count[GC_HC_INNOCENT_DETENTION_DAYS], (long long)x->evaders,
+             (double)x->evasion_cents / 100.0, (double)x->evasion_centiminutes / 100.0,
+             (long long)x->aware, (long long)x->chilled);
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+static int write_list_groups(writer *w, const gc_config *cfg, const gc_audit *a, int days) {
+  sqlite3_stmt *st = prep(w, "INSERT INTO list_group_daily VALUES(?,?,?,?,?)");
+  int rc = st ? 0 : -1;
+  int nl = cfg->nlists, nv = a->nvalues;
+  for (int d = 0; d < days && !rc; d++)
+    for (int l = 0; l < nl && !rc; l++) {
+      int k = 0;
+      for (int t = 0; t < cfg->population.ntraits && !rc; t++)
+        for (int v = 0; v < cfg->population.trait[t].nvalues && !rc; v++, k++)
+          rc = row(w, st, "ittti", (long long)d, cfg->list[l].name, cfg->population.trait[t].name,
+                   cfg->population.trait[t].value[v],
+                   (long long)a->list_group_daily[((size_t)d * (size_t)nl + (size_t)l) * (size_t)nv + (size_t)k]);
+    }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+static int write_patrol(writer *w, const gc_audit *a, int days) {
+  if (!a->patrol_daily) return 0;
+  sqlite3_stmt *st = prep(w, "INSERT INTO patrol_daily VALUES(?,?,?,?,?,?,?)");
+  int rc = st ? 0 : -1;
+  for (int d = 0; d < days && !rc; d++)
+    for (int k = 0; k < a->ndistricts && k < GC_MAX_DISTRICTS && !rc; k++) {
+      const gc_patrol_day *p = &a->patrol_daily[d];
+      rc = row(w, st, "iiidiii", (long long)d, (long long)k, (long long)p->patrols[k], (double)p->weight[k],
+               (long long)p->discoveries[k], (long long)p->reported[k],
+               (long long)a->daily[d].truth.offences_by_district[k]);
+    }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+static int write_inference(writer *w, const gc_audit *a) {
+  const gc_inference_result *x = &a->inference;
+  sqlite3_stmt *st = prep(w, "INSERT INTO inference VALUES(?,?,?,?,?,?)");
+  int rc = st ? 0 : -1;
+  if (!rc)
+    rc = row(w, st, "iiiiii", (long long)x->pairs_seen, (long long)x->inferred, (long long)x->inferred_true,
+             (long long)x->true_ties, (long long)x->true_seen, (long long)x->list_joins);
+  sqlite3_finalize(st);
+  return rc;
+}
+
+static int write_twin(writer *w, const gc_config *cfg, const gc_audit *a, const gc_results_info *info) {
+  if (!info->twin) return 0;
+  double base[GC_M_N];
+  gc_audit_summary(a, cfg, base);
+  sqlite3_stmt *st = prep(w, "INSERT INTO twin_delta VALUES(?,?,?,?,?,?)");
+  int rc = st ? 0 : -1;
+  for (int k = 0; k < GC_M_N && !rc; k++)
+    rc = row(w, st, "tiddd" "t", gc_metric_names[k], (long long)k, base[k], info->twin[k],
+             base[k] - info->twin[k], gc_metric_meanings[k]);
+  sqlite3_finalize(st);
+  return rc;
+}
+
 static int write_all(writer *w, const gc_config *cfg, const gc_world *wo, const gc_population *pop,
                      const gc_audit *a, const gc_results_info *info) {
   if (exec(w, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN;")) return -1;
@@ -266,6 +427,10 @@ static int write_all(writer *w, const gc_config *cfg, const gc_world *wo, const 
   if (write_groups(w, cfg, a)) return -1;
   if (write_traits_lists(w, cfg, a)) return -1;
   if (write_daily(w, a, info->days_run)) return -1;
+  if (write_obs_daily(w, a, info->days_run) || write_response_daily(w, a, info->days_run)) return -1;
+  if (write_evasion(w, cfg, a, info->days_run) || write_harms(w, cfg, a)) return -1;
+  if (write_list_groups(w, cfg, a, info->days_run) || write_patrol(w, a, info->days_run)) return -1;
+  if (write_inference(w, a) || write_twin(w, cfg, a, info)) return -1;
   return exec(w, "COMMIT;");
 }
 

@@ -27,6 +27,8 @@ typedef struct gc_results_info {
   int days_run;
   uint64_t events, observations;
   double bytes_per_agent;
+  const double *twin;           /* the twin's gc_audit_summary (GC_M_N values), or NULL */
+  const char *twin_desc;        /* "no-response" or "rules=FILE" */
 } gc_results_info;
 
 /* Writes the database.  Returns 0, or -1 with a message in err. */

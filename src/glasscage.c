@@ -164,6 +164,15 @@ static void add_tally(gc_truth_tally *to, const gc_truth_tally *from) {
   to->petition_trips += from->petition_trips;
   to->agents_active += from->agents_active;
   to->agents_detained += from->agents_detained;
+  to->petitions_delivered += from->petitions_delivered;
+  to->petitions_abandoned += from->petitions_abandoned;
+  to->offences_deterred += from->offences_deterred;
+  for (int k = 0; k < GC_EVADE_N; k++) to->evasions[k] += from->evasions[k];
+  to->evasion_cents += from->evasion_cents;
+  to->evasion_centiminutes += from->evasion_centiminutes;
+  to->compound_entries += from->compound_entries;
+  to->nights_with_partner += from->nights_with_partner;
+  for (int k = 0; k < GC_MAX_DISTRICTS; k++) to->offences_by_district[k] += from->offences_by_district[k];
 }
 
 static int simulate_people(gc_run *r, gc_day *dd) {
@@ -207,8 +216,15 @@ int gc_run_step(gc_run *r) {
   return GC_OK;
 }
 
+int gc_run_summary(gc_run *r, double *out) {
+  if (gc_run_finish(r)) return GC_ERR_NOMEM;
+  gc_audit_summary(&r->audit, &r->cfg, out);
+  return GC_OK;
+}
+
 int gc_run_finish(gc_run *r) {
   if (r->finished) return GC_OK;
+  r->audit.inference = gc_sensors_inference(r->sensors);
   if (gc_audit_finish(&r->audit, &r->cfg, &r->pop)) return GC_ERR_NOMEM;
   r->finished = 1;
   return GC_OK;
@@ -229,6 +245,7 @@ int gc_run_write_results(gc_run *r, const char *path, const gc_provenance *prov,
     return GC_ERR_NOMEM;
   }
   gc_results_info info = {prov, r->threads, r->day, r->total_events, r->total_obs,
-                          gc_population_bytes_per_agent(&r->pop)};
+                          gc_population_bytes_per_agent(&r->pop), prov ? prov->twin : NULL,
+                          prov ? prov->twin_desc : NULL};
   return gc_results_write(path, &r->cfg, &r->world, &r->pop, &r->audit, &info, err, errlen) ? GC_ERR_IO : GC_OK;
 }

@@ -38,6 +38,8 @@ typedef struct gc_provenance {
   uint64_t scenario_hash;
   double wall_seconds;          /* filled by the caller: the library does not time itself */
   double build_seconds;
+  const double *twin;           /* the twin run's gc_run_summary, or NULL: no twin */
+  const char *twin_desc;        /* how the twin differs: "no-response", "rules=FILE" */
 } gc_provenance;
 
 /* Builds world and population for cfg (copied) using `threads` OpenMP
@@ -67,5 +69,9 @@ const gc_population *gc_run_population(const gc_run *r);
 const gc_audit *gc_run_audit(const gc_run *r);
 uint64_t gc_run_observations(const gc_run *r);   /* total so far */
 uint64_t gc_run_events(const gc_run *r);
+
+/* The run's headline figures (gc_metric in gc_audit.h) into out[GC_M_N];
+** computes the end-of-run tables first.  Returns GC_OK or GC_ERR_NOMEM. */
+int gc_run_summary(gc_run *r, double *out);
 
 #endif

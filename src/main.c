@@ -29,6 +29,7 @@ typedef struct cli {
   int threads;
   int quiet;
   const char *seed;
+  const char *twin;           /* "no-response" or "rules=FILE"; NULL: no twin */
 } cli;
 
 static const char *const usage_main =
@@ -60,6 +61,12 @@ static const char *const usage_run =
   "  --seed N          random seed (same as --set seed=N)\n"
   "  --set KEY=VALUE   override a scenario key, e.g. --set population.size=50000\n"
   "                    or --set rules[0].action=visit (repeatable)\n"
+  "  --twin no-response\n"
+  "                    also run the twin world with police response switched off, on\n"
+  "                    identical random streams, and write the differences (table twin_delta)\n"
+  "  --twin rules=FILE\n"
+  "                    the twin runs FILE instead: a copy of the scenario that may change only\n"
+  "                    its rules, lists and response (the same --set options apply to both)\n"
   "  --quiet           no progress line and no summary\n"
   "  --help            this text\n";
 
@@ -140,6 +147,10 @@ static int parse_args(int argc, char **argv, cli *c, const char *help, int allow
       if (!next || !*next || strspn(next, "0123456789") != strlen(next) || strlen(next) > 20)
         return usage_error("--seed takes a whole number (0 to 18446744073709551615)", NULL);
       c->seed = argv[++i];
+    } else if (allow_run_opts && !strcmp(a, "--twin")) {
+      if (!next || (strcmp(next, "no-response") && (strncmp(next, "rules=", 6) || !next[6])))
+        return usage_error("--twin takes no-response or rules=FILE", NULL);
+      c->twin = argv[++i];
     } else if (allow_run_opts && !strcmp(a, "--quiet")) {
       c->quiet = 1;
     } else if (a[0] == '-' && a[1]) {
@@ -287,13 +298,13 @@ static int make_dirs(const char *path) {
   return mkdir(buf, 0777) && errno != EEXIST ? -1 : 0;
 }
 
-static void progress(const gc_run *run, double t0, int quiet) {
+static void progress(const gc_run *run, double t0, int quiet, const char *what) {
   if (quiet || !isatty(2)) return;
   const gc_config *cfg = gc_run_config(run);
   int day = gc_run_day(run);
   double el = now_seconds() - t0, ad = (double)cfg->population.size * day;
   double rate = el > 0 ? ad / el : 0, eta = day ? el / day * (cfg->days - day) : 0;
-  fprintf(stderr, "\rday %d/%d  %.2fM agent-days/s  ETA %.0fs   ", day, cfg->days, rate / 1e6, eta);
+  fprintf(stderr, "\r%sday %d/%d  %.2fM agent-days/s  ETA %.0fs   ", what, day, cfg->days, rate / 1e6, eta);
   if (day == cfg->days) fputc('\n', stderr);
 }
 
@@ -385,6 +396,73 @@ static void summary(const gc_run *run, const char *path, double secs) {
   printf("explore: sqlite3 %s 'SELECT * FROM rule_summary'   (tables: docs/results-schema.md)\n", path);
 }
 
+/* The twin's configuration: the base with response off, or FILE, which
+** must describe the same world.  Returns 0 or an exit status. */
+static int twin_config(const cli *c, const gc_config *base, gc_config *twin) {
+  if (!strcmp(c->twin, "no-response")) {
+    *twin = *base;
+    twin->response.enabled = 0;
+    return 0;
+  }
+  cli tc = *c;
+  tc.file = c->twin + 6;
+  uint64_t hash;
+  const char *display;
+  int rc = load(&tc, twin, &hash, &display);
+  if (rc) return rc;
+  twin->seed = base->seed;                   /* identical random streams */
+  static const char *const what[] = {"days", "start_weekday", "world", "population", "activity",
+                                     "sensors", "reactions"};
+  int same[] = {twin->days == base->days, twin->start_weekday == base->start_weekday,
+                !memcmp(&twin->world, &base->world, sizeof base->world),
+                !memcmp(&twin->population, &base->population, sizeof base->population),
+                !memcmp(&twin->activity, &base->activity, sizeof base->activity),
+                !memcmp(&twin->sensors, &base->sensors, sizeof base->sensors),
+                !memcmp(&twin->reaction, &base->reaction, sizeof base->reaction)};
+  for (size_t k = 0; k < sizeof same / sizeof same[0]; k++)
+    if (!same[k]) {
+      fprintf(stderr, "glasscage: --twin %s: its %s differs from the scenario's; a twin runs the same world "
+              "and may change only rules, lists and response\n", c->twin, what[k]);
+      return EXIT_USAGE;
+    }
+  return 0;
+}
+
+/* Runs the twin to the end and keeps only its headline figures. */
+static int run_twin(const gc_config *tcfg, const cli *c, double *out) {
+  char err[512];
+  gc_run *run = NULL;
+  if (!c->quiet && isatty(2)) fprintf(stderr, "twin world (%s)...\n", c->twin);
+  if (gc_run_new(tcfg, c->threads, &run, err, sizeof err)) {
+    fprintf(stderr, "glasscage: twin: %s\n", err);
+    return EXIT_RUNTIME;
+  }
+  double t = now_seconds();
+  int rc;
+  while ((rc = gc_run_step(run)) == GC_OK) progress(run, t, c->quiet, "twin: ");
+  if (rc == GC_ERR_NOMEM || gc_run_summary(run, out)) {
+    fprintf(stderr, "glasscage: twin: out of memory on day %d\n", gc_run_day(run));
+    gc_run_free(run);
+    return EXIT_RUNTIME;
+  }
+  gc_run_free(run);
+  return EXIT_OK;
+}
+
+static void twin_summary(gc_run *run, const cli *c, const double *twin) {
+  double base[GC_M_N];
+  if (gc_run_summary(run, base)) return;
+  static const int shown[] = {GC_M_OFFENCES, GC_M_PETITIONS_DELIVERED, GC_M_PETITIONS_ABANDONED,
+                              GC_M_ACTIONS, GC_M_INNOCENT_ACTIONS, GC_M_PEOPLE_DETAINED,
+                              GC_M_INNOCENT_DETAINED, GC_M_EVASION_MONEY};
+  printf("\ntwin (%s) on identical random streams:\n", c->twin);
+  printf("%-28s %12s %12s %12s\n", "", "this run", "twin", "difference");
+  for (size_t k = 0; k < sizeof shown / sizeof shown[0]; k++) {
+    int m = shown[k];
+    printf("%-28s %12.0f %12.0f %+12.0f\n", gc_metric_names[m], base[m], twin[m], base[m] - twin[m]);
+  }
+}
+
 static int cmd_run(int argc, char **argv) {
   cli c = {0};
   gc_config *cfg;
@@ -397,6 +475,14 @@ static int cmd_run(int argc, char **argv) {
   if (!c.out) snprintf(dir, sizeof dir, "out/%s", cfg->name);
   snprintf(path, sizeof path, "%s/results.db", dir);
   catch_signals(path);
+  double twin[GC_M_N];
+  if (c.twin) {
+    gc_config *tcfg = malloc(sizeof *tcfg);
+    rc = tcfg ? twin_config(&c, cfg, tcfg) : EXIT_RUNTIME;
+    if (!rc) rc = run_twin(tcfg, &c, twin);
+    free(tcfg);
+    if (rc) { free(cfg); return rc; }
+  }
   double t0 = now_seconds();
   if (!c.quiet && isatty(2))
     fprintf(stderr, "building a city of %lld people...", (long long)cfg->population.size);
@@ -407,7 +493,7 @@ static int cmd_run(int argc, char **argv) {
     return EXIT_RUNTIME;
   }
   double t1 = now_seconds();
-  while ((rc = gc_run_step(run)) == GC_OK) progress(run, t1, c.quiet);
+  while ((rc = gc_run_step(run)) == GC_OK) progress(run, t1, c.quiet, c.twin ? "base run: " : "");
   if (rc == GC_ERR_NOMEM || gc_run_finish(run)) {
     fprintf(stderr, "glasscage: out of memory on day %d\n", gc_run_day(run));
     gc_run_free(run);
@@ -415,7 +501,7 @@ static int cmd_run(int argc, char **argv) {
     return EXIT_RUNTIME;
   }
   double secs = now_seconds() - t0;
-  gc_provenance prov = {name, hash, secs, t1 - t0};
+  gc_provenance prov = {name, hash, secs, t1 - t0, c.twin ? twin : NULL, c.twin};
   rc = EXIT_OK;
   if (make_dirs(dir)) {
     fprintf(stderr, "glasscage: cannot create folder %s: %s\n", dir, strerror(errno));
@@ -425,6 +511,7 @@ static int cmd_run(int argc, char **argv) {
     rc = EXIT_RUNTIME;
   } else if (!c.quiet) {
     summary(run, path, secs);
+    if (c.twin) twin_summary(run, &c, twin);
   }
   gc_run_free(run);
   free(cfg);

@@ -65,7 +65,7 @@ static int whole_run(const gc_config *cfg, const char *path) {
   while ((rc = gc_run_step(run)) == GC_OK) {}
   if (rc == GC_DONE) rc = gc_run_finish(run);
   if (rc == GC_OK) {
-    gc_provenance prov = {"test", 0, 0, 0};
+    gc_provenance prov = {"test", 0, 0, 0, NULL, NULL};
     rc = gc_run_write_results(run, path, &prov, err, sizeof err);
   }
   gc_run_free(run);
