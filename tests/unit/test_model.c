@@ -184,6 +184,44 @@ static void test_lawful_claims_are_harms(void **state) {
   gc_run_free(run);
 }
 
+static uint64_t actions_of_day(const gc_day *d) {
+  uint64_t n = 0;
+  for (int o = 0; o < GC_ORIGIN_N; o++) n += d->actions_by_origin[o];
+  return n + d->actions;
+}
+
+/* Twin invariants: a twin with response switched off takes no action, and
+** its true world is identical to the base run's (same events, same
+** observations, same alerts) up to and including the first day on which
+** police act in the base run; the runs may diverge only after it. */
+static void test_twin_invariants(void **state) {
+  (void)state;
+  static gc_config cfg, twin;
+  const char *sets[] = {"days=12", "population.size=20000"};
+  gc_test_load("small.yaml", sets, 2, &cfg);
+  twin = cfg;
+  twin.response.enabled = 0;
+  gc_run *b = run_all(&cfg, 0), *t = run_all(&twin, 2);
+  const gc_audit *ab = gc_run_audit(b), *at = gc_run_audit(t);
+  int first = -1;
+  for (int d = 0; d < cfg.days && first < 0; d++)
+    if (actions_of_day(&ab->daily[d])) first = d;
+  assert_true(first >= 0);                       /* the base run does act */
+  for (int d = 0; d <= first; d++) {
+    assert_memory_equal(&ab->daily[d].truth, &at->daily[d].truth, sizeof(gc_truth_tally));
+    assert_memory_equal(ab->daily[d].obs_by_kind, at->daily[d].obs_by_kind, sizeof ab->daily[d].obs_by_kind);
+    assert_int_equal(ab->daily[d].alerts, at->daily[d].alerts);
+  }
+  for (int d = 0; d < cfg.days; d++) assert_int_equal(actions_of_day(&at->daily[d]), 0);
+  double sb[GC_M_N], st[GC_M_N];
+  assert_int_equal(gc_run_summary(b, sb), GC_OK);
+  assert_int_equal(gc_run_summary(t, st), GC_OK);
+  assert_true(sb[GC_M_ACTIONS] > 0);
+  assert_true(st[GC_M_ACTIONS] == 0 && st[GC_M_PEOPLE_DETAINED] == 0 && st[GC_M_INNOCENT_DETENTION_DAYS] == 0);
+  gc_run_free(b);
+  gc_run_free(t);
+}
+
 /* Same seed, 1 and 2 threads: identical audit, to the byte. */
 static void test_threads_identical(void **state) {
   (void)state;
@@ -196,6 +234,11 @@ static void test_threads_identical(void **state) {
   assert_int_equal(a->ngroups, b->ngroups);
   assert_memory_equal(a->groups, b->groups, sizeof *a->groups * a->ngroups);
   assert_memory_equal(a->flagged, b->flagged, sizeof *a->flagged * gc_run_population(r1)->n);
+  assert_int_equal(a->nharms, b->nharms);
+  assert_memory_equal(a->harms, b->harms, sizeof *a->harms * a->nharms);
+  assert_memory_equal(a->harm_count, b->harm_count, sizeof *a->harm_count * GC_HC_N * gc_run_population(r1)->n);
+  assert_memory_equal(a->list_group_daily, b->list_group_daily,
+                      sizeof *a->list_group_daily * (size_t)cfg.days * (size_t)cfg.nlists * (size_t)a->nvalues);
   gc_run_free(r1);
   gc_run_free(r2);
 }
@@ -210,6 +253,7 @@ int main(void) {
     cmocka_unit_test(test_response_invariants),
     cmocka_unit_test(test_lawful_claims_are_harms),
     cmocka_unit_test(test_threads_identical),
+    cmocka_unit_test(test_twin_invariants),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
