@@ -2685,9 +2685,9 @@ static void resp_patrol(const gcs_at *resp) {
   int nd = at_int(&a, "districts", 1, 8, &t->districts_side);
   if (np >= 0 && nd >= 0 && t->patrols > t->districts_side * t->districts_side)
     err(cx, at_get(&a, "patrols") ? at_get(&a, "patrols") : a.pos, at_path(&a, "patrols", p),
-        "%d patrols a day, but the city has only %d districts (districts: %d, a %d x %d grid)",
-        t->patrols, t->districts_side * t->districts_side, t->districts_side, t->districts_side,
-        t->districts_side);
+        "%d patrols a day, but the city has only %d district%s (districts: %d, a %d x %d grid)",
+        t->patrols, t->districts_side * t->districts_side, t->districts_side > 1 ? "s" : "",
+        t->districts_side, t->districts_side, t->districts_side);
   at_num(&a, "prior", RANGE_POS(1e6), &t->prior);
   at_num(&a, "decay", PROB, &t->decay);
   at_num(&a, "discover", PROB, &t->discover);
