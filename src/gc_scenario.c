@@ -2927,13 +2927,15 @@ static void rule_dwell(const gcs_at *a, gc_rule_cfg *r) {
 static int feature_kind(const gcs_at *a) {
   int kind = -1;
   char p[GCS_PATH_MAX];
-  for (int k = 0; k < FEATURE_KINDS; k++) {
-    if (!at_get(a, K_FEATURE[k])) continue;
+  for (int i = 0; a->map && i < a->map->n; i++) {   /* in file order: blame the second */
+    const gcs_node *key = a->map->key[i];
+    int k = key->kind == NODE_SCALAR ? name_index(key->text, K_FEATURE) : -1;
+    if (k < 0 || k >= FEATURE_KINDS) continue;
     if (kind < 0) {
       kind = k;
       continue;
     }
-    err(a->cx, map_key(a->map, K_FEATURE[k]), at_path(a, K_FEATURE[k], p),
+    err(a->cx, key, at_path(a, key->text, p),
         "a feature is one of if, count, alerts, actions, ties_to; this one already has %s",
         K_FEATURE[kind]);
     return -1;
