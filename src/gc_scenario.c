@@ -18,10 +18,14 @@
 **     misspelt override path is caught by the same unknown-key check, with
 **     the same did-you-mean, as a misspelt key in the file.
 **  3. Validate.  A walk over the schema in a fixed order (top-level scalars,
-**     world, population, activity, sensors, lists, response, rules), chosen
-**     so that every name is declared before anything refers to it: traits,
-**     hidden truth and lists are resolved to indices (gc_cond), priorities
-**     and purchase categories to indices.  The walk never stops at an error:
+**     world, population, activity, lists, trust.given, sensors, response,
+**     rules, reactions), chosen so that every name is declared before
+**     anything refers to it: traits, hidden truth, lists, trust and risk
+**     levels are resolved to indices (gc_cond), priorities and purchase
+**     categories to indices.  The one forward reference, a score feature
+**     counting the alerts of a later rule, is resolved once every rule has
+**     its name.  Messages are sorted into file order afterwards, so the
+**     walk's order never shows.  The walk never stops at an error:
 **     every getter reports and leaves the default in place, so later checks
 **     still run.  An error that is only a consequence of an earlier one (a
 **     condition naming a trait whose declaration was broken) is suppressed.
@@ -76,17 +80,24 @@
 #define KIND_NAMES gc_rule_kind_names
 #define ACTION_NAMES gc_action_names
 #define WEEKDAY_NAMES gc_weekday_names
+#define DEST_NAMES gc_destination_names
+#define SIGNAL_NAMES gc_signal_names
+#define EVASION_NAMES gc_evasion_names
 
 /* Keys allowed at each spot of the schema. */
 static const char *const K_TOP[] = {"name", "description", "seed", "days", "start_weekday",
                                     "world", "population", "activity", "sensors", "lists",
-                                    "rules", "response", NULL};
+                                    "rules", "response", "reactions", NULL};
 static const char *const K_WORLD[] = {"city_km", "other_regions", "other_distance_km",
                                       "capital_distance_km", "away_hotels", "away_stations",
                                       "places_per_1000", NULL};
-static const char *const K_POPULATION[] = {"size", "employed", "students", "phones",
-                                           "households", "traits", "truth", "ties", NULL};
-static const char *const K_PHONES[] = {"owners", "registered_to_user", NULL};
+static const char *const K_POPULATION[] = {"size", "employed", "students", "phones", "vehicles",
+                                           "households", "traits", "truth", "ties", "trust",
+                                           "risk_levels", NULL};
+static const char *const K_PHONES[] = {"owners", "registered_to_user", "second_hand", NULL};
+static const char *const K_VEHICLES[] = {"owners", "registered_to_user", NULL};
+static const char *const K_TRUST[] = {"levels", "initial", "given", "drop_per_action",
+                                      "recover_days", NULL};
 static const char *const K_HOUSEHOLDS[] = {"sizes", "crowded", NULL};
 static const char *const K_CROWDED[] = {"if", "share", "sizes", NULL};
 static const char *const K_TRAIT[] = {"values", "prevalence", "household", "reference",
@@ -95,33 +106,67 @@ static const char *const K_TRUTH[] = {"prevalence", "given", "lawful", NULL};
 static const char *const K_TIES[] = {"friends", "coworkers", "couples", "couples_apart",
                                      "family_out_of_region", NULL};
 static const char *const K_ACTIVITY[] = {"out_of_area_share", "trip_nights", "offences_by",
-                                         "utility", "behaviours", "purchases", NULL};
+                                         "offences_at", "petitions_by", "trip_by_car",
+                                         "holiday", "utility", "behaviours", "purchases", NULL};
+static const char *const K_HOLIDAY[] = {"first_day", "days", "partner_visit", NULL};
 static const char *const K_UTILITY[] = {"electricity_kwh", "water_litres", "size_exponent",
                                         "noise_sd", NULL};
-static const char *const K_BEHAVIOUR[] = {"rate", "weekday", "weekend", "multipliers", NULL};
+static const char *const K_BEHAVIOUR[] = {"rate", "weekday", "weekend", "multipliers", "minutes",
+                                          "minutes_multipliers", NULL};
 static const char *const K_PURCHASE[] = {"rate", "mean", "sd_log", "multipliers", NULL};
 static const char *const K_SENSORS[] = {"id_scan", "phone_records", "purchase_records",
-                                        "utility_meters", NULL};
+                                        "utility_meters", "cctv", "wifi", "plates",
+                                        "compound_visitors", "railway", "payments",
+                                        "phone_location", "linkage_error", "home_visits",
+                                        "inference", NULL};
 static const char *const K_ID_SCAN[] = {"hotel", "station", "checkpoint", "identity_error",
                                         NULL};
 static const char *const K_SCANNER[] = {"coverage", "detection", NULL};
 static const char *const K_COVERAGE[] = {"coverage", NULL};
+static const char *const K_CCTV[] = {"coverage", "infrared", "night_factor", "miss",
+                                     "false_match", "homes_of", "homes", NULL};
+static const char *const K_PLATES[] = {"coverage", "detection", "misread", NULL};
+static const char *const K_COMPOUND[] = {"coverage", "companions_recorded", NULL};
+static const char *const K_HOME_VISITS[] = {"unusual_if", "unusual_otherwise", NULL};
+static const char *const K_INFERENCE[] = {"min_together", "travel_minutes", "associates_of",
+                                          "associates_join", NULL};
 static const char *const K_LIST[] = {"members", "removal_per_day", "exempt", NULL};
 static const char *const K_RESPONSE[] = {"capacity_per_day", "priorities", "actions",
-                                         "enabled", NULL};
+                                         "enabled", "carry_over_days", "quota",
+                                         "lower_risk_days", "intercept", "patrol", NULL};
+static const char *const K_QUOTA[] = {"per_day", "from", NULL};
+static const char *const K_PATROL[] = {"patrols", "districts", "prior", "decay", "discover",
+                                       "reported", "stop", "correction", "action", NULL};
 static const char *const K_ACTION[] = {"cost", "finds", "false_finding", "on_finding", "days",
                                        NULL};
+static const char *const K_REACTIONS[] = {"aware", "aware_after_action", "evasion",
+                                          "deterrence", "chilling", NULL};
+static const char *const K_EVASION[] = {"prob", "cost_money", "cost_minutes", NULL};
+static const char *const K_DETERRENCE[] = {"factor", "days", NULL};
 static const char *const K_SELECTOR[] = {"any", "all", NULL};
 static const char *const K_RULE_COMMON[] = {"name", "kind", "source", "description", "who",
                                             "claims", "priority", "action", "list",
                                             "then_list", NULL};
 static const char *const K_RULE_KIND[GC_RULE_NKINDS][8] = {
-  [GC_RULE_PRESENCE] = {"where", NULL},
+  [GC_RULE_PRESENCE] = {"where", "radius_m", NULL},
   [GC_RULE_COPRESENCE] = {"where", "min_people", "radius_m", "within_minutes", NULL},
-  [GC_RULE_FREQUENCY] = {"event", "purchase", "min_count", "window_days", NULL},
+  [GC_RULE_FREQUENCY] = {"event", "purchase", "min_count", "window_days", "distinct", NULL},
   [GC_RULE_BASELINE] = {"measure", "purchase", "over", "factor", "percentile",
                         "min_history_days", NULL},
+  [GC_RULE_MOVEMENT] = {"destination", NULL},
+  [GC_RULE_ABSENCE] = {"signal", "days", NULL},
+  [GC_RULE_DWELL] = {"where", "min_minutes", "window_days", NULL},
+  [GC_RULE_SCORE] = {"features", "levels", "alert_at", NULL},
 };
+/* Keys of one score feature; the first five name its kind, in gc_feature_kind order. */
+static const char *const K_FEATURE[] = {"if", "count", "alerts", "actions", "ties_to", "weight",
+                                        "window_days", "cap", NULL};
+#define FEATURE_KINDS 5
+/* Behaviours that are stays at a place: only these have a length (minutes). */
+static const int STAY_BEHAVIOURS[] = {GC_BEH_ERRAND, GC_BEH_LEISURE, GC_BEH_STATION_VISIT,
+                                      GC_BEH_COMPOUND_VISIT, GC_BEH_RELIGIOUS};
+/* Behaviours whose rate is a probability, not a count. */
+static const int PROB_BEHAVIOURS[] = {GC_BEH_NEW_COMPANION, GC_BEH_PARTNER_VISIT};
 
 /* ------------------------------------------------------------------------
 ** Defaults: the values of scenarios/default.yaml where that file sets them
@@ -188,6 +233,10 @@ typedef struct gcs_ctx {
   int prio_bad;                       /* response.priorities had errors */
   int traits_bad, truth_bad, lists_bad;  /* a whole section was missing or of the wrong
                                             type: unknown names are its consequence */
+  int trust_bad, risk_bad;            /* population.trust / risk_levels had errors */
+  /* Score features naming a rule (`alerts: NAME`): resolved after all rules
+  ** are read, since a feature may name a later rule. */
+  const gcs_node *alerts_node[GC_MAX_RULES][GC_MAX_FEATURES];
 } gcs_ctx;
 
 /* A position in the schema walk: a mapping (or nothing) and its key path. */
@@ -733,11 +782,23 @@ static void set_err(gcs_set *o, int col, const char *fmt, ...) {
   va_end(ap);
 }
 
-/* Reads "[digits]" at s[*i]; returns 0 on a malformed index. */
+/* Reads "[name]" at s[*i] (a sequence item by its name, as .name);
+** returns 0 when malformed. */
+static int seg_name_index(gcs_set *o, size_t *i, size_t end) {
+  size_t start = *i, j = start + 1;
+  while (j < end && o->s[j] != ']' && o->s[j] != '[' && o->s[j] != '.') j++;
+  if (j == start + 1 || j >= end || o->s[j] != ']' || o->nseg == GCS_SEGS_MAX) return 0;
+  o->seg[o->nseg++] = (gcs_seg){o->s + start + 1, j - start - 1, -1, (int)start + 2};
+  *i = j + 1;
+  return 1;
+}
+
+/* Reads "[digits]" or "[name]" at s[*i]; returns 0 on a malformed index. */
 static int seg_index(gcs_set *o, size_t *i, size_t end) {
   size_t start = *i;
   long v = 0;
   size_t j = start + 1;
+  if (j < end && !(o->s[j] >= '0' && o->s[j] <= '9')) return seg_name_index(o, i, end);
   for (; j < end && o->s[j] >= '0' && o->s[j] <= '9' && v < 100000000; j++)
     v = v * 10 + (o->s[j] - '0');
   if (j == start + 1 || j >= end || o->s[j] != ']' || o->nseg == GCS_SEGS_MAX) return 0;
@@ -783,7 +844,7 @@ static int seq_find_named(const gcs_node *q, const gcs_seg *g) {
 }
 
 static void seq_named_err(gcs_set *o, const gcs_node *q, const gcs_seg *g) {
-  const char *cand[GC_MAX_RULES + 1];
+  const char *cand[GC_MAX_RULES + 1] = {0};
   int n = 0;
   for (int i = 0; i < q->n && n < GC_MAX_RULES; i++) {
     const gcs_node *nm = map_get(q->val[i], "name");
@@ -1122,6 +1183,13 @@ static const char *at_path(const gcs_at *a, const char *key, char *buf) {
   return buf;
 }
 
+/* Reports key `key` of a as present where it has no use. */
+static void unused_key(const gcs_at *a, const char *key, const char *why) {
+  char p[GCS_PATH_MAX];
+  const gcs_node *k = map_key(a->map, key);
+  if (k) err(a->cx, k, at_path(a, key, p), "%s", why);
+}
+
 static int at_num(const gcs_at *a, const char *key, gcs_range r, double *out) {
   char p[GCS_PATH_MAX];
   const gcs_node *n = at_get(a, key);
@@ -1178,9 +1246,14 @@ static int check_sum(gcs_ctx *cx, const gcs_node *m, const char *path, const dou
 }
 
 /* ------------------------------------------------------------------------
-** Conditions: "trait", "trait=value", "truth_name", "list_name".
+** Conditions: "trait", "trait=value", "truth_name", "list_name",
+** "trust=LEVEL" (the household's trust level is LEVEL) and "risk=LEVEL"
+** (the person's risk level is at least LEVEL).
 */
-enum { SC_TRAIT = 1, SC_TRUTH = 2, SC_LIST = 4 };
+/* SC_PLATFORM marks spots the platform itself evaluates (rule selectors,
+** list members, score features, trust): there hidden truth is refused as
+** something the platform cannot see. */
+enum { SC_TRAIT = 1, SC_TRUTH = 2, SC_LIST = 4, SC_TRUST = 8, SC_RISK = 16, SC_PLATFORM = 32 };
 
 /* What a condition may refer to at one spot of the schema. */
 typedef struct gcs_scope {
@@ -1222,7 +1295,7 @@ static int value_names(const gc_trait *t, const char **out) {
 static void cond_not_yes_no(gcs_ctx *cx, const gcs_node *n, const char *path,
                             const gc_trait *t) {
   char forms[GC_MAX_VALUES][GC_NAME_MAX * 2 + 2], h[512];
-  const char *cand[GC_MAX_VALUES];
+  const char *cand[GC_MAX_VALUES] = {0};
   for (int v = 0; v < t->nvalues; v++) {
     snprintf(forms[v], sizeof forms[v], "%s=%s", t->name, t->value[v]);
     cand[v] = forms[v];
@@ -1245,7 +1318,7 @@ static int cond_trait(gcs_ctx *cx, const gcs_node *n, const char *path, const gc
     return -1;
   }
   if (v < 0) {
-    const char *cand[GC_MAX_VALUES];
+    const char *cand[GC_MAX_VALUES] = {0};
     char h[512];
     err(cx, n, path, "trait \"%s\" has no value \"%s\"%s", t->name, value,
         hint(h, sizeof h, value, cand, value_names(t, cand), NULL));
@@ -1258,7 +1331,7 @@ static int cond_trait(gcs_ctx *cx, const gcs_node *n, const char *path, const gc
 static int cond_truth(gcs_ctx *cx, const gcs_node *n, const char *path, const gcs_scope *sc,
                       int i, const char *value, gc_cond *out) {
   const char *name = cx->cfg->population.truth[i].name;
-  if (!(sc->allow & SC_TRUTH) && (sc->allow & SC_LIST))
+  if (!(sc->allow & SC_TRUTH) && (sc->allow & SC_PLATFORM))
     err(cx, n, path, "the platform cannot see hidden truth: \"%s\" is a hidden-truth condition (%s)",
         name, sc->rule);
   else if (!(sc->allow & SC_TRUTH))
@@ -1290,9 +1363,54 @@ static int cond_list(gcs_ctx *cx, const gcs_node *n, const char *path, const gcs
   return -1;
 }
 
+/* "trust=LEVEL" or "risk=LEVEL": level names resolve to indices. */
+static int cond_level(gcs_ctx *cx, const gcs_node *n, const char *path, const gcs_scope *sc,
+                      int risk, const char *value, gc_cond *out) {
+  const gc_population_cfg *p = &cx->cfg->population;
+  const char *word = risk ? "risk" : "trust";
+  int nlev = risk ? p->nrisk : p->trust.nlevels;
+  char forms[GC_MAX_TRUST > GC_MAX_RISK ? GC_MAX_TRUST : GC_MAX_RISK][GC_NAME_MAX + 8], h[512];
+  const char *cand[GC_MAX_TRUST > GC_MAX_RISK ? GC_MAX_TRUST : GC_MAX_RISK];
+  int nc = 0, v = -1;
+  if (!(sc->allow & (risk ? SC_RISK : SC_TRUST))) {
+    err(cx, n, path, "\"%s\" is a %s-level condition (%s)", n->text, word, sc->rule);
+    return -1;
+  }
+  if (risk ? cx->risk_bad : cx->trust_bad) return -1;
+  if (nlev == 0) {
+    err(cx, n, path, "\"%s\" needs %s levels, and none are declared (%s)", n->text, word,
+        risk ? "population.risk_levels" : "population.trust.levels");
+    return -1;
+  }
+  for (int l = risk ? 1 : 0; l < nlev; l++) {
+    const char *lv = risk ? p->risk[l] : p->trust.level[l];
+    snprintf(forms[nc], sizeof forms[nc], "%s=%s", word, lv);
+    cand[nc] = forms[nc];
+    nc++;
+    if (value && !strcmp(value, lv)) v = l;
+  }
+  if (risk && value && !strcmp(value, p->risk[0])) {
+    err(cx, n, path, "\"%s\" holds for everyone (risk=LEVEL means at least LEVEL); name a level "
+        "above \"%s\"%s", n->text, p->risk[0], hint(h, sizeof h, "", cand, nc, NULL));
+    return -1;
+  }
+  if (v < 0 && !value) {
+    err(cx, n, path, "\"%s\" needs a level: write %s=LEVEL%s", word, word,
+        hint(h, sizeof h, "", cand, nc, NULL));
+    return -1;
+  }
+  if (v < 0) {
+    err(cx, n, path, "unknown %s level \"%s\"%s", word, value,
+        hint(h, sizeof h, n->text, cand, nc, NULL));
+    return -1;
+  }
+  *out = (gc_cond){(uint8_t)(risk ? GC_COND_RISK : GC_COND_TRUST), 0, (uint8_t)v};
+  return 1;
+}
+
 static void cond_unknown(gcs_ctx *cx, const gcs_node *n, const char *path, const gcs_scope *sc,
                          const char *name) {
-  const char *cand[GC_MAX_TRAITS + GC_MAX_TRUTH + GC_MAX_LISTS];
+  const char *cand[GC_MAX_TRAITS + GC_MAX_TRUTH + GC_MAX_LISTS + 2] = {0};
   int k = 0;
   const gc_population_cfg *p = &cx->cfg->population;
   if (cx->traits_bad || ((sc->allow & SC_TRUTH) && cx->truth_bad) ||
@@ -1301,6 +1419,8 @@ static void cond_unknown(gcs_ctx *cx, const gcs_node *n, const char *path, const
   for (int i = 0; i < sc->ntraits; i++) cand[k++] = p->trait[i].name;
   for (int i = 0; (sc->allow & SC_TRUTH) && i < sc->ntruth; i++) cand[k++] = p->truth[i].name;
   for (int i = 0; (sc->allow & SC_LIST) && i < sc->nlists; i++) cand[k++] = cx->cfg->list[i].name;
+  if ((sc->allow & SC_TRUST) && p->trust.nlevels) cand[k++] = "trust";
+  if ((sc->allow & SC_RISK) && p->nrisk) cand[k++] = "risk";
   char h[1024];
   err(cx, n, path, "unknown condition \"%s\"%s", name,
       hint(h, sizeof h, name, cand, k, "nothing is declared that could be used here"));
@@ -1320,6 +1440,8 @@ static int cond_parse(gcs_ctx *cx, const gcs_node *n, const char *path, const gc
   snprintf(name, sizeof name, "%.*s", (int)(len < GC_NAME_MAX ? len : GC_NAME_MAX - 1), n->text);
   const char *value = eq ? eq + 1 : NULL;
   int i;
+  if (!strcmp(name, "trust") || !strcmp(name, "risk"))
+    return cond_level(cx, n, path, sc, name[0] == 'r', value, out);
   if (len < GC_NAME_MAX && (i = trait_index(cx, name)) >= 0)
     return cond_trait(cx, n, path, sc, i, value, out);
   if (len < GC_NAME_MAX && (i = truth_index(cx, name)) >= 0)
@@ -1389,12 +1511,77 @@ static int sel_parse(gcs_ctx *cx, const gcs_node *n, const char *path, const gcs
 }
 
 /* ------------------------------------------------------------------------
+** Place types in rules and activity: any type but home.
+*/
+/* All place types but home, for messages. */
+static const char *places_but_home(char *buf, size_t cap) {
+  size_t k = 0;
+  buf[0] = 0;
+  for (int t = 1; t < GC_PLACE_NTYPES && k < cap; t++)
+    k += (size_t)snprintf(buf + k, cap - k, "%s%s", t > 1 ? ", " : "", PLACE_NAMES[t]);
+  return buf;
+}
+
+/* One place type other than home; `why_home` says why home is refused. */
+static int place_type(gcs_ctx *cx, const gcs_node *n, const char *path, const char *why_home,
+                      int *t) {
+  if (n->kind == NODE_SCALAR && !strcmp(n->text, "home")) {
+    char allowed[256];
+    err(cx, n, path, "%s (allowed: %s)", why_home, places_but_home(allowed, sizeof allowed));
+    return -1;
+  }
+  if (v_enum(cx, n, path, "place type", PLACE_NAMES + 1, t) <= 0) return -1;
+  (*t)++;
+  return 1;
+}
+
+/* One place type or a sequence of 1..GC_MAX_PLACETYPES_IN_RULE distinct
+** ones, appended to out[*nout]. */
+static void v_places(gcs_ctx *cx, const gcs_node *n, const char *path, const char *why_home,
+                     uint8_t *out, int *nout) {
+  char p[GCS_PATH_MAX];
+  int t;
+  if (n->kind == NODE_SCALAR) {
+    if (place_type(cx, n, path, why_home, &t) > 0) out[(*nout)++] = (uint8_t)t;
+    return;
+  }
+  if (n->kind != NODE_SEQ || n->n < 1 || n->n > GC_MAX_PLACETYPES_IN_RULE) {
+    type_err(cx, n, path, "a place type or a sequence of 1 to 8 place types");
+    return;
+  }
+  for (int i = 0; i < n->n; i++) {
+    path_idx(p, path, i);
+    if (place_type(cx, n->val[i], p, why_home, &t) < 0) continue;
+    for (int j = 0; j < *nout; j++)
+      if (out[j] == t) t = -1;
+    if (t < 0) err(cx, n->val[i], p, "place type \"%s\" is listed twice", n->val[i]->text);
+    else out[(*nout)++] = (uint8_t)t;
+  }
+}
+
+/* A mapping place type -> share (sensor coverage by place type). */
+static void place_shares(const gcs_at *parent, const char *key, const char *why_home,
+                         double *out) {
+  gcs_at a;
+  if (at_open(&a, parent, key) <= 0 || !a.map) return;
+  for (int i = 0; i < a.map->n; i++) {
+    const gcs_node *k = a.map->key[i];
+    char p[GCS_PATH_MAX];
+    int t;
+    if (k->kind != NODE_SCALAR) continue;
+    path_key(p, a.path, k->text);
+    if (place_type(a.cx, k, p, why_home, &t) > 0) v_num(a.cx, a.map->val[i], p, PROB, &out[t]);
+  }
+}
+
+/* ------------------------------------------------------------------------
 ** Names shared by traits, hidden truth and lists.
 */
 /* 0 if `name` may be declared; else reports why not. */
 static int name_taken(gcs_ctx *cx, const gcs_node *k, const char *path, const char *name) {
   const char *what = NULL;
   if (!strcmp(name, "everyone") || !strcmp(name, "none")) what = "a selector keyword";
+  else if (!strcmp(name, "trust") || !strcmp(name, "risk")) what = "trust=/risk= conditions";
   else if (trait_index(cx, name) >= 0) what = "a trait";
   else if (truth_index(cx, name) >= 0) what = "a hidden-truth condition";
   else if (list_index(cx, name) >= 0) what = "a list";
@@ -1505,6 +1692,155 @@ static void pop_phones(const gcs_at *pop) {
   at_keys(&a, K_PHONES);
   at_num(&a, "owners", PROB, &p->phone_owner);
   at_num(&a, "registered_to_user", PROB, &p->phone_registered_to_user);
+  at_num(&a, "second_hand", PROB, &p->phone_second_hand);
+}
+
+static void pop_vehicles(const gcs_at *pop) {
+  gc_population_cfg *p = &pop->cx->cfg->population;
+  gcs_at a;
+  if (at_open(&a, pop, "vehicles") <= 0) return;
+  at_keys(&a, K_VEHICLES);
+  at_num(&a, "owners", PROB, &p->vehicle_owner);
+  at_num(&a, "registered_to_user", PROB, &p->vehicle_registered_to_user);
+}
+
+/* A sequence of distinct level names (risk levels). */
+static int level_names(gcs_ctx *cx, const gcs_node *n, const char *path, int lo, int hi,
+                       char names[][GC_NAME_MAX]) {
+  if (n->kind != NODE_SEQ) {
+    type_err(cx, n, path, "a sequence of level names, level 0 first, e.g. [none, low, high]");
+    return 0;
+  }
+  if (n->n < lo || n->n > hi) {
+    err(cx, n, path, "needs %d to %d levels, got %d", lo, hi, n->n);
+    return 0;
+  }
+  int ok = 1;
+  for (int i = 0; i < n->n; i++) {
+    char p[GCS_PATH_MAX];
+    path_idx(p, path, i);
+    if (v_name(cx, n->val[i], p, names[i], 0) < 0) {
+      ok = 0;
+      continue;
+    }
+    for (int j = 0; j < i; j++)
+      if (!strcmp(names[j], names[i]))
+        ok = 0, err(cx, n->val[i], p, "level \"%s\" is listed twice", names[i]);
+  }
+  return ok;
+}
+
+/* Risk levels (score rules): level 0 first, e.g. [none, low, medium, high]. */
+static void pop_risk(const gcs_at *pop) {
+  gc_population_cfg *p = &pop->cx->cfg->population;
+  const gcs_node *n = at_get(pop, "risk_levels");
+  char names[GC_MAX_RISK][GC_NAME_MAX], path[GCS_PATH_MAX];
+  if (!n) return;
+  if (!level_names(pop->cx, n, at_path(pop, "risk_levels", path), 2, GC_MAX_RISK, names)) {
+    pop->cx->risk_bad = 1;
+    return;
+  }
+  memcpy(p->risk, names, sizeof names);
+  p->nrisk = n->n;
+}
+
+/* Index of trust level `name`, or -1. */
+static int trust_index(const gc_trust_cfg *t, const char *name) {
+  for (int l = 0; l < t->nlevels; l++)
+    if (!strcmp(t->level[l], name)) return l;
+  return -1;
+}
+
+/* A trust level's name, as its index; reports unknown names. */
+static int v_trust_level(gcs_ctx *cx, const gcs_node *n, const char *path, int *out) {
+  const gc_trust_cfg *t = &cx->cfg->population.trust;
+  const char *cand[GC_MAX_TRUST] = {0};
+  char h[512];
+  if (n->kind != NODE_SCALAR || is_null(n)) {
+    type_err(cx, n, path, "the name of a trust level");
+    return -1;
+  }
+  int l = trust_index(t, n->text);
+  if (l >= 0) return *out = l, 1;
+  for (int i = 0; i < t->nlevels; i++) cand[i] = t->level[i];
+  err(cx, n, path, "unknown trust level \"%s\"%s", n->text,
+      hint(h, sizeof h, n->text, cand, t->nlevels, "population.trust.levels"));
+  return -1;
+}
+
+/* trust.levels: an ordered mapping name -> mean days between home visits. */
+static int trust_levels(gcs_ctx *cx, const gcs_node *m, const char *path, gc_trust_cfg *t) {
+  gc_trust_cfg tmp = *t;
+  if (m->kind != NODE_MAP) {
+    type_err(cx, m, path, "a mapping of level: days between home visits, most trusted first, "
+             "e.g. {trusted: 60, distrusted: 1}");
+    return 0;
+  }
+  if (m->n < 1 || m->n > GC_MAX_TRUST) {
+    err(cx, m, path, "needs 1 to %d trust levels, got %d", GC_MAX_TRUST, m->n);
+    return 0;
+  }
+  int ok = 1;
+  for (int i = 0; i < m->n; i++) {
+    char p[GCS_PATH_MAX];
+    path_key(p, path, m->key[i]->text);
+    if (v_name(cx, m->key[i], p, tmp.level[i], 0) < 0) ok = 0;
+    if (v_num(cx, m->val[i], p, RANGE(0, GC_DAYS_MAX), &tmp.visit_every_days[i]) < 0) ok = 0;
+  }
+  if (!ok) return 0;
+  tmp.nlevels = m->n;
+  *t = tmp;
+  return 1;
+}
+
+/* population.trust without `given` (which may name lists: see trust_given). */
+static void pop_trust(const gcs_at *pop) {
+  gcs_ctx *cx = pop->cx;
+  gc_trust_cfg *t = &cx->cfg->population.trust;
+  gcs_at a;
+  char p[GCS_PATH_MAX];
+  int r = at_open(&a, pop, "trust");
+  if (r < 0) cx->trust_bad = 1;
+  if (r <= 0) return;
+  at_keys(&a, K_TRUST);
+  if (!at_need(&a, "levels") ||
+      !trust_levels(cx, at_get(&a, "levels"), at_path(&a, "levels", p), t)) {
+    cx->trust_bad = 1;
+    return;
+  }
+  if (at_get(&a, "initial"))
+    v_trust_level(cx, at_get(&a, "initial"), at_path(&a, "initial", p), &t->initial);
+  at_int(&a, "drop_per_action", 0, GC_MAX_TRUST - 1, &t->drop_per_action);
+  at_int(&a, "recover_days", 0, GC_DAYS_MAX, &t->recover_days);
+}
+
+/* trust.given: condition on the household head -> initial level; read
+** after the lists so that a list can be named (lists are filled before
+** trust levels are set: gc_population_init_state). */
+static void trust_given(gcs_ctx *cx, const gcs_node *root) {
+  gc_trust_cfg *t = &cx->cfg->population.trust;
+  const gcs_node *m = map_get(map_get(map_get(root, "population"), "trust"), "given");
+  const char *path = "population.trust.given";
+  gcs_scope sc = {SC_TRAIT | SC_LIST | SC_PLATFORM, cx->cfg->population.ntraits, 0,
+                  cx->cfg->nlists, "trust.given may use traits and lists"};
+  if (!m || is_null(m) || cx->trust_bad || !t->nlevels) return;
+  if (m->kind != NODE_MAP) {
+    type_err(cx, m, path, "a mapping of condition: trust level, e.g. {ethnicity=minority: "
+             "distrusted}");
+    return;
+  }
+  for (int i = 0; i < m->n; i++) {
+    char p[GCS_PATH_MAX];
+    gc_cond c;
+    int l;
+    path_key(p, path, m->key[i]->text);
+    if (!room(cx, m->key[i], p, i, GC_MAX_GIVEN, "given entries")) break;
+    int ok = cond_parse(cx, m->key[i], p, &sc, &c) > 0;
+    ok &= v_trust_level(cx, m->val[i], p, &l) > 0;
+    if (!ok) continue;
+    t->given[t->ngiven] = c;
+    t->given_level[t->ngiven++] = l;
+  }
 }
 
 static void pop_ties(const gcs_at *pop) {
@@ -1639,7 +1975,7 @@ static void trait_reference(const gcs_at *a, gc_trait *t, int binary) {
   t->reference_value = trait_default_reference(t, binary);
   if (!n || v_str(a->cx, n, at_path(a, "reference", p), h, GC_NAME_MAX) < 0) return;
   int v = value_index(t, n->text);
-  const char *cand[GC_MAX_VALUES];
+  const char *cand[GC_MAX_VALUES] = {0};
   if (v >= 0) t->reference_value = v;
   else err(a->cx, n, p, "trait \"%s\" has no value \"%s\"%s", t->name, n->text,
            hint(h, sizeof h, n->text, cand, value_names(t, cand), NULL));
@@ -1691,7 +2027,7 @@ static int given_shares(gcs_ctx *cx, const gcs_node *m, const char *path, const 
   int ok = 1;
   for (int i = 0; i < m->n; i++) {
     char p[GCS_PATH_MAX], h[512];
-    const char *cand[GC_MAX_VALUES];
+    const char *cand[GC_MAX_VALUES] = {0};
     path_key(p, path, m->key[i]->text);
     int v = value_index(t, m->key[i]->text);
     if (v < 0)
@@ -1795,16 +2131,20 @@ static void population(const gcs_at *top) {
   at_need(top, "population");
   if (at_open(&a, top, "population") <= 0) {
     top->cx->traits_bad = top->cx->truth_bad = 1;
+    top->cx->trust_bad = top->cx->risk_bad = at_get(top, "population") != NULL;
     return;
   }
   at_keys(&a, K_POPULATION);
   pop_size(&a);
   pop_shares(&a);
   pop_phones(&a);
+  pop_vehicles(&a);
   pop_traits(&a);
   pop_truth(&a);
   pop_households(&a);
   pop_ties(&a);
+  pop_trust(&a);
+  pop_risk(&a);
 }
 
 /* ------------------------------------------------------------------------
@@ -1849,6 +2189,42 @@ static void behaviour_body(gcs_ctx *cx, const gcs_node *n, const char *path,
     multipliers(cx, at_get(&a, "multipliers"), at_path(&a, "multipliers", p), b->mult, &b->nmult);
 }
 
+static int in_set(int x, const int *set, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (set[i] == x) return 1;
+  return 0;
+}
+
+/* The keys that only some behaviours have: a probability's range, and the
+** length of a stay (minutes) with its multipliers. */
+static void behaviour_extra(gcs_ctx *cx, const gcs_node *n, const char *path, int beh) {
+  gc_behaviour_cfg *b = &cx->cfg->activity.beh[beh];
+  gcs_at a;
+  char p[GCS_PATH_MAX];
+  if (n->kind != NODE_MAP) return;
+  at_of(&a, cx, n, path);
+  if (in_set(beh, PROB_BEHAVIOURS, sizeof PROB_BEHAVIOURS / sizeof *PROB_BEHAVIOURS))
+    for (int i = 0; i < 3; i++) {
+      static const char *const rk[] = {"rate", "weekday", "weekend"};
+      double x;
+      const gcs_node *v = at_get(&a, rk[i]);
+      if (v && num_parse(v, &x) && x > 1)
+        err(cx, v, at_path(&a, rk[i], p), "%s is a probability: must be at most 1, got %s",
+            BEH_NAMES[beh], v->text);
+    }
+  if (!in_set(beh, STAY_BEHAVIOURS, sizeof STAY_BEHAVIOURS / sizeof *STAY_BEHAVIOURS)) {
+    const char *why = "only used by stay behaviours (errand, leisure, station_visit, "
+                      "compound_visit, religious)";
+    unused_key(&a, "minutes", why);
+    unused_key(&a, "minutes_multipliers", why);
+    return;
+  }
+  at_num(&a, "minutes", (gcs_range){0, 1440, 1, 0}, &b->minutes);
+  if (at_get(&a, "minutes_multipliers"))
+    multipliers(cx, at_get(&a, "minutes_multipliers"), at_path(&a, "minutes_multipliers", p),
+                b->minmult, &b->nminmult);
+}
+
 static void act_behaviours(const gcs_at *act) {
   gcs_at a;
   if (at_open(&a, act, "behaviours") <= 0 || !a.map) return;
@@ -1856,8 +2232,9 @@ static void act_behaviours(const gcs_at *act) {
     char p[GCS_PATH_MAX];
     int k;
     path_key(p, a.path, a.map->key[i]->text);
-    if (v_enum(a.cx, a.map->key[i], p, "behaviour", BEH_NAMES, &k) > 0)
-      behaviour_body(a.cx, a.map->val[i], p, &a.cx->cfg->activity.beh[k]);
+    if (v_enum(a.cx, a.map->key[i], p, "behaviour", BEH_NAMES, &k) <= 0) continue;
+    behaviour_body(a.cx, a.map->val[i], p, &a.cx->cfg->activity.beh[k]);
+    behaviour_extra(a.cx, a.map->val[i], p, k);
   }
 }
 
@@ -1893,7 +2270,7 @@ static void act_purchases(const gcs_at *act) {
 /* The name of a hidden-truth condition, as its index. */
 static int v_truth(gcs_ctx *cx, const gcs_node *n, const char *path, int *out) {
   const gc_population_cfg *p = &cx->cfg->population;
-  const char *cand[GC_MAX_TRUTH];
+  const char *cand[GC_MAX_TRUTH] = {0};
   char h[512];
   if (n->kind != NODE_SCALAR || is_null(n)) {
     type_err(cx, n, path, "the name of a hidden-truth condition");
@@ -1919,57 +2296,77 @@ static void act_utility(const gcs_at *act) {
   at_num(&a, "noise_sd", RANGE(0, 3), &c->utility_noise_sd);
 }
 
+/* offences_at: place types -> bit mask. */
+static void act_offences_at(const gcs_at *a) {
+  const gcs_node *n = at_get(a, "offences_at");
+  char p[GCS_PATH_MAX];
+  uint8_t t[GC_MAX_PLACETYPES_IN_RULE];
+  int nt = 0;
+  if (!n) return;
+  v_places(a->cx, n, at_path(a, "offences_at", p), "offences at home are not modelled", t, &nt);
+  if (nt == 0) return;
+  a->cx->cfg->activity.offence_places = 0;
+  for (int i = 0; i < nt; i++) a->cx->cfg->activity.offence_places |= (uint16_t)(1u << t[i]);
+}
+
+/* petitions_by: a lawful truth (petitioning is lawful: acting on it is a harm). */
+static void act_petitions_by(const gcs_at *a) {
+  gcs_ctx *cx = a->cx;
+  const gcs_node *n = at_get(a, "petitions_by");
+  char p[GCS_PATH_MAX];
+  int t;
+  if (!n || v_truth(cx, n, at_path(a, "petitions_by", p), &t) < 0) return;
+  if (!cx->cfg->population.truth[t].lawful)
+    err(cx, n, p, "\"%s\" is not lawful: petition trips are lawful, so petitions_by must name a "
+        "truth with lawful: true", n->text);
+  else cx->cfg->activity.petition_truth = t;
+}
+
+/* holiday: days first_day..first_day+days-1 (1-based), within the run. */
+static void act_holiday(const gcs_at *act) {
+  gcs_ctx *cx = act->cx;
+  gc_activity_cfg *c = &cx->cfg->activity;
+  gcs_at a;
+  char p[GCS_PATH_MAX];
+  int first = 0, days = 0, run = cx->cfg->days;
+  if (at_open(&a, act, "holiday") <= 0) return;
+  at_keys(&a, K_HOLIDAY);
+  int ok = at_need_int(&a, "first_day", 1, GC_DAYS_MAX, &first) > 0;
+  ok &= at_need_int(&a, "days", 1, GC_DAYS_MAX, &days) > 0;
+  at_num(&a, "partner_visit", PROB, &c->holiday_partner_visit);
+  if (!ok) return;
+  if (run > 0 && first > run)
+    err(cx, at_get(&a, "first_day"), at_path(&a, "first_day", p),
+        "the holiday starts on day %d, after the run's last day (days: %d)", first, run);
+  else if (run > 0 && first + days - 1 > run)
+    err(cx, at_get(&a, "days"), at_path(&a, "days", p),
+        "the holiday (days %d to %d) runs past the run's last day (days: %d)", first,
+        first + days - 1, run);
+  else {
+    c->holiday_first_day = first - 1;   /* the model counts days from 0 */
+    c->holiday_days = days;
+  }
+}
+
 static void activity(gcs_ctx *cx, const gcs_at *top) {
   gc_activity_cfg *c = &cx->cfg->activity;
   gcs_at a;
   char p[GCS_PATH_MAX];
+  for (int t = 0; t < cx->cfg->population.ntruth && c->petition_truth < 0; t++)
+    if (cx->cfg->population.truth[t].lawful) c->petition_truth = t;   /* the first lawful truth */
   if (at_open(&a, top, "activity") <= 0) return;
   at_keys(&a, K_ACTIVITY);
   at_num(&a, "out_of_area_share", PROB, &c->out_of_area_share);
   at_num(&a, "trip_nights", RANGE(1, 365), &c->trip_nights_mean);
   if (at_get(&a, "offences_by"))
     v_truth(cx, at_get(&a, "offences_by"), at_path(&a, "offences_by", p), &c->offence_truth);
-  for (int t = 0; t < cx->cfg->population.ntruth && c->petition_truth < 0; t++)
-    if (cx->cfg->population.truth[t].lawful) c->petition_truth = t;   /* the first lawful truth */
+  act_offences_at(&a);
+  act_petitions_by(&a);
+  at_num(&a, "trip_by_car", PROB, &c->trip_by_car);
+  act_holiday(&a);
   act_utility(&a);
   act_behaviours(&a);
   act_purchases(&a);
-}
-
-/* ------------------------------------------------------------------------
-** Sensors.
-*/
-static void id_scanner(const gcs_at *ids, const char *key, int place) {
-  gc_sensor_cfg *s = &ids->cx->cfg->sensors;
-  gcs_at a;
-  if (at_open(&a, ids, key) <= 0) return;
-  at_keys(&a, K_SCANNER);
-  at_num(&a, "coverage", PROB, &s->id_coverage[place]);
-  at_num(&a, "detection", PROB, &s->id_detection[place]);
-}
-
-static void coverage(const gcs_at *sen, const char *key, double *out) {
-  gcs_at a;
-  if (at_open(&a, sen, key) <= 0) return;
-  at_keys(&a, K_COVERAGE);
-  at_num(&a, "coverage", PROB, out);
-}
-
-static void sensors(gcs_ctx *cx, const gcs_at *top) {
-  gc_sensor_cfg *s = &cx->cfg->sensors;
-  gcs_at a, ids;
-  if (at_open(&a, top, "sensors") <= 0) return;
-  at_keys(&a, K_SENSORS);
-  if (at_open(&ids, &a, "id_scan") > 0) {
-    at_keys(&ids, K_ID_SCAN);
-    id_scanner(&ids, "hotel", GC_PLACE_HOTEL);
-    id_scanner(&ids, "station", GC_PLACE_STATION);
-    id_scanner(&ids, "checkpoint", GC_PLACE_CHECKPOINT);
-    at_num(&ids, "identity_error", PROB, &s->id_identity_error);
-  }
-  coverage(&a, "phone_records", &s->phone_coverage);
-  coverage(&a, "purchase_records", &s->purchase_coverage);
-  coverage(&a, "utility_meters", &s->meter_coverage);
 }
 
 /* ------------------------------------------------------------------------
@@ -1979,7 +2376,7 @@ static void list_body(gcs_ctx *cx, int li) {
   gc_list_cfg *l = &cx->cfg->list[li];
   gcs_at a;
   char path[GCS_PATH_MAX], p[GCS_PATH_MAX];
-  gcs_scope sc = {SC_TRAIT | SC_LIST, cx->cfg->population.ntraits, 0, li,
+  gcs_scope sc = {SC_TRAIT | SC_LIST | SC_PLATFORM, cx->cfg->population.ntraits, 0, li,
                   "list members may use traits and lists declared before this one"};
   snprintf(path, sizeof path, "lists.%s", l->name);
   if (at_of(&a, cx, cx->list_node[li], path) < 0) return;
@@ -2012,7 +2409,7 @@ static void lists(gcs_ctx *cx, const gcs_at *top) {
 
 /* The name of a list, as its index. */
 static int v_list(gcs_ctx *cx, const gcs_node *n, const char *path, int *out) {
-  const char *cand[GC_MAX_LISTS];
+  const char *cand[GC_MAX_LISTS] = {0};
   char h[1024];
   if (n->kind != NODE_SCALAR || is_null(n)) {
     type_err(cx, n, path, "the name of a list");
@@ -2025,6 +2422,154 @@ static int v_list(gcs_ctx *cx, const gcs_node *n, const char *path, int *out) {
   err(cx, n, path, "unknown list \"%s\"%s", n->text,
       hint(h, sizeof h, n->text, cand, cx->cfg->nlists, "no list is declared in lists"));
   return -1;
+}
+
+/* ------------------------------------------------------------------------
+** Sensors.
+*/
+static void id_scanner(const gcs_at *ids, const char *key, int place) {
+  gc_sensor_cfg *s = &ids->cx->cfg->sensors;
+  gcs_at a;
+  if (at_open(&a, ids, key) <= 0) return;
+  at_keys(&a, K_SCANNER);
+  at_num(&a, "coverage", PROB, &s->id_coverage[place]);
+  at_num(&a, "detection", PROB, &s->id_detection[place]);
+}
+
+static void coverage(const gcs_at *sen, const char *key, double *out) {
+  gcs_at a;
+  if (at_open(&a, sen, key) <= 0) return;
+  at_keys(&a, K_COVERAGE);
+  at_num(&a, "coverage", PROB, out);
+}
+
+/* CCTV with face matching (HRW-2018), and cameras outside the homes of a
+** list's members (Zhouning, NYT-2022: 9 of 439 cameras). */
+static void sen_cctv(const gcs_at *sen) {
+  gcs_ctx *cx = sen->cx;
+  gc_cctv_cfg *c = &cx->cfg->sensors.cctv;
+  gcs_at a;
+  char p[GCS_PATH_MAX];
+  if (at_open(&a, sen, "cctv") <= 0) return;
+  at_keys(&a, K_CCTV);
+  place_shares(&a, "coverage", "cameras at homes are placed with homes_of", c->coverage);
+  at_num(&a, "infrared", PROB, &c->infrared);
+  at_num(&a, "night_factor", PROB, &c->night_factor);
+  at_num(&a, "miss", PROB, &c->miss);
+  at_num(&a, "false_match", PROB, &c->false_match);
+  if (at_get(&a, "homes_of")) {
+    v_list(cx, at_get(&a, "homes_of"), at_path(&a, "homes_of", p), &c->homes_list);
+    at_int(&a, "homes", 0, GC_POPULATION_MAX, &c->homes_count);
+  } else {
+    unused_key(&a, "homes", "only used with homes_of (the list whose members' homes get a "
+               "camera)");
+  }
+}
+
+static void sen_wifi_plates(const gcs_at *sen) {
+  gc_sensor_cfg *s = &sen->cx->cfg->sensors;
+  gcs_at a;
+  if (at_open(&a, sen, "wifi") > 0) {
+    at_keys(&a, K_SCANNER);
+    place_shares(&a, "coverage", "wifi sniffers at homes are not modelled", s->wifi_coverage);
+    at_num(&a, "detection", PROB, &s->wifi_detection);
+  }
+  if (at_open(&a, sen, "plates") > 0) {
+    at_keys(&a, K_PLATES);
+    place_shares(&a, "coverage", "plate readers at homes are not modelled", s->plate_coverage);
+    at_num(&a, "detection", PROB, &s->plate_detection);
+    at_num(&a, "misread", PROB, &s->plate_misread);
+  }
+  if (at_open(&a, sen, "compound_visitors") > 0) {
+    at_keys(&a, K_COMPOUND);
+    at_num(&a, "coverage", PROB, &s->compound_coverage);
+    at_num(&a, "companions_recorded", PROB, &s->companion_recorded);
+  }
+}
+
+/* Home-visit reports: "unusual" flags, first matching condition wins. */
+static void home_unusual(gcs_ctx *cx, const gcs_node *m, const char *path, gc_home_visit_cfg *h) {
+  gcs_scope sc = {SC_TRAIT | SC_TRUTH, cx->cfg->population.ntraits, cx->cfg->population.ntruth,
+                  0, "unusual_if may use traits and hidden truth"};
+  if (is_null(m)) return;
+  if (m->kind != NODE_MAP) {
+    type_err(cx, m, path, "a mapping of condition: probability, e.g. {pyramid_scheme: 0.2}");
+    return;
+  }
+  for (int i = 0; i < m->n; i++) {
+    char p[GCS_PATH_MAX];
+    gc_cond c;
+    double x;
+    path_key(p, path, m->key[i]->text);
+    if (!room(cx, m->key[i], p, i, GC_MAX_UNUSUAL, "unusual_if entries")) break;
+    int ok = cond_parse(cx, m->key[i], p, &sc, &c) > 0;
+    ok &= v_num(cx, m->val[i], p, PROB, &x) > 0;
+    if (!ok) continue;
+    h->unusual_if[h->nunusual] = c;
+    h->unusual_prob[h->nunusual++] = x;
+  }
+}
+
+static void sen_home_visits(const gcs_at *sen) {
+  gcs_ctx *cx = sen->cx;
+  gc_home_visit_cfg *h = &cx->cfg->sensors.home_visit;
+  gcs_at a;
+  char p[GCS_PATH_MAX];
+  if (at_open(&a, sen, "home_visits") <= 0) return;
+  at_keys(&a, K_HOME_VISITS);
+  if (cx->cfg->population.trust.nlevels == 0 && !cx->trust_bad)
+    err(cx, map_key(sen->map, "home_visits"), a.path, "home visits need population.trust.levels "
+        "(how often households of each trust level are visited)");
+  if (at_get(&a, "unusual_if"))
+    home_unusual(cx, at_get(&a, "unusual_if"), at_path(&a, "unusual_if", p), h);
+  at_num(&a, "unusual_otherwise", PROB, &h->unusual_otherwise);
+}
+
+/* Relationship inference from co-stays and co-travel (HRW-2017). */
+static void sen_inference(const gcs_at *sen) {
+  gcs_ctx *cx = sen->cx;
+  gc_inference_cfg *f = &cx->cfg->sensors.inference;
+  gcs_at a;
+  char p[GCS_PATH_MAX];
+  if (at_open(&a, sen, "inference") <= 0) return;
+  at_keys(&a, K_INFERENCE);
+  f->enabled = 1;
+  at_int(&a, "min_together", 1, 1000, &f->min_together);
+  at_int(&a, "travel_minutes", 1, 1440, &f->travel_minutes);
+  const gcs_node *of = at_get(&a, "associates_of"), *join = at_get(&a, "associates_join");
+  if (of) v_list(cx, of, at_path(&a, "associates_of", p), &f->from_list);
+  if (join) v_list(cx, join, at_path(&a, "associates_join", p), &f->join_list);
+  if (of && !join)
+    err(cx, map_key(a.map, "associates_of"), at_path(&a, "associates_of", p),
+        "needs associates_join too (the list inferred associates join)");
+  else if (join && !of)
+    err(cx, map_key(a.map, "associates_join"), at_path(&a, "associates_join", p),
+        "needs associates_of too (the list whose associates are inferred)");
+}
+
+static void sensors(gcs_ctx *cx, const gcs_at *top) {
+  gc_sensor_cfg *s = &cx->cfg->sensors;
+  gcs_at a, ids;
+  if (at_open(&a, top, "sensors") <= 0) return;
+  at_keys(&a, K_SENSORS);
+  if (at_open(&ids, &a, "id_scan") > 0) {
+    at_keys(&ids, K_ID_SCAN);
+    id_scanner(&ids, "hotel", GC_PLACE_HOTEL);
+    id_scanner(&ids, "station", GC_PLACE_STATION);
+    id_scanner(&ids, "checkpoint", GC_PLACE_CHECKPOINT);
+    at_num(&ids, "identity_error", PROB, &s->id_identity_error);
+  }
+  coverage(&a, "phone_records", &s->phone_coverage);
+  coverage(&a, "purchase_records", &s->purchase_coverage);
+  coverage(&a, "utility_meters", &s->meter_coverage);
+  sen_cctv(&a);
+  sen_wifi_plates(&a);
+  coverage(&a, "railway", &s->railway_coverage);
+  coverage(&a, "payments", &s->payment_coverage);
+  coverage(&a, "phone_location", &s->phone_location_coverage);
+  at_num(&a, "linkage_error", PROB, &s->linkage_error);
+  sen_home_visits(&a);
+  sen_inference(&a);
 }
 
 /* ------------------------------------------------------------------------
@@ -2066,13 +2611,6 @@ static void resp_priorities(const gcs_at *a) {
   }
   memcpy(r->priority, names, sizeof names);
   r->npriorities = n->n;
-}
-
-/* Reports key `key` of a as present where it has no use. */
-static void unused_key(const gcs_at *a, const char *key, const char *why) {
-  char p[GCS_PATH_MAX];
-  const gcs_node *k = map_key(a->map, key);
-  if (k) err(a->cx, k, at_path(a, key, p), "%s", why);
 }
 
 static void action_body(gcs_ctx *cx, const gcs_node *n, const char *path, int act,
@@ -2124,8 +2662,49 @@ static void resp_actions(const gcs_at *resp) {
   action_loops(a.cx, a.path, on_node);
 }
 
+/* Officer quotas: short of tasks, officers visit members of a list. */
+static void resp_quota(const gcs_at *resp) {
+  gc_response_cfg *r = &resp->cx->cfg->response;
+  gcs_at a;
+  char p[GCS_PATH_MAX];
+  if (at_open(&a, resp, "quota") <= 0) return;
+  at_keys(&a, K_QUOTA);
+  at_need_int(&a, "per_day", 0, 10000000, &r->quota_per_day);
+  if (at_need(&a, "from")) v_list(a.cx, at_get(&a, "from"), at_path(&a, "from", p), &r->quota_list);
+}
+
+/* Place-based patrols (Ensign et al. 2018; Lum & Isaac 2016). */
+static void resp_patrol(const gcs_at *resp) {
+  gcs_ctx *cx = resp->cx;
+  gc_patrol_cfg *t = &cx->cfg->response.patrol;
+  gcs_at a;
+  char p[GCS_PATH_MAX];
+  if (at_open(&a, resp, "patrol") <= 0) return;
+  at_keys(&a, K_PATROL);
+  int np = at_int(&a, "patrols", 0, GC_MAX_DISTRICTS, &t->patrols);
+  int nd = at_int(&a, "districts", 1, 8, &t->districts_side);
+  if (np >= 0 && nd >= 0 && t->patrols > t->districts_side * t->districts_side)
+    err(cx, at_get(&a, "patrols") ? at_get(&a, "patrols") : a.pos, at_path(&a, "patrols", p),
+        "%d patrols a day, but the city has only %d district%s (districts: %d, a %d x %d grid)",
+        t->patrols, t->districts_side * t->districts_side, t->districts_side > 1 ? "s" : "",
+        t->districts_side, t->districts_side, t->districts_side);
+  at_num(&a, "prior", RANGE_POS(1e6), &t->prior);
+  at_num(&a, "decay", PROB, &t->decay);
+  at_num(&a, "discover", PROB, &t->discover);
+  at_num(&a, "reported", PROB, &t->reported);
+  at_num(&a, "stop", PROB, &t->stop);
+  at_bool(&a, "correction", &t->correction);
+  int act;
+  if (at_enum(&a, "action", "action", ACTION_NAMES, &act) <= 0) return;
+  if (act == GC_ACT_LIST_ENTRY)
+    err(cx, at_get(&a, "action"), at_path(&a, "action", p), "patrols cannot enter people on a "
+        "list (allowed: none, visit, id_check, drug_test, detention)");
+  else t->action = act;
+}
+
 static void response(gcs_ctx *cx, const gcs_at *top) {
   gc_response_cfg *r = &cx->cfg->response;
+  char p[GCS_PATH_MAX];
   gcs_at a;
   if (at_open(&a, top, "response") <= 0) {
     cx->prio_bad = at_get(top, "response") != NULL;
@@ -2136,6 +2715,14 @@ static void response(gcs_ctx *cx, const gcs_at *top) {
   resp_priorities(&a);
   resp_actions(&a);
   at_bool(&a, "enabled", &r->enabled);
+  at_int(&a, "carry_over_days", 0, 365, &r->carry_over_days);
+  resp_quota(&a);
+  if (at_int(&a, "lower_risk_days", 0, GC_DAYS_MAX, &r->lower_risk_days) > 0 &&
+      r->lower_risk_days > 0 && cx->cfg->population.nrisk == 0 && !cx->risk_bad)
+    err(cx, at_get(&a, "lower_risk_days"), at_path(&a, "lower_risk_days", p),
+        "lowers risk levels, and none are declared (population.risk_levels)");
+  at_bool(&a, "intercept", &r->intercept);
+  resp_patrol(&a);
 }
 
 /* ------------------------------------------------------------------------
@@ -2143,7 +2730,7 @@ static void response(gcs_ctx *cx, const gcs_at *top) {
 */
 /* Reports keys that are unknown, or that belong to another kind of rule. */
 static void rule_keys(const gcs_at *a, int kind) {
-  const char *cand[40];
+  const char *cand[40] = {0};
   int nc = 0;
   for (int i = 0; K_RULE_COMMON[i]; i++) cand[nc++] = K_RULE_COMMON[i];
   for (int k = 0; k < GC_RULE_NKINDS; k++)
@@ -2178,8 +2765,9 @@ static void rule_name(const gcs_at *a, gc_rule_cfg *r, int ri) {
 static void rule_who(const gcs_at *a, gc_rule_cfg *r) {
   gcs_ctx *cx = a->cx;
   char p[GCS_PATH_MAX];
-  gcs_scope sc = {SC_TRAIT | SC_LIST, cx->cfg->population.ntraits, 0, cx->cfg->nlists,
-                  "selectors may use traits and lists"};
+  gcs_scope sc = {SC_TRAIT | SC_LIST | SC_TRUST | SC_RISK | SC_PLATFORM,
+                  cx->cfg->population.ntraits, 0, cx->cfg->nlists,
+                  "selectors may use traits, lists, trust and risk levels"};
   if (at_need(a, "who")) sel_parse(cx, at_get(a, "who"), at_path(a, "who", p), &sc, &r->who, NULL);
 }
 
@@ -2213,7 +2801,7 @@ static void rule_priority(const gcs_at *a, gc_rule_cfg *r) {
   const gc_response_cfg *resp = &a->cx->cfg->response;
   const gcs_node *n = at_need(a, "priority") ? at_get(a, "priority") : NULL;
   char p[GCS_PATH_MAX], h[512], name[GC_NAME_MAX];
-  const char *cand[GC_MAX_PRIORITY];
+  const char *cand[GC_MAX_PRIORITY] = {0};
   if (!n || v_str(a->cx, n, at_path(a, "priority", p), name, sizeof name) < 0) return;
   for (int i = 0; i < resp->npriorities; i++) {
     if (!strcmp(resp->priority[i], name)) return (void)(r->priority = i);
@@ -2235,48 +2823,18 @@ static void rule_action(const gcs_at *a, gc_rule_cfg *r) {
   if (then) v_list(a->cx, then, at_path(a, "then_list", p), &r->then_list);
 }
 
-/* One place type of a rule's `where`: any type but home, which no sensor of
-** this version observes (a rule on it would silently never fire). */
-static int where_type(gcs_ctx *cx, const gcs_node *n, const char *path, int *t) {
-  if (n->kind == NODE_SCALAR && !strcmp(n->text, "home")) {
-    err(cx, n, path, "no sensor observes homes in this version (allowed: %s)",
-        "workplace, school, shop, leisure, station, hotel, checkpoint");
-    return -1;
-  }
-  if (v_enum(cx, n, path, "place type", PLACE_NAMES + 1, t) <= 0) return -1;
-  (*t)++;
-  return 1;
-}
-
-/* One place type or a sequence of them. */
+/* One place type or a sequence of them (a rule's `where`). */
 static void rule_where(const gcs_at *a, gc_rule_cfg *r) {
-  char path[GCS_PATH_MAX], p[GCS_PATH_MAX];
-  const gcs_node *n = at_need(a, "where") ? at_get(a, "where") : NULL;
-  int t;
-  if (!n) return;
-  at_path(a, "where", path);
-  if (n->kind == NODE_SCALAR) {
-    if (where_type(a->cx, n, path, &t) > 0) r->where[r->nwhere++] = (uint8_t)t;
-    return;
-  }
-  if (n->kind != NODE_SEQ || n->n < 1 || n->n > GC_MAX_PLACETYPES_IN_RULE) {
-    type_err(a->cx, n, path, "a place type or a sequence of 1 to 8 place types");
-    return;
-  }
-  for (int i = 0; i < n->n; i++) {
-    path_idx(p, path, i);
-    if (where_type(a->cx, n->val[i], p, &t) < 0) continue;
-    for (int j = 0; j < r->nwhere; j++)
-      if (r->where[j] == t) t = -1;
-    if (t < 0) err(a->cx, n->val[i], p, "place type \"%s\" is listed twice", n->val[i]->text);
-    else r->where[r->nwhere++] = (uint8_t)t;
-  }
+  char path[GCS_PATH_MAX];
+  if (at_need(a, "where"))
+    v_places(a->cx, at_get(a, "where"), at_path(a, "where", path),
+             "no sensor observes homes in this version", r->where, &r->nwhere);
 }
 
 /* The name of a purchase category, as its index. */
 static int v_purchase(gcs_ctx *cx, const gcs_node *n, const char *path, int *out) {
   const gc_activity_cfg *ac = &cx->cfg->activity;
-  const char *cand[GC_MAX_PURCHASES];
+  const char *cand[GC_MAX_PURCHASES] = {0};
   char h[512];
   if (n->kind != NODE_SCALAR || is_null(n)) {
     type_err(cx, n, path, "the name of a purchase category");
@@ -2309,6 +2867,11 @@ static void rule_frequency(const gcs_at *a, gc_rule_cfg *r) {
     unused_key(a, "purchase", "only used with event: purchase");
   at_need_int(a, "min_count", 1, 10000, &r->min_count);
   at_need_int(a, "window_days", 1, 366, &r->window_days);
+  if (at_bool(a, "distinct", &r->distinct) > 0 && r->distinct && ev > 0 &&
+      r->event != GC_EV_COMPANION)
+    err(a->cx, at_get(a, "distinct"), at_path(a, "distinct", p), "distinct: true counts "
+        "distinct companions; only used with event: companion (got event: %s)",
+        EVENT_NAMES[r->event]);
 }
 
 static void rule_baseline_over(const gcs_at *a, gc_rule_cfg *r) {
@@ -2335,6 +2898,231 @@ static void rule_baseline(const gcs_at *a, gc_rule_cfg *r) {
   at_int(a, "min_history_days", 1, 365, &r->min_history_days);
 }
 
+static void rule_presence(const gcs_at *a, gc_rule_cfg *r) {
+  rule_where(a, r);
+  at_num(a, "radius_m", RANGE(0, 100000), &r->radius_m);
+}
+
+static void rule_movement(const gcs_at *a, gc_rule_cfg *r) {
+  r->destination = GC_DEST_ANY;
+  at_enum(a, "destination", "destination", DEST_NAMES, &r->destination);
+}
+
+static void rule_absence(const gcs_at *a, gc_rule_cfg *r) {
+  at_need_enum(a, "signal", "signal", SIGNAL_NAMES, &r->signal);
+  at_need_int(a, "days", 1, 366, &r->days);
+}
+
+static void rule_dwell(const gcs_at *a, gc_rule_cfg *r) {
+  rule_where(a, r);
+  at_need_int(a, "min_minutes", 1, 366 * 1440, &r->min_minutes);
+  r->window_days = 1;
+  at_int(a, "window_days", 1, 366, &r->window_days);
+}
+
+/* ---- score rules: weighted features => risk level (HRW-2018, the IJOP's
+** "risk levels that rise and fall"). */
+
+/* Which of if/count/alerts/actions/ties_to a feature has; -1 after an error. */
+static int feature_kind(const gcs_at *a) {
+  int kind = -1;
+  char p[GCS_PATH_MAX];
+  for (int i = 0; a->map && i < a->map->n; i++) {   /* in file order: blame the second */
+    const gcs_node *key = a->map->key[i];
+    int k = key->kind == NODE_SCALAR ? name_index(key->text, K_FEATURE) : -1;
+    if (k < 0 || k >= FEATURE_KINDS) continue;
+    if (kind < 0) {
+      kind = k;
+      continue;
+    }
+    err(a->cx, key, at_path(a, key->text, p),
+        "a feature is one of if, count, alerts, actions, ties_to; this one already has %s",
+        K_FEATURE[kind]);
+    return -1;
+  }
+  if (kind < 0)
+    err(a->cx, a->pos, a->path, "a feature needs one of if (a condition), count (an event), "
+        "alerts (a rule or any), actions (any) or ties_to (a list)");
+  return kind;
+}
+
+static void feature_what(const gcs_at *a, int ri, int fi, gc_score_feature *f) {
+  gcs_ctx *cx = a->cx;
+  const char *key = K_FEATURE[f->kind];
+  const gcs_node *n = at_get(a, key);
+  char p[GCS_PATH_MAX];
+  static const char *const ANY[] = {"any", NULL};
+  gcs_scope sc = {SC_TRAIT | SC_LIST | SC_TRUST | SC_RISK | SC_PLATFORM,
+                  cx->cfg->population.ntraits, 0, cx->cfg->nlists,
+                  "score features may use traits, lists, trust and risk levels"};
+  int x;
+  at_path(a, key, p);
+  switch (f->kind) {
+  case GC_FEAT_COND: cond_parse(cx, n, p, &sc, &f->cond); break;
+  case GC_FEAT_EVENTS: v_enum(cx, n, p, "event", EVENT_NAMES, &f->event); break;
+  case GC_FEAT_ALERTS:
+    if (n->kind == NODE_SCALAR && !strcmp(n->text, "any")) f->rule = -1;
+    else if (n->kind != NODE_SCALAR || is_null(n)) type_err(cx, n, p, "a rule name or any");
+    else cx->alerts_node[ri][fi] = n;          /* resolved in rules_alerts */
+    break;
+  case GC_FEAT_ACTIONS: v_enum(cx, n, p, "value (police actions of any kind count)", ANY, &x); break;
+  default:
+    if (v_list(cx, n, p, &x) > 0) f->cond = (gc_cond){GC_COND_LIST, (uint8_t)x, 1};
+  }
+}
+
+static void feature_parse(gcs_ctx *cx, const gcs_node *n, const char *path, int ri, int fi,
+                          gc_score_feature *f) {
+  gcs_at a;
+  memset(f, 0, sizeof *f);
+  f->rule = -1;
+  f->window_days = 30;
+  if (n->kind != NODE_MAP) {
+    type_err(cx, n, path, "a feature, e.g. {if: migrant, weight: 2} or {count: ticket, weight: 1}");
+    return;
+  }
+  at_of(&a, cx, n, path);
+  at_keys(&a, K_FEATURE);
+  f->kind = feature_kind(&a);
+  if (f->kind < 0) {
+    f->kind = 0;
+    return;
+  }
+  feature_what(&a, ri, fi, f);
+  at_need_num(&a, "weight", RANGE(-1e6, 1e6), &f->weight);
+  if (f->kind == GC_FEAT_EVENTS || f->kind == GC_FEAT_ALERTS || f->kind == GC_FEAT_ACTIONS)
+    at_int(&a, "window_days", 1, 366, &f->window_days);
+  else
+    unused_key(&a, "window_days", "only used with count, alerts and actions (the days they are "
+               "counted over)");
+  if (f->kind != GC_FEAT_COND) at_num(&a, "cap", RANGE(0, 1e6), &f->cap);
+  else unused_key(&a, "cap", "a condition counts once; cap is only used with count, alerts, "
+                  "actions and ties_to");
+}
+
+static void score_features(const gcs_at *a, gc_rule_cfg *r, int ri) {
+  char path[GCS_PATH_MAX], p[GCS_PATH_MAX];
+  const gcs_node *n = at_need(a, "features") ? at_get(a, "features") : NULL;
+  if (!n) return;
+  at_path(a, "features", path);
+  if (n->kind != NODE_SEQ || n->n < 1 || n->n > GC_MAX_FEATURES) {
+    char want[64];
+    snprintf(want, sizeof want, "a sequence of 1 to %d features", GC_MAX_FEATURES);
+    type_err(a->cx, n, path, want);
+    return;
+  }
+  for (int i = 0; i < n->n; i++) {
+    path_idx(p, path, i);
+    feature_parse(a->cx, n->val[i], p, ri, i, &r->feature[i]);
+  }
+  r->nfeatures = n->n;
+}
+
+/* A risk level above level 0, by name. */
+static int v_risk_level(gcs_ctx *cx, const gcs_node *n, const char *path, int *out) {
+  const gc_population_cfg *p = &cx->cfg->population;
+  const char *cand[GC_MAX_RISK] = {0};
+  char h[512];
+  if (n->kind != NODE_SCALAR || is_null(n)) {
+    type_err(cx, n, path, "the name of a risk level");
+    return -1;
+  }
+  for (int l = 1; l < p->nrisk; l++) {
+    if (!strcmp(p->risk[l], n->text)) return *out = l, 1;
+    cand[l - 1] = p->risk[l];
+  }
+  if (!strcmp(p->risk[0], n->text))
+    err(cx, n, path, "\"%s\" is level 0, where everyone starts; name a level above it%s",
+        n->text, hint(h, sizeof h, "", cand, p->nrisk - 1, NULL));
+  else
+    err(cx, n, path, "unknown risk level \"%s\"%s", n->text,
+        hint(h, sizeof h, n->text, cand, p->nrisk - 1, NULL));
+  return -1;
+}
+
+/* levels: {LEVEL: threshold} for every level above 0, rising with the level. */
+static void score_levels(const gcs_at *a, gc_rule_cfg *r) {
+  gcs_ctx *cx = a->cx;
+  const gc_population_cfg *pop = &cx->cfg->population;
+  char path[GCS_PATH_MAX];
+  const gcs_node *m = at_need(a, "levels") ? at_get(a, "levels") : NULL;
+  const gcs_node *at[GC_MAX_RISK] = {0};
+  if (!m) return;
+  at_path(a, "levels", path);
+  if (m->kind != NODE_MAP) {
+    type_err(cx, m, path, "a mapping of risk level: score threshold, e.g. {low: 2, high: 6}");
+    return;
+  }
+  int ok = 1;
+  for (int i = 0; i < m->n; i++) {
+    char p[GCS_PATH_MAX];
+    int l;
+    double x;
+    path_key(p, path, m->key[i]->text);
+    int good = v_risk_level(cx, m->key[i], p, &l) > 0;
+    good &= v_num(cx, m->val[i], p, RANGE_POS(1e9), &x) > 0;
+    if (!good) {
+      ok = 0;
+      continue;
+    }
+    r->level_at[l] = x;
+    at[l] = m->val[i];
+  }
+  for (int l = 1; ok && l < pop->nrisk; l++) {
+    if (!at[l]) {
+      err(cx, m, path, "no threshold for risk level \"%s\" (every level above \"%s\" needs one)",
+          pop->risk[l], pop->risk[0]);
+      ok = 0;
+    }
+  }
+  for (int l = 2; ok && l < pop->nrisk; l++) {
+    if (r->level_at[l] > r->level_at[l - 1]) continue;
+    char p[GCS_PATH_MAX];
+    path_key(p, path, pop->risk[l]);
+    err(cx, at[l], p, "thresholds must rise with the level: %s (%g) is not above %s (%g)",
+        pop->risk[l], r->level_at[l], pop->risk[l - 1], r->level_at[l - 1]);
+  }
+}
+
+static void rule_score(const gcs_at *a, gc_rule_cfg *r, int ri) {
+  gcs_ctx *cx = a->cx;
+  char p[GCS_PATH_MAX];
+  score_features(a, r, ri);
+  if (cx->cfg->population.nrisk == 0) {
+    if (!cx->risk_bad)
+      err(cx, at_get(a, "kind"), at_path(a, "kind", p), "score rules assign risk levels, and none "
+          "are declared (add population.risk_levels, e.g. [none, low, high])");
+    return;
+  }
+  score_levels(a, r);
+  r->alert_level = cx->cfg->population.nrisk - 1;
+  if (at_get(a, "alert_at"))
+    v_risk_level(cx, at_get(a, "alert_at"), at_path(a, "alert_at", p), &r->alert_level);
+}
+
+/* Resolves `alerts: NAME` features once every rule has its name. */
+static void rules_alerts(gcs_ctx *cx) {
+  const char *cand[GC_MAX_RULES + 1] = {0};
+  int nc = 0;
+  for (int j = 0; j < cx->cfg->nrules; j++)
+    if (cx->cfg->rule[j].name[0]) cand[nc++] = cx->cfg->rule[j].name;
+  cand[nc++] = "any";
+  for (int i = 0; i < cx->cfg->nrules; i++)
+    for (int f = 0; f < GC_MAX_FEATURES; f++) {
+      const gcs_node *n = cx->alerts_node[i][f];
+      char p[GCS_PATH_MAX], h[1024];
+      int j = 0;
+      if (!n) continue;
+      while (j < cx->cfg->nrules && strcmp(cx->cfg->rule[j].name, n->text)) j++;
+      if (j < cx->cfg->nrules) {
+        cx->cfg->rule[i].feature[f].rule = j;
+        continue;
+      }
+      snprintf(p, sizeof p, "rules[%d].features[%d].alerts", i, f);
+      err(cx, n, p, "unknown rule \"%s\"%s", n->text, hint(h, sizeof h, n->text, cand, nc, NULL));
+    }
+}
+
 static void rule_parse(gcs_ctx *cx, const gcs_node *n, int ri) {
   gc_rule_cfg *r = &cx->cfg->rule[ri];
   gcs_at a;
@@ -2358,10 +3146,17 @@ static void rule_parse(gcs_ctx *cx, const gcs_node *n, int ri) {
   rule_claims(&a, r);
   rule_priority(&a, r);
   rule_action(&a, r);
-  if (kind == GC_RULE_PRESENCE) rule_where(&a, r);
-  else if (kind == GC_RULE_COPRESENCE) rule_copresence(&a, r);
-  else if (kind == GC_RULE_FREQUENCY) rule_frequency(&a, r);
-  else if (kind == GC_RULE_BASELINE) rule_baseline(&a, r);
+  switch (kind) {
+  case GC_RULE_PRESENCE: rule_presence(&a, r); break;
+  case GC_RULE_COPRESENCE: rule_copresence(&a, r); break;
+  case GC_RULE_FREQUENCY: rule_frequency(&a, r); break;
+  case GC_RULE_BASELINE: rule_baseline(&a, r); break;
+  case GC_RULE_MOVEMENT: rule_movement(&a, r); break;
+  case GC_RULE_ABSENCE: rule_absence(&a, r); break;
+  case GC_RULE_DWELL: rule_dwell(&a, r); break;
+  case GC_RULE_SCORE: rule_score(&a, r, ri); break;
+  default: break;
+  }
 }
 
 static void rules(gcs_ctx *cx, const gcs_at *top) {
@@ -2378,6 +3173,49 @@ static void rules(gcs_ctx *cx, const gcs_at *top) {
     rule_parse(cx, n->val[i], i);
     cx->cfg->nrules = i + 1;
   }
+  rules_alerts(cx);
+}
+
+/* ------------------------------------------------------------------------
+** Reactions: awareness, evasion, deterrence, chilling (HRW-2018, NYT-2022).
+*/
+static void react_evasion(const gcs_at *re) {
+  gcs_at a;
+  if (at_open(&a, re, "evasion") <= 0 || !a.map) return;
+  for (int i = 0; i < a.map->n; i++) {
+    char p[GCS_PATH_MAX];
+    gcs_at e;
+    int k;
+    path_key(p, a.path, a.map->key[i]->text);
+    if (v_enum(a.cx, a.map->key[i], p, "evasion", EVASION_NAMES, &k) <= 0) continue;
+    if (at_of(&e, a.cx, a.map->val[i], p) < 0) continue;
+    gc_evasion_cfg *c = &a.cx->cfg->reaction.evade[k];
+    at_keys(&e, K_EVASION);
+    at_num(&e, "prob", PROB, &c->prob);
+    at_num(&e, "cost_money", RANGE(0, 1e9), &c->cost_money);
+    at_num(&e, "cost_minutes", RANGE(0, 1440), &c->cost_minutes);
+  }
+}
+
+static void reactions(gcs_ctx *cx, const gcs_at *top) {
+  gc_reaction_cfg *r = &cx->cfg->reaction;
+  gcs_at a, d;
+  char p[GCS_PATH_MAX];
+  gcs_scope sc = {SC_TRAIT | SC_LIST | SC_TRUST | SC_RISK, cx->cfg->population.ntraits, 0,
+                  cx->cfg->nlists, "reactions.aware may use traits, lists, trust and risk levels"};
+  if (at_open(&a, top, "reactions") <= 0) return;
+  at_keys(&a, K_REACTIONS);
+  int empty = 0;
+  if (at_get(&a, "aware"))
+    sel_parse(cx, at_get(&a, "aware"), at_path(&a, "aware", p), &sc, &r->aware, &empty);
+  at_bool(&a, "aware_after_action", &r->aware_after_action);
+  react_evasion(&a);
+  if (at_open(&d, &a, "deterrence") > 0) {
+    at_keys(&d, K_DETERRENCE);
+    at_num(&d, "factor", PROB, &r->deterrence);
+    at_int(&d, "days", 0, GC_DAYS_MAX, &r->deterrence_days);
+  }
+  at_num(&a, "chilling", PROB, &r->chilling);
 }
 
 /* ------------------------------------------------------------------------
@@ -2398,6 +3236,7 @@ static void defaults_population(gc_population_cfg *p) {
   p->students = 0.15;
   p->phone_owner = 0.95;
   p->phone_registered_to_user = 0.92;
+  p->vehicle_registered_to_user = 1;   /* a perfect registry unless the scenario says otherwise */
   p->households.nsizes = (int)(sizeof DEF_HH_SIZE / sizeof DEF_HH_SIZE[0]);
   memcpy(p->households.size, DEF_HH_SIZE, sizeof DEF_HH_SIZE);
   memcpy(p->households.share, DEF_HH_SHARE, sizeof DEF_HH_SHARE);
@@ -2438,6 +3277,9 @@ static void defaults_sensors(gc_sensor_cfg *s) {
   s->inference.from_list = s->inference.join_list = -1;
   s->inference.min_together = 3;
   s->inference.travel_minutes = 30;
+  s->wifi_detection = 1;               /* new sensors: off (coverage 0), but perfect where placed */
+  s->plate_detection = 1;
+  s->companion_recorded = 1;
 }
 
 static void defaults_response(gc_response_cfg *r) {
@@ -2490,10 +3332,12 @@ static void validate(gcs_ctx *cx, const gcs_node *root) {
   world(cx, &top);
   population(&top);
   activity(cx, &top);
-  sensors(cx, &top);
   lists(cx, &top);
+  trust_given(cx, root);
+  sensors(cx, &top);
   response(cx, &top);
   rules(cx, &top);
+  reactions(cx, &top);
 }
 
 static void release_yaml(gcs_ctx *cx) {

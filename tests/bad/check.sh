@@ -7,11 +7,15 @@
 #
 # Each tests/bad/NN-name.yaml holds exactly one defect and starts with
 #     # expect: LINE:COL KEY.PATH
+# optionally followed by
+#     # message: TEXT
+# where TEXT is how the problem's description begins.
 # For each file this runs
 #     GLASSCAGE validate FILE
 #     GLASSCAGE run FILE --out OUTDIR --quiet
 # and requires, for both: exit status 2; a line on stderr containing
-# "FILE:LINE:COL: KEY.PATH:" (FILE exactly as passed); and, for run, an OUTDIR
+# "FILE:LINE:COL: KEY.PATH:" (FILE exactly as passed), followed by " TEXT"
+# when the file has a message line; and, for run, an OUTDIR
 # that is still empty afterwards (no results.db, no temporary files).  It also
 # checks bad --set overrides on the built-in default, and that the built-in
 # default itself validates.  Prints "ok NAME" or "FAIL NAME: reason" per case,
@@ -91,15 +95,20 @@ check_refused() {
 }
 
 check_file() {
-  local f=$1 name first
+  local f=$1 name first second want
   name=$(basename "$f" .yaml)
-  IFS= read -r first <"$f" || first=
+  { IFS= read -r first; IFS= read -r second; } <"$f" || true
   first=${first%$'\r'}
+  second=${second%$'\r'}
   if [[ ! $first =~ ^#\ expect:\ ([0-9]+):([0-9]+)\ (.*[^[:space:]])[[:space:]]*$ ]]; then
     report "$name" fail "first line is not '# expect: LINE:COL KEY.PATH'"
     return
   fi
-  check_refused "$name" "$f:${BASH_REMATCH[1]}:${BASH_REMATCH[2]}: ${BASH_REMATCH[3]}:" "$f"
+  want="$f:${BASH_REMATCH[1]}:${BASH_REMATCH[2]}: ${BASH_REMATCH[3]}:"
+  if [[ $second =~ ^#\ message:\ (.*[^[:space:]])[[:space:]]*$ ]]; then
+    want="$want ${BASH_REMATCH[1]}"
+  fi
+  check_refused "$name" "$want" "$f"
 }
 
 nfiles=0
@@ -108,14 +117,20 @@ for f in "$DIR"/*.yaml; do
   check_file "$f"
   nfiles=$((nfiles + 1))
 done
-if [ "$nfiles" -lt 26 ]; then
-  report corpus fail "found $nfiles scenarios in $DIR, expected at least 26"
+if [ "$nfiles" -lt 60 ]; then
+  report corpus fail "found $nfiles scenarios in $DIR, expected at least 60"
 fi
 
 # Overrides on the built-in default (validate with no FILE validates it).
 check_refused set-negative-size "--set:1:17: population.size:" --set population.size=-5
 check_refused set-unknown-key "--set:1:12: population.sise: unknown key" --set population.sise=5
 check_refused set-no-such-rule "--set:1:7: rules.nosuch.priority:" --set rules.nosuch.priority=drugs
+check_refused set-no-such-rule-bracket "--set:1:7: rules[nosuch].days: no item named \"nosuch\"" \
+  --set 'rules[nosuch].days=5'
+check_refused set-patrol-range "--set:1:25: response.patrol.patrols: must be between 0 and 64" \
+  --set response.patrol.patrols=65
+check_refused set-risk-without-levels "--set:1:14: rules[0].who: \"risk=high\" needs risk levels" \
+  --set rules[0].who=risk=high
 
 # The built-in default itself is valid.
 if limited "$BIN" validate >"$SCRATCH/stdout" 2>"$SCRATCH/stderr"; then
