@@ -254,17 +254,21 @@ static uint32_t random_other(day_state *d) {
 }
 
 /* A companion from the agent's ties and household (uniform over out-ties
-** and the other members); GC_NONE if there is nobody. */
+** and the other members); GC_NONE if there is nobody.  Out-ties may point
+** to the agent itself (coworkers are drawn from the whole workplace): such
+** draws are repeated a few times, then give up. */
 static uint32_t tie_or_member(day_state *d) {
   const gc_population *p = d->ctx->pop;
   uint32_t i = d->agent, h = p->hh[i], first = p->hh_start[h];
   uint32_t others = p->hh_start[h + 1] - first - 1;
   uint64_t t0 = p->tie_start[i], nt = p->tie_start[i + 1] - t0;
   if (nt + others == 0) return GC_NONE;
-  uint32_t k = gc_stream_below(&d->x, (uint32_t)(nt + others));
-  if (k < nt) return p->tie_dst[t0 + k];
-  k -= (uint32_t)nt;
-  return first + k >= i ? first + k + 1 : first + k;
+  for (int tries = 0; tries < 8; tries++) {
+    uint32_t k = gc_stream_below(&d->x, (uint32_t)(nt + others));
+    if (k >= nt) return first + (k - (uint32_t)nt) >= i ? first + (k - (uint32_t)nt) + 1 : first + (k - (uint32_t)nt);
+    if (p->tie_dst[t0 + k] != i) return p->tie_dst[t0 + k];
+  }
+  return GC_NONE;
 }
 
 /* The compound of another household: a friend's with probability 1/2 if
