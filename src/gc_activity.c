@@ -6,21 +6,61 @@
 ** repeatable behaviours (errands, calls) and Bernoulli for day-level
 ** choices (a hotel night, starting a trip, switching the phone off), using
 ** 1 - exp(-rate) so that rate keeps the meaning "expected events per day"
-** for small rates.
+** for small rates.  Days of the festival (holiday_first_day, holiday_days)
+** use weekend rates: nobody works, couples living apart meet.
+**
+** Two streams per agent-day.  The core's behaviours draw from counter
+** (agent, day, .); everything added in issue 3 (compound and religious
+** visits, the choice of car, evasion, the thinning of deterred offences)
+** draws from (agent, day + GC_ACT_XDAY, .), so switching a new behaviour on
+** does not reshuffle the errands and trips of the people it does not touch,
+** and a feature whose rate is 0 costs no draw at all.  Decisions of a
+** couple draw from (lower id, day + GC_ACT_PAIR_DAY, 0), which both
+** partners can compute without reading each other's mutable state.
 **
 ** Trips: a traveller leaves through a city station (70%) or a road
 ** checkpoint (30%), arrives at a station in the destination if by rail, and
 ** checks into a hotel there unless staying with family (70% when the
-** destination is the family's region).  The destination is the capital for
-** capital trips, else the family's region half of the time, else a random
-** other region.  Nights away are 1 + Poisson, mean trip_nights.  While away
-** the agent makes no city stays; on the return day an arrival at a city
-** station or checkpoint is emitted.
+** destination is the family's region).  Vehicle owners go by car with
+** probability trip_by_car (a checkpoint, the plate of their vehicle).  Rail
+** travellers buy a real-name ticket (HRW-2018).  The destination is the
+** capital for capital trips, else the family's region half of the time,
+** else a random other region.  Nights away are 1 + Poisson, mean
+** trip_nights - 1.  While away the agent makes no city stays; on the return
+** day an arrival at a city station or checkpoint is emitted (by car if the
+** trip left by car).  A capital trip by someone with the lawful petition
+** truth is a petition trip; it is delivered on the first day after
+** departure, unless the response intercepted it on the departure day.
+**
+** Reactions to policing (NYT-2022; HRW-2018 "surveillance itself deters"):
+**  - deterrence: within reaction.deterrence_days after an action, each
+**    offence is committed with probability reaction.deterrence (thinning of
+**    the undeterred Poisson count, so committed ~ Poisson(rate x factor));
+**    offences_deterred counts the thinned-out offences, i.e. the draws that
+**    were suppressed, which are exactly the offences the no-response twin
+**    commits and this world does not.
+**  - chilling: a petitioner marked chilled by the response gives up every
+**    later petition trip (counted when the trip would have started).
+**  - evasion by aware agents (Tianjin's "anti-reconnaissance awareness",
+**    NYT-2022), each with reaction.evade[k].prob per occasion and a cost:
+**      phone off     occasions: trip days (departure and days away)
+**      cash          occasions: errands (no payment) and ID-linked purchases
+**      decoy ticket  occasions: rail departures; the traveller goes by own
+**                    car, or by a hired driver (counted as a private-driver
+**                    use) if without one
+**      private driver occasions: departures not by car
+**      change vehicle occasions: departures by own car; a household
+**                    member's or a tie's vehicle, else an acquaintance's
+**    Each use emits GC_TE_EVASION and adds its cost to the agent's totals.
 */
 #include <math.h>
 #include <stdlib.h>
 #include "gc_activity.h"
 #include "gc_mem.h"
+
+#define GC_ACT_XDAY 0x40000000u     /* counter offset of the issue-3 stream */
+#define GC_ACT_PAIR_DAY 0x80000000u /* counter offset of couples' draws */
+#define GC_ACT_OWNER_TRIES 32       /* rejection draws for "a random vehicle owner" */
 
 static int push(gc_event_buf *b, const gc_event *e) {
   gc_event *ev = gc_grow(b->ev, &b->cap, b->n + 1, sizeof *ev);
@@ -36,29 +76,57 @@ void gc_event_buf_free(gc_event_buf *b) {
   b->n = b->cap = 0;
 }
 
+void gc_truth_tally_add(gc_truth_tally *to, const gc_truth_tally *from) {
+  to->events += from->events;
+  for (int t = 0; t < GC_PLACE_NTYPES; t++) to->stays[t] += from->stays[t];
+  to->offences += from->offences;
+  to->offences_exempt += from->offences_exempt;
+  to->capital_trips += from->capital_trips;
+  to->petition_trips += from->petition_trips;
+  to->agents_active += from->agents_active;
+  to->agents_detained += from->agents_detained;
+  to->petitions_delivered += from->petitions_delivered;
+  to->petitions_abandoned += from->petitions_abandoned;
+  to->offences_deterred += from->offences_deterred;
+  for (int k = 0; k < GC_EVADE_N; k++) to->evasions[k] += from->evasions[k];
+  to->evasion_money += from->evasion_money;
+  to->evasion_minutes += from->evasion_minutes;
+  to->compound_entries += from->compound_entries;
+  to->nights_with_partner += from->nights_with_partner;
+  for (int k = 0; k < GC_MAX_DISTRICTS; k++) to->offences_by_district[k] += from->offences_by_district[k];
+}
+
 void gc_activity_ctx_init(gc_activity_ctx *ctx, const gc_config *cfg, const gc_world *w,
                           gc_population *pop, int day) {
+  const gc_activity_cfg *a = &cfg->activity;
   ctx->cfg = cfg;
   ctx->world = w;
   ctx->pop = pop;
   ctx->key = gc_rng_key_make(cfg->seed, GC_RNG_ACTIVITY);
   ctx->day = day;
   int wd = (cfg->start_weekday + day) % 7;
-  ctx->weekend = wd >= 5;
+  ctx->holiday = a->holiday_first_day >= 0 && day >= a->holiday_first_day &&
+                 day < a->holiday_first_day + a->holiday_days;
+  ctx->weekend = wd >= 5 || ctx->holiday;
   ctx->exempt_lists = 0;
   for (int l = 0; l < cfg->nlists; l++)
     if (cfg->list[l].exempt) ctx->exempt_lists |= (uint16_t)(1u << l);
-  ctx->petition_truth = -1;
-  for (int t = 0; t < cfg->population.ntruth; t++)
-    if (cfg->population.truth[t].lawful) { ctx->petition_truth = t; break; }
+  ctx->petition_truth = a->petition_truth;
+  ctx->evading = 0;
+  for (int k = 0; k < GC_EVADE_N; k++) ctx->evading |= cfg->reaction.evade[k].prob > 0;
+  const gc_behaviour_cfg *pv = &a->beh[GC_BEH_PARTNER_VISIT];
+  ctx->partner_rate = ctx->holiday ? a->holiday_partner_visit : ctx->weekend ? pv->rate_weekend : pv->rate_weekday;
 }
 
 typedef struct day_state {
   const gc_activity_ctx *ctx;
   gc_event_buf *out;
-  gc_stream s;
+  gc_stream s;          /* the core's behaviours */
+  gc_stream x;          /* behaviours of issue 3 (see the top) */
   uint32_t agent;
   uint16_t seq;
+  uint8_t aware;        /* aware and some evasion is possible */
+  uint8_t phone_off;    /* a phone-off event was emitted today */
 } day_state;
 
 static double rate(const day_state *d, int b) {
@@ -72,25 +140,91 @@ static int bernoulli(day_state *d, double r) {
   return r > 0 && u < -expm1(-r);
 }
 
-static void emit(day_state *d, int kind, uint32_t place, int start, int end, float qty, int flags) {
-  gc_event e = {d->agent, place, GC_NONE, qty, (uint16_t)start, (uint16_t)end, d->seq++, (uint8_t)kind, (uint8_t)flags};
+/* One word of the issue-3 stream: whether an event of probability p happens. */
+static int chance(day_state *d, double p) {
+  return gc_stream_u01(&d->x) < p;
+}
+
+static void emit_other(day_state *d, int kind, uint32_t place, uint32_t other, int start, int end, float qty,
+                       int flags) {
+  if (end > UINT16_MAX) end = UINT16_MAX;
+  gc_event e = {d->agent, place, other, qty, (uint16_t)start, (uint16_t)end, d->seq++, (uint8_t)kind, (uint8_t)flags};
   push(d->out, &e);
   d->out->tally.events++;
   if (kind == GC_TE_STAY) d->out->tally.stays[d->ctx->world->type[place]]++;
 }
 
-static uint32_t random_place(day_state *d, int region, int type) {
-  const gc_world *w = d->ctx->world;
+static void emit(day_state *d, int kind, uint32_t place, int start, int end, float qty, int flags) {
+  emit_other(d, kind, place, GC_NONE, start, end, qty, flags);
+}
+
+/* An act of evasion of kind k at minute `start`, with its costs. */
+static void evade(day_state *d, int k, int start) {
+  const gc_evasion_cfg *e = &d->ctx->cfg->reaction.evade[k];
+  gc_population *p = d->ctx->pop;
+  emit(d, GC_TE_EVASION, (uint32_t)k, start, start + (int)lround(e->cost_minutes), (float)e->cost_money, 0);
+  p->st.evasion_money[d->agent] += (float)e->cost_money;
+  p->st.evasion_minutes[d->agent] += (float)e->cost_minutes;
+  d->out->tally.evasions[k]++;
+  d->out->tally.evasion_money += e->cost_money;
+  d->out->tally.evasion_minutes += e->cost_minutes;
+}
+
+/* Whether an aware agent uses evasion k on this occasion (one draw if possible). */
+static int uses(day_state *d, int k) {
+  double p = d->ctx->cfg->reaction.evade[k].prob;
+  return d->aware && p > 0 && chance(d, p);
+}
+
+static uint32_t random_place(gc_stream *s, const gc_world *w, int region, int type) {
   uint32_t cnt = gc_world_count(w, region, type);
-  uint32_t u = gc_stream_below(&d->s, cnt ? cnt : 1);
+  uint32_t u = gc_stream_below(s, cnt ? cnt : 1);
   return cnt ? w->range[region][type] + u : GC_NONE;
 }
 
-/* A stay of `dur` minutes at a random place of `type` starting in [from, to). */
-static void visit(day_state *d, int type, int from, int to, int dur, int flags) {
-  uint32_t p = random_place(d, 0, type);
-  int start = from + (int)gc_stream_below(&d->s, (uint32_t)(to - from));
-  if (p != GC_NONE) emit(d, GC_TE_STAY, p, start, start + dur, 0, flags);
+/* Length of a stay of behaviour b: the built-in lo + U[0, span) minutes,
+** or, when the scenario sets `minutes`, U[0.5, 1.5) x minutes; times the
+** stay-length multipliers the agent meets.  Uses one word of s if span > 0
+** (the core's lengths drew one word too), none otherwise. */
+static int stay_minutes(day_state *d, gc_stream *s, int b, int lo, int span) {
+  const gc_behaviour_cfg *bc = &d->ctx->cfg->activity.beh[b];
+  uint32_t w = span > 0 ? gc_stream_u32(s) : 0;
+  double m = bc->minutes > 0 ? bc->minutes * (span > 0 ? 0.5 + gc_u01(w) : 1.0)
+                             : lo + (double)(((uint64_t)w * (uint32_t)span) >> 32);
+  for (int k = 0; k < bc->nminmult; k++)
+    if (gc_pop_cond(d->ctx->pop, d->agent, bc->minmult[k].cond)) m *= bc->minmult[k].factor;
+  return m < 1 ? 1 : m > 1440 ? 1440 : (int)lround(m);
+}
+
+/* A stay of `dur` minutes at a random city place of `type` starting in
+** [from, to), drawn from s, with `other` (the vehicle) and flags.  Returns
+** the start minute, or -1 if the city has no such place; *where (if not
+** NULL) receives the place. */
+static int visit_other(day_state *d, gc_stream *s, int type, int from, int to, int dur, int flags, uint32_t other,
+                       uint32_t *where) {
+  uint32_t p = random_place(s, d->ctx->world, 0, type);
+  int start = from + (int)gc_stream_below(s, (uint32_t)(to - from));
+  if (where) *where = p;
+  if (p == GC_NONE) return -1;
+  emit_other(d, GC_TE_STAY, p, other, start, start + dur, 0, flags);
+  return start;
+}
+
+static int visit(day_state *d, int type, int from, int to, int dur, int flags) {
+  return visit_other(d, &d->s, type, from, to, dur, flags, GC_NONE, NULL);
+}
+
+/* Errands, each paid in cash by an aware agent with the cash probability. */
+static void errands(day_state *d) {
+  uint32_t n = gc_stream_poisson(&d->s, rate(d, GC_BEH_ERRAND));
+  int cash_possible = d->aware && d->ctx->cfg->reaction.evade[GC_EVADE_CASH].prob > 0 &&
+                      gc_world_count(d->ctx->world, 0, GC_PLACE_SHOP) > 0;
+  for (uint32_t k = 0; k < n; k++) {
+    int cash = cash_possible && uses(d, GC_EVADE_CASH);
+    int start = visit(d, GC_PLACE_SHOP, 480, 1200, stay_minutes(d, &d->s, GC_BEH_ERRAND, 20, 40),
+                      cash ? GC_EVF_CASH : 0);
+    if (cash) evade(d, GC_EVADE_CASH, start);
+  }
 }
 
 static void routine(day_state *d) {
@@ -100,14 +234,153 @@ static void routine(day_state *d) {
     int start = 480 + (int)gc_stream_below(&d->s, 90);
     emit(d, GC_TE_STAY, (uint32_t)work, start, start + 480, 0, 0);
   }
-  uint32_t n = gc_stream_poisson(&d->s, rate(d, GC_BEH_ERRAND));
-  for (uint32_t k = 0; k < n; k++) visit(d, GC_PLACE_SHOP, 480, 1200, 20 + (int)gc_stream_below(&d->s, 40), 0);
-  n = gc_stream_poisson(&d->s, rate(d, GC_BEH_LEISURE));
-  for (uint32_t k = 0; k < n; k++) visit(d, GC_PLACE_LEISURE, 1080, 1320, 60 + (int)gc_stream_below(&d->s, 120), 0);
+  errands(d);
+  uint32_t n = gc_stream_poisson(&d->s, rate(d, GC_BEH_LEISURE));
+  for (uint32_t k = 0; k < n; k++)
+    visit(d, GC_PLACE_LEISURE, 1080, 1320, stay_minutes(d, &d->s, GC_BEH_LEISURE, 60, 120), 0);
   n = gc_stream_poisson(&d->s, rate(d, GC_BEH_STATION_VISIT));
-  for (uint32_t k = 0; k < n; k++) visit(d, GC_PLACE_STATION, 420, 1200, 30 + (int)gc_stream_below(&d->s, 210), 0);
+  for (uint32_t k = 0; k < n; k++)
+    visit(d, GC_PLACE_STATION, 420, 1200, stay_minutes(d, &d->s, GC_BEH_STATION_VISIT, 30, 210), 0);
   if (bernoulli(d, rate(d, GC_BEH_HOTEL_LOCAL)))
-    visit(d, GC_PLACE_HOTEL, 1200, 1380, 600, 0);
+    visit(d, GC_PLACE_HOTEL, 1200, 1380, stay_minutes(d, &d->s, GC_BEH_HOTEL_LOCAL, 600, 0), 0);
+}
+
+/* A uniformly random agent other than the day's agent. */
+static uint32_t random_other(day_state *d) {
+  uint32_t n = d->ctx->pop->n;
+  if (n < 2) return d->agent;
+  uint32_t j = gc_stream_below(&d->x, n - 1);
+  return j >= d->agent ? j + 1 : j;
+}
+
+/* A companion from the agent's ties and household (uniform over out-ties
+** and the other members); GC_NONE if there is nobody.  Out-ties may point
+** to the agent itself (coworkers are drawn from the whole workplace): such
+** draws are repeated a few times, then give up. */
+static uint32_t tie_or_member(day_state *d) {
+  const gc_population *p = d->ctx->pop;
+  uint32_t i = d->agent, h = p->hh[i], first = p->hh_start[h];
+  uint32_t others = p->hh_start[h + 1] - first - 1;
+  uint64_t t0 = p->tie_start[i], nt = p->tie_start[i + 1] - t0;
+  if (nt + others == 0) return GC_NONE;
+  for (int tries = 0; tries < 8; tries++) {
+    uint32_t k = gc_stream_below(&d->x, (uint32_t)(nt + others));
+    if (k >= nt) return first + (k - (uint32_t)nt) >= i ? first + (k - (uint32_t)nt) + 1 : first + (k - (uint32_t)nt);
+    if (p->tie_dst[t0 + k] != i) return p->tie_dst[t0 + k];
+  }
+  return GC_NONE;
+}
+
+/* The compound of another household: a friend's with probability 1/2 if
+** the agent has friends, else a random household's; a random compound if
+** that one is the agent's own.  GC_NONE if there is no other compound. */
+static uint32_t other_compound(day_state *d) {
+  const gc_population *p = d->ctx->pop;
+  const gc_world *w = d->ctx->world;
+  uint32_t i = d->agent, own = p->hh_compound[p->hh[i]];
+  uint64_t t0 = p->tie_start[i], nf = 0;
+  while (t0 + nf < p->tie_start[i + 1] && p->tie_kind[t0 + nf] == GC_TIE_FRIEND) nf++;  /* friends first */
+  uint32_t host = nf && chance(d, 0.5) ? p->tie_dst[t0 + gc_stream_below(&d->x, (uint32_t)nf)]
+                                       : gc_stream_below(&d->x, p->n);
+  uint32_t c = p->hh_compound[p->hh[host]];
+  if (c != GC_NONE && c != own) return c;
+  uint32_t cnt = gc_world_count(w, 0, GC_PLACE_COMPOUND), base = w->range[0][GC_PLACE_COMPOUND];
+  if (cnt == 0) return GC_NONE;
+  if (own == GC_NONE) return base + gc_stream_below(&d->x, cnt);
+  if (cnt == 1) return GC_NONE;                  /* the only compound is the agent's own */
+  c = base + gc_stream_below(&d->x, cnt - 1);    /* uniform over the others */
+  return c >= own ? c + 1 : c;
+}
+
+/* Entries into other residential compounds, with companions registered
+** at the gate (HRW-2018 visitor systems; NYT-2022's pyramid-scheme rule). */
+static void compound_visits(day_state *d) {
+  double r = rate(d, GC_BEH_COMPOUND_VISIT);
+  if (r <= 0) return;
+  uint32_t n = gc_stream_poisson(&d->x, r);
+  for (uint32_t k = 0; k < n; k++) {
+    uint32_t c = other_compound(d);
+    if (c == GC_NONE) return;
+    int dur = stay_minutes(d, &d->x, GC_BEH_COMPOUND_VISIT, 60, 120);
+    int start = 600 + (int)gc_stream_below(&d->x, 600);
+    emit(d, GC_TE_STAY, c, start, start + dur, 0, 0);
+    d->out->tally.compound_entries++;
+    uint32_t m = gc_stream_poisson(&d->x, rate(d, GC_BEH_COMPANIONS));
+    double stranger = rate(d, GC_BEH_NEW_COMPANION);
+    for (uint32_t j = 0; j < m; j++) {
+      uint32_t who = chance(d, stranger) ? GC_NONE : tie_or_member(d);
+      if (who == GC_NONE) who = random_other(d);
+      emit_other(d, GC_TE_COMPANION, c, who, start, start, 0, 0);
+    }
+  }
+}
+
+static void religious_visits(day_state *d) {
+  double r = rate(d, GC_BEH_RELIGIOUS);
+  if (r <= 0) return;
+  uint32_t n = gc_stream_poisson(&d->x, r);
+  for (uint32_t k = 0; k < n; k++)
+    visit_other(d, &d->x, GC_PLACE_RELIGIOUS, 360, 1200, stay_minutes(d, &d->x, GC_BEH_RELIGIOUS, 45, 60), 0,
+                GC_NONE, NULL);
+}
+
+/* A night together for a couple living apart.  The pair's draw is keyed by
+** the lower id, so both partners compute the same decision; the partner
+** who travels emits the night (place = the other's household), so the
+** night is emitted once, by its own agent.  The probability is the day's
+** base rate times the smaller of the two partners' multipliers (a couple
+** meets as rarely as its less willing member: a sham marriage needs only
+** one).  The host's detention is read (it changes only between days); the
+** host's own trips are not (they change during the day's pass), so a
+** traveller may visit an empty home. */
+static void partner_night(day_state *d) {
+  const gc_activity_ctx *c = d->ctx;
+  const gc_population *p = c->pop;
+  uint32_t i = d->agent, j = p->partner[i];
+  if (j == GC_NONE || p->hh[j] == p->hh[i] || p->st.away_until[i] > c->day ||
+      p->st.detained_until[j] > c->day)
+    return;
+  uint32_t lo = i < j ? i : j, hi = i < j ? j : i;
+  philox4x32_ctr_t u = gc_rng4(c->key, lo, (uint32_t)c->day + GC_ACT_PAIR_DAY, 0);
+  float mi = p->mult[(size_t)i * GC_BEH_N + GC_BEH_PARTNER_VISIT];
+  float mj = p->mult[(size_t)j * GC_BEH_N + GC_BEH_PARTNER_VISIT];
+  double prob = c->partner_rate * (mi < mj ? mi : mj);
+  uint32_t traveller = (u.v[1] & 1) ? lo : hi;
+  if (gc_u01(u.v[0]) >= prob || traveller != i) return;
+  emit(d, GC_TE_NIGHT, p->hh[j], 1260, 1260 + 600, 0, 0);
+  d->out->tally.nights_with_partner++;
+}
+
+/* The registered owner of a random vehicle owner's vehicle (a hired
+** driver, an acquaintance's car); GC_NONE if none is found. */
+static uint32_t random_vehicle(day_state *d) {
+  const gc_population *p = d->ctx->pop;
+  for (int t = 0; t < GC_ACT_OWNER_TRIES; t++) {
+    uint32_t j = random_other(d);
+    if (p->vehicle_reg[j] != GC_NONE && p->vehicle_reg[j] != p->vehicle_reg[d->agent]) return p->vehicle_reg[j];
+  }
+  return GC_NONE;
+}
+
+/* Whether agent j has a vehicle agent i could borrow (not i's own). */
+static int lends(const gc_population *p, uint32_t i, uint32_t j) {
+  return j != i && p->vehicle_reg[j] != GC_NONE && p->vehicle_reg[j] != p->vehicle_reg[i];
+}
+
+/* A vehicle of a household member or a tie, other than the agent's own
+** (uniform over those people); else a random vehicle. */
+static uint32_t borrowed_vehicle(day_state *d) {
+  const gc_population *p = d->ctx->pop;
+  uint32_t i = d->agent, h = p->hh[i], cand = 0;
+  for (uint32_t j = p->hh_start[h]; j < p->hh_start[h + 1]; j++) cand += (uint32_t)lends(p, i, j);
+  for (uint64_t t = p->tie_start[i]; t < p->tie_start[i + 1]; t++) cand += (uint32_t)lends(p, i, p->tie_dst[t]);
+  if (!cand) return random_vehicle(d);
+  uint32_t pick = gc_stream_below(&d->x, cand);
+  for (uint32_t j = p->hh_start[h]; j < p->hh_start[h + 1]; j++)
+    if (lends(p, i, j) && pick-- == 0) return p->vehicle_reg[j];
+  for (uint64_t t = p->tie_start[i]; t < p->tie_start[i + 1]; t++)
+    if (lends(p, i, p->tie_dst[t]) && pick-- == 0) return p->vehicle_reg[p->tie_dst[t]];
+  return GC_NONE;
 }
 
 static int pick_destination(day_state *d, int capital_trip) {
@@ -120,31 +393,129 @@ static int pick_destination(day_state *d, int capital_trip) {
   return 1 + (int)gc_stream_below(&d->s, (uint32_t)others);
 }
 
+/* How a departure goes: by rail, by road (coach) or by car (vehicle =
+** registered owner; GC_NONE for a car from outside the population), and
+** which evasions it uses. */
+typedef struct departure {
+  int rail, car;
+  uint32_t vehicle;
+  int vflags;                      /* GC_EVF_BORROWED: not the agent's own */
+  int decoy, hired, changed;       /* evasions used */
+} departure;
+
+/* The car choice and the evasions of a departure (issue-3 stream). */
+static void choose_mode(day_state *d, departure *m) {
+  const gc_population *p = d->ctx->pop;
+  const gc_world *w = d->ctx->world;
+  uint32_t own = p->vehicle_reg[d->agent];
+  double by_car = d->ctx->cfg->activity.trip_by_car;
+  m->car = m->decoy = m->hired = m->changed = m->vflags = 0;
+  m->vehicle = GC_NONE;
+  if (own != GC_NONE && by_car > 0 && chance(d, by_car)) { m->car = 1; m->vehicle = own; }
+  if (!d->aware) return;
+  if (!m->car && m->rail && w->nregions > 2 && gc_world_count(w, 0, GC_PLACE_STATION) &&
+      uses(d, GC_EVADE_DECOY_TICKET)) {
+    m->decoy = 1;
+    m->rail = 0;
+    if (own != GC_NONE) { m->car = 1; m->vehicle = own; }
+    else m->hired = 1;
+  } else if (!m->car && uses(d, GC_EVADE_PRIVATE_DRIVER)) {
+    m->hired = 1;
+  }
+  if (m->hired) {
+    m->car = 1;
+    m->vehicle = random_vehicle(d);
+    m->vflags = GC_EVF_BORROWED;
+  } else if (m->car && uses(d, GC_EVADE_CHANGE_VEHICLE)) {
+    m->changed = 1;
+    m->vehicle = borrowed_vehicle(d);
+    m->vflags = GC_EVF_BORROWED;
+  }
+}
+
+/* Phone off for the day as evasion (trip days of aware phone owners). */
+static void phone_off_evasion(day_state *d, int start) {
+  if (d->ctx->pop->phone_reg[d->agent] == GC_NONE || !uses(d, GC_EVADE_PHONE_OFF)) return;
+  emit(d, GC_TE_PHONE_OFF, 0, 0, 1440, 0, 0);
+  d->phone_off = 1;
+  evade(d, GC_EVADE_PHONE_OFF, start);
+}
+
+/* A decoy ticket from a random city station to a region other than the
+** real destination. */
+static void decoy_ticket(day_state *d, int region, int start, int flags) {
+  const gc_world *w = d->ctx->world;
+  uint32_t st = random_place(&d->x, w, 0, GC_PLACE_STATION);
+  uint32_t fake = 1 + gc_stream_below(&d->x, (uint32_t)(w->nregions - 2));
+  if (fake >= (uint32_t)region) fake++;
+  emit_other(d, GC_TE_TICKET, st, fake, start, start, 0, flags | GC_EVF_DECOY);
+  evade(d, GC_EVADE_DECOY_TICKET, start);
+}
+
 static void start_trip(day_state *d, int capital_trip) {
   const gc_activity_ctx *c = d->ctx;
   gc_population *p = c->pop;
+  uint32_t i = d->agent;
   int region = pick_destination(d, capital_trip);
-  int rail = gc_stream_u01(&d->s) < 0.7;
+  departure m;
+  m.rail = gc_stream_u01(&d->s) < 0.7;
   int flags = GC_EVF_DEPART;
   capital_trip = region == c->world->capital;   /* also a regional trip with no other region */
-  if (capital_trip && c->petition_truth >= 0 && ((p->truth[d->agent] >> c->petition_truth) & 1)) {
+  int petition = capital_trip && c->petition_truth >= 0 && ((p->truth[i] >> c->petition_truth) & 1);
+  if (petition && (p->st.flags[i] & GC_AGENT_CHILLED)) {
+    d->out->tally.petitions_abandoned++;
+    return;
+  }
+  if (petition) {
     flags |= GC_EVF_PETITION;
     d->out->tally.petition_trips++;
   }
   d->out->tally.capital_trips += (uint64_t)capital_trip;
-  visit(d, rail ? GC_PLACE_STATION : GC_PLACE_CHECKPOINT, 420, 1080, 30, flags);
+  choose_mode(d, &m);
+  int type = m.rail && !m.car ? GC_PLACE_STATION : GC_PLACE_CHECKPOINT;
+  int dflags = flags | (m.car ? GC_EVF_CAR | m.vflags : 0);
+  uint32_t from;
+  int start = visit_other(d, &d->s, type, 420, 1080, 30, dflags, m.car ? m.vehicle : GC_NONE, &from);
+  if (start >= 0 && type == GC_PLACE_STATION)          /* real-name ticket (HRW-2018) */
+    emit_other(d, GC_TE_TICKET, from, (uint32_t)region, start, start, 0, flags);
+  if (start < 0) start = 420;
+  if (m.decoy) decoy_ticket(d, region, start, flags);
+  if (m.hired) evade(d, GC_EVADE_PRIVATE_DRIVER, start);
+  if (m.changed) evade(d, GC_EVADE_CHANGE_VEHICLE, start);
+  if (d->aware) phone_off_evasion(d, start);
   int arrive = 720 + (int)gc_stream_below(&d->s, 360);
-  if (rail) {
-    uint32_t st = random_place(d, region, GC_PLACE_STATION);
+  if (m.rail && !m.car) {
+    uint32_t st = random_place(&d->s, c->world, region, GC_PLACE_STATION);
     if (st != GC_NONE) emit(d, GC_TE_STAY, st, arrive, arrive + 20, 0, flags);
   }
-  int with_family = region == p->family_region[d->agent] && gc_stream_u01(&d->s) < 0.7;
-  uint32_t hotel = random_place(d, region, GC_PLACE_HOTEL);
+  int with_family = region == p->family_region[i] && gc_stream_u01(&d->s) < 0.7;
+  uint32_t hotel = random_place(&d->s, c->world, region, GC_PLACE_HOTEL);
   if (!with_family && hotel != GC_NONE) emit(d, GC_TE_STAY, hotel, arrive + 60, arrive + 60 + 720, 0, flags);
   double extra = c->cfg->activity.trip_nights_mean - 1.0;
   uint32_t nights = 1 + (extra > 0 ? gc_stream_poisson(&d->s, extra) : 0);
-  p->st.away_until[d->agent] = (uint16_t)(c->day + (int)nights);
-  p->st.away_region[d->agent] = (uint8_t)region;
+  p->st.away_until[i] = (uint16_t)(c->day + (int)nights);
+  p->st.away_region[i] = (uint8_t)region;
+  p->st.trip_start[i] = (uint16_t)c->day;
+  uint8_t fl = p->st.flags[i] & (uint8_t)~(GC_AGENT_PETITION | GC_AGENT_DELIVERED | GC_AGENT_BY_CAR);
+  p->st.flags[i] = (uint8_t)(fl | (petition ? GC_AGENT_PETITION : 0) | (m.car ? GC_AGENT_BY_CAR : 0));
+}
+
+/* The return leg: by car through a checkpoint if the trip left by car
+** (own vehicle, or a hired one for people without), else as the core. */
+static void return_home(day_state *d) {
+  gc_population *p = d->ctx->pop;
+  uint32_t i = d->agent;
+  p->st.away_until[i] = 0;
+  int rail = gc_stream_u01(&d->s) < 0.7;
+  if (p->st.flags[i] & GC_AGENT_BY_CAR) {
+    uint32_t own = p->vehicle_reg[i];
+    uint32_t v = own != GC_NONE ? own : random_vehicle(d);
+    int fl = GC_EVF_ARRIVE | GC_EVF_CAR | (own != GC_NONE ? 0 : GC_EVF_BORROWED);
+    visit_other(d, &d->s, GC_PLACE_CHECKPOINT, 600, 1200, 20, fl, v, NULL);
+  } else {
+    visit(d, rail ? GC_PLACE_STATION : GC_PLACE_CHECKPOINT, 600, 1200, 20, GC_EVF_ARRIVE);
+  }
+  p->st.flags[i] &= (uint8_t)~(GC_AGENT_PETITION | GC_AGENT_DELIVERED | GC_AGENT_BY_CAR);
 }
 
 static void trips(day_state *d) {
@@ -163,32 +534,72 @@ static void signals(day_state *d) {
     int ooa = gc_stream_u01(&d->s) < c->cfg->activity.out_of_area_share;
     if (p->phone_reg[i] != GC_NONE) emit(d, GC_TE_CALL_NEW, (uint32_t)ooa, 600, 600, 0, 0);
   }
-  if (bernoulli(d, rate(d, GC_BEH_PHONE_OFF)) && p->phone_reg[i] != GC_NONE)
+  if (bernoulli(d, rate(d, GC_BEH_PHONE_OFF)) && p->phone_reg[i] != GC_NONE && !d->phone_off)
     emit(d, GC_TE_PHONE_OFF, 0, 0, 1440, 0, 0);
   for (int k = 0; k < c->cfg->activity.npurchases; k++) {
     const gc_purchase_cfg *pc = &c->cfg->activity.purchase[k];
     double r = pc->rate * p->purchase_mult[(size_t)i * (size_t)c->cfg->activity.npurchases + (size_t)k];
     if (!bernoulli(d, r)) continue;
     double q = pc->mean_qty * exp(pc->sd_log * gc_stream_normal(&d->s) - pc->sd_log * pc->sd_log / 2);
-    emit(d, GC_TE_PURCHASE, (uint32_t)k, 600, 600, (float)q, 0);
+    int cash = uses(d, GC_EVADE_CASH);        /* the sensors ignore cash purchases */
+    emit(d, GC_TE_PURCHASE, (uint32_t)k, 600, 600, (float)q, cash ? GC_EVF_CASH : 0);
+    if (cash) evade(d, GC_EVADE_CASH, 600);
   }
+}
+
+/* A random city place of the offence place types (one word, as the core's
+** station draw); GC_NONE if the city has none. */
+static uint32_t offence_place(day_state *d) {
+  const gc_world *w = d->ctx->world;
+  uint16_t mask = d->ctx->cfg->activity.offence_places;
+  uint32_t total = 0;
+  for (int t = 0; t < GC_PLACE_NTYPES; t++)
+    if (mask >> t & 1) total += gc_world_count(w, 0, t);
+  uint32_t u = gc_stream_below(&d->s, total ? total : 1);
+  if (!total) return GC_NONE;
+  for (int t = 0; t < GC_PLACE_NTYPES; t++) {
+    if (!(mask >> t & 1)) continue;
+    uint32_t cnt = gc_world_count(w, 0, t);
+    if (u < cnt) return w->range[0][t] + u;
+    u -= cnt;
+  }
+  return GC_NONE;
+}
+
+/* Whether agent i is deterred today: acted on within deterrence_days
+** (the days after the action; 0 = ever since). */
+static int deterred(const gc_activity_ctx *c, uint32_t i) {
+  const gc_reaction_cfg *r = &c->cfg->reaction;
+  uint16_t last = c->pop->st.last_action[i];
+  if (!last || r->deterrence >= 1) return 0;
+  return r->deterrence_days == 0 || c->day - (last - 1) <= r->deterrence_days;
 }
 
 static void offences(day_state *d) {
   const gc_activity_ctx *c = d->ctx;
   int t = c->cfg->activity.offence_truth;
   if (t < 0 || !((c->pop->truth[d->agent] >> t) & 1)) return;
-  uint32_t n = gc_stream_poisson(&d->s, rate(d, GC_BEH_OFFENCE));
+  uint32_t n = gc_stream_poisson(&d->s, rate(d, GC_BEH_OFFENCE));   /* the undeterred count */
+  double keep = n && deterred(c, d->agent) ? c->cfg->reaction.deterrence : 1;
   for (uint32_t k = 0; k < n; k++) {
-    uint32_t place = random_place(d, 0, GC_PLACE_STATION);
+    uint32_t place = offence_place(d);
+    if (keep < 1 && !chance(d, keep)) {
+      d->out->tally.offences_deterred++;
+      continue;
+    }
     emit(d, GC_TE_OFFENCE, place == GC_NONE ? 0 : place, 720, 720, 0, 0);
     d->out->tally.offences++;
+    if (place != GC_NONE && c->world->district[place] != GC_NO_DISTRICT)
+      d->out->tally.offences_by_district[c->world->district[place]]++;
     if (c->pop->st.lists[d->agent] & c->exempt_lists) d->out->tally.offences_exempt++;
   }
 }
 
 void gc_activity_agent_day(const gc_activity_ctx *ctx, uint32_t i, gc_event_buf *out) {
   gc_population *p = ctx->pop;
+  uint8_t fl = p->st.flags[i];
+  if (fl & GC_AGENT_INTERCEPTED)             /* yesterday's trip ended at the station */
+    p->st.flags[i] = fl = (uint8_t)(fl & ~(GC_AGENT_INTERCEPTED | GC_AGENT_BY_CAR));
   if (p->st.detained_until[i] > ctx->day) {
     out->tally.agents_detained++;
     return;
@@ -198,20 +609,27 @@ void gc_activity_agent_day(const gc_activity_ctx *ctx, uint32_t i, gc_event_buf 
   d.out = out;
   d.agent = i;
   d.seq = 0;
+  d.aware = ctx->evading && (fl & GC_AGENT_AWARE);
+  d.phone_off = 0;
   gc_stream_init(&d.s, ctx->key, i, (uint32_t)ctx->day);
+  gc_stream_init(&d.x, ctx->key, i, (uint32_t)ctx->day + GC_ACT_XDAY);
+  if ((fl & (GC_AGENT_PETITION | GC_AGENT_DELIVERED)) == GC_AGENT_PETITION && ctx->day > p->st.trip_start[i]) {
+    p->st.flags[i] = fl = (uint8_t)(fl | GC_AGENT_DELIVERED);   /* the first day after departure: at the capital */
+    out->tally.petitions_delivered++;
+  }
   uint16_t back = p->st.away_until[i];
   if (back > ctx->day) {                     /* away: only the phone is here */
+    if (d.aware) phone_off_evasion(&d, 480);
     signals(&d);
     return;
   }
   out->tally.agents_active++;
-  if (back == ctx->day && back > 0) {
-    p->st.away_until[i] = 0;
-    int rail = gc_stream_u01(&d.s) < 0.7;
-    visit(&d, rail ? GC_PLACE_STATION : GC_PLACE_CHECKPOINT, 600, 1200, 20, GC_EVF_ARRIVE);
-  }
+  if (back == ctx->day && back > 0) return_home(&d);
   routine(&d);
+  compound_visits(&d);
+  religious_visits(&d);
   trips(&d);
+  if (ctx->partner_rate > 0) partner_night(&d);
   signals(&d);
   offences(&d);
 }

@@ -96,6 +96,9 @@ typedef struct gc_activity_ctx {
   int weekend;
   uint16_t exempt_lists;        /* bit mask of exempt lists */
   int petition_truth;           /* truth flagged lawful and used for capital trips, or -1 */
+  int holiday;                  /* the day is in the festival: weekend rates, partner_rate */
+  int evading;                  /* some evasion has a positive probability */
+  double partner_rate;          /* base P(a couple living apart spends the night together) */
 } gc_activity_ctx;
 
 /* Prepares ctx for `day`. */
@@ -104,6 +107,9 @@ void gc_activity_ctx_init(gc_activity_ctx *ctx, const gc_config *cfg, const gc_w
 
 /* Appends agent i's events for ctx->day to out. */
 void gc_activity_agent_day(const gc_activity_ctx *ctx, uint32_t i, gc_event_buf *out);
+
+/* Adds every count of `from` to `to` (blocks' tallies into a day's). */
+void gc_truth_tally_add(gc_truth_tally *to, const gc_truth_tally *from);
 
 /* Frees the buffer's storage (the struct itself is the caller's). */
 void gc_event_buf_free(gc_event_buf *b);

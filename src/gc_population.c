@@ -10,10 +10,22 @@
 **  2. everyone else's traits and truth, in parallel: shared traits
 **     (ethnicity, migrant status) are copied from the head, others drawn
 **     from the first matching `given` or the unconditional shares.
-**  3. behaviour multipliers, work, phones, in parallel.
+**  3. behaviour multipliers, work, phones, vehicles, in parallel.
 **  4. ties: couples sequentially (pairs must be symmetric), friend and
 **     coworker out-ties in parallel into a CSR built from per-agent counts.
+**  5. each household's compound gate (the nearest compound place to the
+**     home), in parallel.
+**
+** Attributes added after the core (second-hand SIMs, vehicles) draw from
+** their own counter (agent, 2, .) of the TRAITS stream, and only when their
+** share is positive, so a scenario that leaves them at zero draws exactly
+** the population it drew before they existed.
+**
+** gc_population_init_state runs after the initial lists are known: a
+** household's starting trust level may depend on its head's list
+** membership ("given: {petitioners: distrusted}"), and so may awareness.
 */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "gc_population.h"
@@ -158,6 +170,34 @@ static uint32_t pick_place(const gc_world *w, int type, gc_stream *s) {
   return cnt ? w->range[0][type] + gc_stream_below(s, cnt) : GC_NONE;
 }
 
+/* A uniformly random agent outside household [first, first + size); i
+** itself if the household is the whole population. */
+static uint32_t unrelated(const gc_population *p, uint32_t i, uint32_t first, uint32_t size, gc_stream *s) {
+  if (p->n <= size) return i;
+  uint32_t j = gc_stream_below(s, p->n - size);
+  return j < first ? j : j + size;
+}
+
+/* Second-hand SIMs and vehicles, from counter (i, 2) so that the core's
+** draws (counter (i, 1)) are unchanged.  A second-hand SIM overrides the
+** registration drawn above: `phone_second_hand` is the share of all phones
+** registered to an unrelated person (the previous owner), and
+** `phone_registered_to_user` applies to the rest.  Vehicles belong to
+** adults who are not students; one not registered to its user is
+** registered to the household head (HRW-2018 notes cars registered in a
+** relative's name, which is what makes plate reads misattribute). */
+static void second_hand_and_vehicle(gc_population *p, const gc_population_cfg *pc, uint32_t i, int student,
+                                    gc_rng_key key) {
+  if (pc->phone_second_hand <= 0 && pc->vehicle_owner <= 0) return;
+  gc_stream s;
+  gc_stream_init(&s, key, i, 2);
+  uint32_t first = p->hh_start[p->hh[i]], size = p->hh_start[p->hh[i] + 1] - first;
+  if (pc->phone_second_hand > 0 && p->phone_reg[i] != GC_NONE && gc_stream_u01(&s) < pc->phone_second_hand)
+    p->phone_reg[i] = unrelated(p, i, first, size, &s);
+  if (pc->vehicle_owner > 0 && !student && gc_stream_u01(&s) < pc->vehicle_owner)
+    p->vehicle_reg[i] = gc_stream_u01(&s) < pc->vehicle_registered_to_user ? i : first;
+}
+
 /* Pass 3: multipliers, work or school, phone, family region. */
 static void agent_attributes(gc_population *p, const gc_config *cfg, const gc_world *w, uint32_t i, gc_rng_key key) {
   const gc_population_cfg *pc = &cfg->population;
@@ -180,6 +220,8 @@ static void agent_attributes(gc_population *p, const gc_config *cfg, const gc_wo
   int others = cfg->world.other_regions;
   if (others > 0 && gc_stream_u01(&s) < pc->ties.family_out_of_region)
     p->family_region[i] = (uint8_t)(1 + gc_stream_below(&s, (uint32_t)others));
+  int student = u >= pc->employed && u < pc->employed + pc->students;
+  second_hand_and_vehicle(p, pc, i, student, key);
 }
 
 /* Couples: the head and the next member, or (living apart for work) the
@@ -277,6 +319,40 @@ done:
   return rc;
 }
 
+/* The compound place of region 0 nearest to (x, y), ties to the lower id;
+** GC_NONE if the city has none.  Searches the world's grid in square rings
+** around the home's cell and stops once a ring cannot hold anything nearer:
+** every place in ring k is at least (k - 1) cells away. */
+static uint32_t nearest_compound(const gc_world *w, double x, double y) {
+  if (!gc_world_count(w, 0, GC_PLACE_COMPOUND)) return GC_NONE;
+  int nx = w->nx[0], ny = w->ny[0];
+  int cx = (int)floor((x - w->origin_x[0]) / GC_WORLD_CELL_M), cy = (int)floor((y - w->origin_y[0]) / GC_WORLD_CELL_M);
+  cx = cx < 0 ? 0 : cx >= nx ? nx - 1 : cx;
+  cy = cy < 0 ? 0 : cy >= ny ? ny - 1 : cy;
+  uint32_t best = GC_NONE;
+  double best_d2 = 0;
+  int rings = nx > ny ? nx : ny;
+  for (int k = 0; k < rings; k++) {
+    double reach = (k - 1) * GC_WORLD_CELL_M;
+    if (best != GC_NONE && reach > 0 && reach * reach > best_d2) break;
+    for (int iy = cy - k; iy <= cy + k; iy++) {
+      if (iy < 0 || iy >= ny) continue;
+      int edge = iy == cy - k || iy == cy + k;
+      for (int ix = cx - k; ix <= cx + k; ix += edge || k == 0 ? 1 : 2 * k) {
+        if (ix < 0 || ix >= nx) continue;
+        uint32_t c = w->cell_base[0] + (uint32_t)(iy * nx + ix);
+        for (uint32_t j = w->cell_start[c]; j < w->cell_start[c + 1]; j++) {
+          uint32_t q = w->cell_place[j];
+          if (w->type[q] != GC_PLACE_COMPOUND) continue;
+          double dx = w->x[q] - x, dy = w->y[q] - y, d2 = dx * dx + dy * dy;
+          if (best == GC_NONE || d2 < best_d2 || (d2 == best_d2 && q < best)) { best = q; best_d2 = d2; }
+        }
+      }
+    }
+  }
+  return best;
+}
+
 int gc_population_build(gc_population *p, const gc_config *cfg, const gc_world *w) {
   memset(p, 0, sizeof *p);
   p->n = (uint32_t)cfg->population.size;
@@ -298,6 +374,8 @@ int gc_population_build(gc_population *p, const gc_config *cfg, const gc_world *
   #pragma omp parallel for schedule(static)
   for (uint32_t i = 0; i < p->n; i++) agent_attributes(p, cfg, w, i, tkey);
   if (build_ties(p, cfg, w)) goto err;
+  #pragma omp parallel for schedule(static)
+  for (uint32_t h = 0; h < p->nhh; h++) p->hh_compound[h] = nearest_compound(w, p->hh_x[h], p->hh_y[h]);
   return 0;
 err:
   gc_population_free(p);
@@ -305,7 +383,23 @@ err:
 }
 
 void gc_population_init_state(gc_population *p, const gc_config *cfg) {
-  (void)p; (void)cfg;        /* trust and awareness: filled in by the population work of issue 3 */
+  const gc_trust_cfg *tc = &cfg->population.trust;
+  if (tc->nlevels > 0) {
+    #pragma omp parallel for schedule(static)
+    for (uint32_t h = 0; h < p->nhh; h++) {
+      uint32_t head = p->hh_start[h];
+      int level = tc->initial;
+      for (int g = 0; g < tc->ngiven; g++)
+        if (gc_pop_cond(p, head, tc->given[g])) { level = tc->given_level[g]; break; }
+      p->st.hh_trust[h] = (uint8_t)level;
+      p->st.hh_trust_day[h] = 0;
+    }
+  }
+  const gc_selector *aware = &cfg->reaction.aware;
+  if (!aware->everyone && !aware->nany && !aware->nall) return;     /* nobody: no pass */
+  #pragma omp parallel for schedule(static)
+  for (uint32_t i = 0; i < p->n; i++)
+    if (gc_pop_selected(p, i, aware)) p->st.flags[i] |= GC_AGENT_AWARE;
 }
 
 void gc_population_free(gc_population *p) {
@@ -324,10 +418,12 @@ void gc_population_free(gc_population *p) {
 double gc_population_bytes_per_agent(const gc_population *p) {
   if (!p->n) return 0;
   double b = 0;
-  b += (double)p->ntraits + 2 + 4 + 4 + 4 + GC_BEH_N * 4.0 + 1 + 4 + 4;  /* per-agent arrays */
+  b += (double)p->ntraits + 2 + 4 + 4 + GC_BEH_N * 4.0 + 1 + 4;  /* traits truth hh work mult family partner */
+  b += 4 + 4 + 8 + 4;                                     /* phone_reg vehicle_reg tie_start hh_start */
   b += (double)p->npurchases * 4;
-  b += 2 + 2 + 2 + 1 + 4;                                 /* agent state; tie_start is 8 bytes */
+  b += 2 + 2 + 2 + 1 + 2 + 1 + 1 + 2 + 2 + 2 + 4 + 4;     /* agent state (gc_agent_state) */
+  b += 4 + 1 + 2;                                         /* hh_compound, hh_trust(_day): sized n */
   b += (double)p->nties * 5 / p->n;                       /* ties */
-  b += (double)p->nhh * 12 / p->n;                        /* households */
+  b += (double)p->nhh * 8 / p->n;                         /* home coordinates */
   return b;
 }

@@ -34,7 +34,8 @@ enum {
   GC_AGENT_CHILLED = 2,     /* gave up a lawful petition after police action */
   GC_AGENT_PETITION = 4,    /* the current trip is a petition trip */
   GC_AGENT_DELIVERED = 8,   /* the current petition trip reached the capital (counted) */
-  GC_AGENT_INTERCEPTED = 16 /* a trip was ended by police on its departure day (cleared next day) */
+  GC_AGENT_INTERCEPTED = 16,/* a trip was ended by police on its departure day (cleared next day) */
+  GC_AGENT_BY_CAR = 32      /* the current trip left by car: the return leg is by car too (activity) */
 };
 
 typedef struct gc_agent_state {

@@ -232,6 +232,544 @@ static void test_audit_counts(void **state) {
   teardown(f);
 }
 
+
+/* ------------------------------------------------------------------------
+** Issue 3 behaviours.  The new configuration fields are set in C after
+** loading small.yaml (the loader for their keys is written separately).
+** Statistical checks allow 5 standard deviations (+1 for discreteness): a
+** correct model fails with probability below 1e-6, and with the fixed seed
+** the outcome is deterministic.
+*/
+typedef void (*tweak_fn)(gc_config *);
+
+static fixture *setup_with(tweak_fn tweak) {
+  fixture *f = calloc(1, sizeof *f);
+  assert_non_null(f);
+  gc_test_load("small.yaml", NULL, 0, &f->city.cfg);
+  if (tweak) tweak(&f->city.cfg);
+  assert_int_equal(gc_world_build(&f->city.w, &f->city.cfg), 0);
+  assert_int_equal(gc_population_build(&f->city.pop, &f->city.cfg, &f->city.w), 0);
+  return f;
+}
+
+static void assert_near(double x, double mean, double sd) {
+  if (fabs(x - mean) > 5 * sd + 1) fail_msg("got %.2f, expected %.2f +- 5 x %.3f", x, mean, sd);
+}
+
+static void assert_binomial(double k, double n, double p) {
+  assert_near(k, n * p, sqrt(n * p * (1 - p)));
+}
+
+static void set_rate(gc_config *c, int b, double r) {
+  c->activity.beh[b].rate_weekday = c->activity.beh[b].rate_weekend = r;
+}
+
+static int trait_of(const gc_config *c, const char *name) {
+  for (int t = 0; t < c->population.ntraits; t++)
+    if (!strcmp(c->population.trait[t].name, name)) return t;
+  fail_msg("no trait %s", name);
+  return -1;
+}
+
+static int truth_of(const gc_config *c, const char *name) {
+  for (int t = 0; t < c->population.ntruth; t++)
+    if (!strcmp(c->population.truth[t].name, name)) return t;
+  fail_msg("no truth %s", name);
+  return -1;
+}
+
+static void no_trips(gc_config *c) {
+  set_rate(c, GC_BEH_TRIP_REGION, 0);
+  set_rate(c, GC_BEH_TRIP_CAPITAL, 0);
+}
+
+/* Sum of agents' multipliers of behaviour b over agents with trait t == v (t < 0: all). */
+static double mult_sum(const fixture *f, int b, int t, int v) {
+  double s = 0;
+  for (uint32_t i = 0; i < f->city.pop.n; i++)
+    if (t < 0 || f->city.pop.trait[t][i] == v) s += f->city.pop.mult[(size_t)i * GC_BEH_N + (size_t)b];
+  return s;
+}
+
+static void tweak_compound(gc_config *c) {
+  no_trips(c);
+  c->world.places_per_1000[GC_PLACE_COMPOUND] = 1.5;
+  set_rate(c, GC_BEH_COMPOUND_VISIT, 0.05);
+  gc_behaviour_cfg *b = &c->activity.beh[GC_BEH_COMPOUND_VISIT];
+  b->nmult = 1;
+  b->mult[0] = (gc_multiplier){{GC_COND_TRAIT, (uint8_t)trait_of(c, "migrant"), 1}, 10};
+  set_rate(c, GC_BEH_COMPANIONS, 1.5);
+  set_rate(c, GC_BEH_NEW_COMPANION, 0.2);
+}
+
+/* Whether j is one of i's ties or household members. */
+static int in_pool(const gc_population *p, uint32_t i, uint32_t j) {
+  if (p->hh[i] == p->hh[j]) return 1;
+  for (uint64_t t = p->tie_start[i]; t < p->tie_start[i + 1]; t++)
+    if (p->tie_dst[t] == j) return 1;
+  return 0;
+}
+
+/* Compound entries ~ Poisson(rate x multiplier) per agent-day, companions
+** ~ Poisson(companions) per entry, a share new_companion of them strangers. */
+static void test_compound_entries_and_companions(void **state) {
+  (void)state;
+  fixture *f = setup_with(tweak_compound);
+  const gc_population *p = &f->city.pop;
+  int mig = trait_of(&f->city.cfg, "migrant");
+  double entries[2] = {0, 0}, companions = 0, pooled = 0, strangers = 0, tally = 0;
+  const int days = 10;
+  for (int day = 0; day < days; day++) {
+    live_day(f, day);
+    tally += (double)f->ev.tally.compound_entries;
+    const gc_event *stay = NULL;
+    for (size_t k = 0; k < f->ev.n; k++) {
+      const gc_event *e = &f->ev.ev[k];
+      if (e->kind == GC_TE_STAY && f->city.w.type[e->place] == GC_PLACE_COMPOUND) {
+        assert_int_not_equal(e->place, p->hh_compound[p->hh[e->agent]]);     /* another compound */
+        entries[p->trait[mig][e->agent]]++;
+        stay = e;
+      } else if (e->kind == GC_TE_COMPANION) {
+        assert_non_null(stay);
+        assert_int_equal(e->agent, stay->agent);
+        assert_int_equal(e->place, stay->place);
+        assert_int_not_equal(e->other, e->agent);
+        companions++;
+        uint32_t i = e->agent, pool = p->tie_start[i + 1] - p->tie_start[i] + p->hh_start[p->hh[i] + 1] - p->hh_start[p->hh[i]] - 1;
+        if (pool) { pooled++; strangers += !in_pool(p, i, e->other); }
+      }
+    }
+  }
+  assert_true(entries[0] + entries[1] == tally);
+  for (int v = 0; v < 2; v++) {
+    double mean = 0.05 * days * mult_sum(f, GC_BEH_COMPOUND_VISIT, mig, v);
+    assert_near(entries[v], mean, sqrt(mean));
+  }
+  assert_true(entries[1] > 2 * entries[0] * 0.2 / 0.8);   /* the multiplier shows */
+  assert_near(companions, 1.5 * tally, sqrt(1.5 * tally));
+  assert_binomial(strangers, pooled, 0.2);
+  teardown(f);
+}
+
+/* Feature isolation: compound visits draw from their own stream, so the
+** core's events are the same with them on or off (up to seq numbers). */
+static void test_new_behaviours_leave_core_draws(void **state) {
+  (void)state;
+  fixture *f = setup_with(tweak_compound), *g = setup_with(no_trips);
+  g->city.cfg.world.places_per_1000[GC_PLACE_COMPOUND] = 0;
+  live_day(f, 2);
+  live_day(g, 2);
+  size_t k = 0;
+  for (size_t j = 0; j < f->ev.n; j++) {
+    const gc_event *e = &f->ev.ev[j];
+    if (e->kind == GC_TE_COMPANION || (e->kind == GC_TE_STAY && f->city.w.type[e->place] == GC_PLACE_COMPOUND))
+      continue;
+    assert_true(k < g->ev.n);
+    const gc_event *o = &g->ev.ev[k++];
+    assert_int_equal(e->agent, o->agent);
+    assert_int_equal(e->kind, o->kind);
+    assert_int_equal(e->start, o->start);
+    assert_int_equal(e->end, o->end);
+    if (e->kind == GC_TE_STAY && f->city.w.region[e->place] == 0) assert_int_equal(e->place, o->place);
+  }
+  assert_int_equal(k, g->ev.n);
+  teardown(f);
+  teardown(g);
+}
+
+static void tweak_religious(gc_config *c) {
+  no_trips(c);
+  c->world.places_per_1000[GC_PLACE_RELIGIOUS] = 0.3;
+  set_rate(c, GC_BEH_RELIGIOUS, 0.1);
+}
+
+static void test_religious_visits(void **state) {
+  (void)state;
+  fixture *f = setup_with(tweak_religious);
+  live_day(f, 1);
+  double n = (double)f->ev.tally.stays[GC_PLACE_RELIGIOUS], mean = 0.1 * mult_sum(f, GC_BEH_RELIGIOUS, -1, 0);
+  assert_near(n, mean, sqrt(mean));
+  teardown(f);
+}
+
+static void tweak_partners(gc_config *c) {
+  no_trips(c);
+  c->population.ties.couple_apart = 0.5;
+  set_rate(c, GC_BEH_PARTNER_VISIT, 0.3);
+  gc_behaviour_cfg *b = &c->activity.beh[GC_BEH_PARTNER_VISIT];
+  b->nmult = 1;                                           /* a sham marriage needs one member */
+  b->mult[0] = (gc_multiplier){{GC_COND_TRAIT, (uint8_t)trait_of(c, "drug_history"), 1}, 0};
+  c->activity.holiday_first_day = 5;
+  c->activity.holiday_days = 3;
+  c->activity.holiday_partner_visit = 0.9;
+}
+
+/* Couples living apart spend a night together with probability
+** partner_visit (holiday_partner_visit on holidays), emitted once per pair
+** by the partner who travels, at the other's household. */
+static void test_partner_nights(void **state) {
+  (void)state;
+  fixture *f = setup_with(tweak_partners);
+  const gc_population *p = &f->city.pop;
+  int dh = trait_of(&f->city.cfg, "drug_history");
+  double pairs = 0;
+  for (uint32_t i = 0; i < p->n; i++) {
+    uint32_t j = p->partner[i];
+    if (j != GC_NONE && i < j && p->hh[i] != p->hh[j] && !p->trait[dh][i] && !p->trait[dh][j]) pairs++;
+  }
+  assert_true(pairs > 100);
+  double nights[2] = {0, 0}, days[2] = {0, 0};
+  uint8_t *seen = calloc(p->n, 1);
+  for (int day = 0; day < 10; day++) {
+    int holiday = day >= 5 && day < 8;
+    live_day(f, day);
+    memset(seen, 0, p->n);
+    uint64_t day_nights = 0;
+    for (size_t k = 0; k < f->ev.n; k++) {
+      const gc_event *e = &f->ev.ev[k];
+      if (e->kind == GC_TE_STAY && (int32_t)e->place == p->work[e->agent]) assert_false(holiday);
+      if (e->kind != GC_TE_NIGHT) continue;
+      uint32_t j = p->partner[e->agent];
+      assert_int_not_equal(j, GC_NONE);
+      assert_int_equal(e->place, p->hh[j]);
+      assert_false(p->trait[dh][e->agent] || p->trait[dh][j]);
+      assert_false(seen[e->agent] || seen[j]);          /* once per pair and day */
+      seen[e->agent] = seen[j] = 1;
+      nights[holiday]++;
+      day_nights++;
+    }
+    assert_int_equal(f->ev.tally.nights_with_partner, day_nights);
+    days[holiday]++;
+  }
+  free(seen);
+  assert_binomial(nights[0], pairs * days[0], 0.3);
+  assert_binomial(nights[1], pairs * days[1], 0.9);
+  teardown(f);
+}
+
+static void tweak_offences(gc_config *c) {
+  no_trips(c);
+  c->activity.offence_truth = 0;
+  c->activity.offence_places = (1u << GC_PLACE_STATION) | (1u << GC_PLACE_LEISURE);
+  c->reaction.deterrence = 0.3;
+}
+
+/* Deterrence thins the offences of people acted on: the rate falls by the
+** factor, and offences + offences_deterred is exactly the undeterred
+** world's count; after deterrence_days the agent offends as before. */
+static void test_deterrence(void **state) {
+  (void)state;
+  fixture *f = setup_with(tweak_offences);
+  gc_population *p = &f->city.pop;
+  for (uint32_t i = 0; i < p->n; i++) p->truth[i] |= 1;
+  double undeterred[2] = {0, 0}, deterred_world[2] = {0, 0}, thinned = 0, per_district = 0;
+  int saw[GC_PLACE_NTYPES] = {0};
+  for (int pass = 0; pass < 2; pass++) {
+    for (uint32_t i = 0; i < p->n; i++) p->st.last_action[i] = pass && i % 2 == 0 ? 1 : 0;  /* acted on day 0 */
+    for (int day = 1; day <= 5; day++) {
+      live_day(f, day);
+      for (size_t k = 0; k < f->ev.n; k++) {
+        const gc_event *e = &f->ev.ev[k];
+        if (e->kind != GC_TE_OFFENCE) continue;
+        (pass ? deterred_world : undeterred)[e->agent % 2]++;
+        saw[f->city.w.type[e->place]]++;
+      }
+      if (pass) thinned += (double)f->ev.tally.offences_deterred;
+      else assert_int_equal(f->ev.tally.offences_deterred, 0);
+      for (int dd = 0; dd < GC_MAX_DISTRICTS; dd++) per_district += f->ev.tally.offences_by_district[dd];
+    }
+  }
+  assert_true(saw[GC_PLACE_STATION] > 0 && saw[GC_PLACE_LEISURE] > 0);
+  assert_int_equal(saw[GC_PLACE_STATION] + saw[GC_PLACE_LEISURE],
+                   undeterred[0] + undeterred[1] + deterred_world[0] + deterred_world[1]);
+  assert_true(per_district == undeterred[0] + undeterred[1] + deterred_world[0] + deterred_world[1]);
+  assert_int_equal(deterred_world[1], undeterred[1]);          /* odd ids: not acted on */
+  assert_int_equal(deterred_world[0] + thinned, undeterred[0]);
+  assert_binomial(deterred_world[0], undeterred[0], 0.3);       /* ratio = factor */
+  /* deterrence_days = 2 after an action on day 0: days 1-2 deterred, day 3 not */
+  f->city.cfg.reaction.deterrence_days = 2;
+  live_day(f, 2);
+  assert_true(f->ev.tally.offences_deterred > 0);
+  live_day(f, 3);
+  assert_int_equal(f->ev.tally.offences_deterred, 0);
+  teardown(f);
+}
+
+static void tweak_petitions(gc_config *c) {
+  set_rate(c, GC_BEH_TRIP_REGION, 0);
+  set_rate(c, GC_BEH_TRIP_CAPITAL, 0.05);      /* x 20 for petitioners */
+}
+
+/* Chilled petitioners start no petition trips (counted as abandoned);
+** others' petitions are delivered on the first day after departure. */
+static void test_chilling_and_delivery(void **state) {
+  (void)state;
+  fixture *f = setup_with(tweak_petitions);
+  gc_population *p = &f->city.pop;
+  int pt = truth_of(&f->city.cfg, "petition_trip");
+  assert_int_equal(f->city.cfg.activity.petition_truth, pt);
+  uint32_t petitioners = 0;
+  for (uint32_t i = 0; i < p->n; i++)
+    if (p->truth[i] >> pt & 1) {
+      petitioners++;
+      if (i % 2) p->st.flags[i] |= GC_AGENT_CHILLED;
+    }
+  assert_true(petitioners > 10);
+  uint64_t departed_yesterday = 0, abandoned = 0, delivered = 0;
+  for (int day = 0; day < 10; day++) {
+    live_day(f, day);
+    assert_int_equal(f->ev.tally.petitions_delivered, departed_yesterday);
+    delivered += f->ev.tally.petitions_delivered;
+    abandoned += f->ev.tally.petitions_abandoned;
+    departed_yesterday = 0;
+    for (size_t k = 0; k < f->ev.n; k++) {
+      const gc_event *e = &f->ev.ev[k];
+      if (e->kind != GC_TE_STAY || !(e->flags & GC_EVF_DEPART) || !(e->flags & GC_EVF_PETITION) ||
+          f->city.w.region[e->place] != 0)
+        continue;                                   /* the leg out of the city */
+      assert_int_equal(e->agent % 2, 0);
+      assert_true(p->st.flags[e->agent] & GC_AGENT_PETITION);
+      assert_int_equal(p->st.trip_start[e->agent], day);
+      departed_yesterday++;
+    }
+    assert_int_equal(departed_yesterday, f->ev.tally.petition_trips);
+  }
+  assert_true(delivered > 5);
+  assert_true(abandoned > 5);
+  /* interception: the flag lasts until the agent's next day */
+  p->st.flags[4] |= GC_AGENT_INTERCEPTED | GC_AGENT_BY_CAR;
+  p->st.away_until[4] = 0;
+  live_day(f, 10);
+  assert_int_equal(p->st.flags[4] & (GC_AGENT_INTERCEPTED | GC_AGENT_BY_CAR), 0);
+  teardown(f);
+}
+
+static void tweak_stays(gc_config *c) {
+  no_trips(c);
+  set_rate(c, GC_BEH_STATION_VISIT, 0.5);
+  gc_behaviour_cfg *b = &c->activity.beh[GC_BEH_STATION_VISIT];
+  b->minutes = 90;
+  b->nminmult = 1;
+  b->minmult[0] = (gc_multiplier){{GC_COND_TRAIT, (uint8_t)trait_of(c, "drug_history"), 1}, 3};
+}
+
+/* Stay lengths: U[0.5, 1.5) x minutes x multipliers; built-in otherwise. */
+static void test_stay_minutes(void **state) {
+  (void)state;
+  fixture *f = setup_with(tweak_stays);
+  int dh = trait_of(&f->city.cfg, "drug_history");
+  double sum[2] = {0, 0}, n[2] = {0, 0};
+  for (int day = 0; day < 3; day++) {
+    live_day(f, day);
+    for (size_t k = 0; k < f->ev.n; k++) {
+      const gc_event *e = &f->ev.ev[k];
+      if (e->kind != GC_TE_STAY || f->city.w.type[e->place] != GC_PLACE_STATION) continue;
+      int v = f->city.pop.trait[dh][e->agent], len = e->end - e->start;
+      double m = v ? 270 : 90;
+      assert_true(len >= 0.5 * m - 1 && len <= 1.5 * m + 1);
+      sum[v] += len;
+      n[v]++;
+    }
+  }
+  assert_true(n[1] > 30);
+  for (int v = 0; v < 2; v++) {
+    double m = v ? 270 : 90;
+    assert_near(sum[v] / n[v], m, m / sqrt(12 * n[v]));
+  }
+  teardown(f);
+}
+
+/* Counts of a run of days for the evasion tests. */
+typedef struct ev_count {
+  gc_truth_tally t;
+  double departures, phone_departures, away_phone_days, station_departures, own_car_departures;
+  double borrowed, shop_stays, purchases, cash_flagged, decoys, tickets;
+} ev_count;
+
+static void count_days(fixture *f, int days, ev_count *c) {
+  const gc_population *p = &f->city.pop;
+  memset(c, 0, sizeof *c);
+  for (int day = 0; day < days; day++) {
+    for (uint32_t i = 0; i < p->n; i++)
+      c->away_phone_days += p->st.away_until[i] > day && p->phone_reg[i] != GC_NONE;
+    live_day(f, day);
+    gc_truth_tally_add(&c->t, &f->ev.tally);
+    for (size_t k = 0; k < f->ev.n; k++) {
+      const gc_event *e = &f->ev.ev[k];
+      uint32_t i = e->agent;
+      if (e->kind == GC_TE_PURCHASE) c->purchases++;
+      if (e->kind == GC_TE_TICKET) {
+        if (e->flags & GC_EVF_DECOY) {
+          c->decoys++;
+          assert_int_not_equal(e->other, p->st.away_region[i]);
+        } else {
+          c->tickets++;
+          assert_int_equal(e->other, p->st.away_region[i]);
+          assert_int_equal(f->city.w.type[e->place], GC_PLACE_STATION);
+        }
+      }
+      if ((e->kind == GC_TE_PURCHASE || e->kind == GC_TE_STAY) && (e->flags & GC_EVF_CASH)) c->cash_flagged++;
+      if (e->kind != GC_TE_STAY) continue;
+      int type = f->city.w.type[e->place];
+      if (type == GC_PLACE_SHOP) c->shop_stays++;
+      if (!(e->flags & GC_EVF_DEPART) || f->city.w.region[e->place] != 0) continue;   /* leaving the city */
+      c->departures++;
+      c->phone_departures += p->phone_reg[i] != GC_NONE;
+      c->station_departures += type == GC_PLACE_STATION;
+      if (e->flags & GC_EVF_CAR) {
+        assert_int_equal(type, GC_PLACE_CHECKPOINT);
+        if (e->flags & GC_EVF_BORROWED) {
+          c->borrowed++;
+          assert_true(e->other == GC_NONE || e->other != p->vehicle_reg[i]);
+        }
+        else { c->own_car_departures++; assert_int_equal(e->other, p->vehicle_reg[i]); }
+      }
+    }
+  }
+}
+
+/* Costs: totals are exactly count x cost, in the tally and per agent. */
+static void assert_costs(const fixture *f, const ev_count *c) {
+  const gc_evasion_cfg *ev = f->city.cfg.reaction.evade;
+  double money = 0, minutes = 0, am = 0, amin = 0;
+  for (int k = 0; k < GC_EVADE_N; k++) {
+    money += (double)c->t.evasions[k] * ev[k].cost_money;
+    minutes += (double)c->t.evasions[k] * ev[k].cost_minutes;
+  }
+  for (uint32_t i = 0; i < f->city.pop.n; i++) {
+    am += f->city.pop.st.evasion_money[i];
+    amin += f->city.pop.st.evasion_minutes[i];
+  }
+  assert_true(c->t.evasion_money == money && c->t.evasion_minutes == minutes);
+  assert_true(am == money && amin == minutes);
+}
+
+static void evaders(gc_config *c, int k, double prob, double money, double minutes) {
+  set_rate(c, GC_BEH_TRIP_REGION, 0.05);
+  c->reaction.aware.everyone = 1;
+  c->reaction.evade[k] = (gc_evasion_cfg){prob, money, minutes};
+}
+
+static void tweak_cash_phone(gc_config *c) {
+  evaders(c, GC_EVADE_CASH, 0.4, 0, 5);
+  evaders(c, GC_EVADE_PHONE_OFF, 0.7, 0, 30);
+  c->activity.purchase[0].rate = 0.3;
+}
+
+static fixture *evasion_fixture(tweak_fn tweak) {
+  fixture *f = setup_with(tweak);
+  gc_population_init_state(&f->city.pop, &f->city.cfg);
+  return f;
+}
+
+static void test_evasion_cash_and_phone_off(void **state) {
+  (void)state;
+  fixture *f = evasion_fixture(tweak_cash_phone);
+  ev_count c;
+  count_days(f, 8, &c);
+  assert_binomial((double)c.t.evasions[GC_EVADE_CASH], c.shop_stays + c.purchases, 0.4);
+  assert_true(c.cash_flagged == (double)c.t.evasions[GC_EVADE_CASH]);
+  assert_binomial((double)c.t.evasions[GC_EVADE_PHONE_OFF], c.phone_departures + c.away_phone_days, 0.7);
+  assert_true(c.away_phone_days > 500 && c.phone_departures > 500);
+  assert_int_equal(c.t.evasions[GC_EVADE_DECOY_TICKET] + c.t.evasions[GC_EVADE_PRIVATE_DRIVER], 0);
+  assert_true(c.tickets == c.station_departures);          /* every rail departure has its ticket */
+  assert_costs(f, &c);
+  teardown(f);
+}
+
+static void tweak_decoy(gc_config *c) { evaders(c, GC_EVADE_DECOY_TICKET, 0.3, 150, 60); }
+
+/* Decoys: on rail departures; a traveller without a vehicle then hires a driver. */
+static void test_evasion_decoy(void **state) {
+  (void)state;
+  fixture *f = evasion_fixture(tweak_decoy);
+  ev_count c;
+  count_days(f, 8, &c);
+  double decoys = (double)c.t.evasions[GC_EVADE_DECOY_TICKET];
+  assert_true(decoys == c.decoys);
+  assert_binomial(decoys, c.station_departures + decoys, 0.3);
+  assert_true((double)c.t.evasions[GC_EVADE_PRIVATE_DRIVER] == decoys);   /* nobody owns a vehicle */
+  assert_true(c.borrowed == decoys && c.tickets == c.station_departures);
+  assert_costs(f, &c);
+  teardown(f);
+}
+
+static void tweak_driver(gc_config *c) {
+  evaders(c, GC_EVADE_PRIVATE_DRIVER, 0.25, 800, 120);
+  c->population.vehicle_owner = 0.3;
+  c->activity.trip_by_car = 0;
+}
+
+static void test_evasion_private_driver(void **state) {
+  (void)state;
+  fixture *f = evasion_fixture(tweak_driver);
+  ev_count c;
+  count_days(f, 8, &c);
+  double hired = (double)c.t.evasions[GC_EVADE_PRIVATE_DRIVER];
+  assert_binomial(hired, c.departures, 0.25);
+  assert_true(c.borrowed == hired && c.own_car_departures == 0);
+  assert_costs(f, &c);
+  teardown(f);
+}
+
+static void tweak_change(gc_config *c) {
+  evaders(c, GC_EVADE_CHANGE_VEHICLE, 0.3, 200, 60);
+  c->population.vehicle_owner = 0.5;
+  c->population.vehicle_registered_to_user = 1;
+  c->activity.trip_by_car = 1;
+}
+
+/* Changing vehicles: occasions are departures by car; owners always drive here. */
+static void test_evasion_change_vehicle(void **state) {
+  (void)state;
+  fixture *f = evasion_fixture(tweak_change);
+  ev_count c;
+  count_days(f, 8, &c);
+  double changed = (double)c.t.evasions[GC_EVADE_CHANGE_VEHICLE];
+  assert_true(c.borrowed == changed);
+  assert_binomial(changed, c.own_car_departures + changed, 0.3);
+  assert_true(c.own_car_departures > 200);
+  assert_costs(f, &c);
+  teardown(f);
+}
+
+static void tweak_cars(gc_config *c) {
+  set_rate(c, GC_BEH_TRIP_REGION, 0.05);
+  c->population.vehicle_owner = 0.5;
+  c->activity.trip_by_car = 0.6;
+}
+
+/* Owners' trips go by car with probability trip_by_car and come back by car. */
+static void test_car_trips(void **state) {
+  (void)state;
+  fixture *f = setup_with(tweak_cars);
+  const gc_population *p = &f->city.pop;
+  double owner_departures = 0, by_car = 0, car_returns = 0, car_back_expected = 0;
+  uint8_t *left_by_car = calloc(p->n, 1);
+  for (int day = 0; day < 10; day++) {
+    live_day(f, day);
+    for (size_t k = 0; k < f->ev.n; k++) {
+      const gc_event *e = &f->ev.ev[k];
+      if (e->kind != GC_TE_STAY) continue;
+      if (e->flags & GC_EVF_ARRIVE && f->city.w.type[e->place] != GC_PLACE_HOTEL &&
+          f->city.w.region[e->place] == 0) {
+        car_back_expected += left_by_car[e->agent];
+        car_returns += !!(e->flags & GC_EVF_CAR);
+        if (e->flags & GC_EVF_CAR) assert_int_equal(e->other, p->vehicle_reg[e->agent]);
+      }
+      if (!(e->flags & GC_EVF_DEPART) || f->city.w.region[e->place] != 0) continue;
+      if (p->vehicle_reg[e->agent] == GC_NONE) { assert_false(e->flags & GC_EVF_CAR); continue; }
+      owner_departures++;
+      by_car += !!(e->flags & GC_EVF_CAR);
+      left_by_car[e->agent] = !!(e->flags & GC_EVF_CAR);
+    }
+  }
+  free(left_by_car);
+  assert_binomial(by_car, owner_departures, 0.6);
+  assert_true(car_returns == car_back_expected && car_returns > 50);
+  teardown(f);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_detained_do_nothing_away_only_phone),
@@ -243,6 +781,18 @@ int main(void) {
     cmocka_unit_test(test_utility_follows_people_present),
     cmocka_unit_test(test_meter_coverage),
     cmocka_unit_test(test_audit_counts),
+    cmocka_unit_test(test_compound_entries_and_companions),
+    cmocka_unit_test(test_new_behaviours_leave_core_draws),
+    cmocka_unit_test(test_religious_visits),
+    cmocka_unit_test(test_partner_nights),
+    cmocka_unit_test(test_deterrence),
+    cmocka_unit_test(test_chilling_and_delivery),
+    cmocka_unit_test(test_stay_minutes),
+    cmocka_unit_test(test_evasion_cash_and_phone_off),
+    cmocka_unit_test(test_evasion_decoy),
+    cmocka_unit_test(test_evasion_private_driver),
+    cmocka_unit_test(test_evasion_change_vehicle),
+    cmocka_unit_test(test_car_trips),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

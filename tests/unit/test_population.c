@@ -1,0 +1,209 @@
+/*
+** test_population.c — the population attributes of issue 3 (vehicles,
+** second-hand SIMs, compounds) and the state set after the initial lists
+** (household trust, awareness), on tests/data/small.yaml with the new
+** configuration fields set in C.
+**
+** Statistical checks compare a count with its binomial expectation and
+** allow 5 standard deviations (+1 for discreteness): a correct model fails
+** with probability below 1e-6, and the seed is fixed, so they are
+** deterministic.
+*/
+#include <math.h>
+#include "gc_test.h"
+#include "gc_response.h"
+
+typedef void (*tweak_fn)(gc_config *);
+
+static gc_test_city *city_with(tweak_fn tweak) {
+  gc_test_city *c = calloc(1, sizeof *c);
+  assert_non_null(c);
+  gc_test_load("small.yaml", NULL, 0, &c->cfg);
+  if (tweak) tweak(&c->cfg);
+  assert_int_equal(gc_world_build(&c->w, &c->cfg), 0);
+  assert_int_equal(gc_population_build(&c->pop, &c->cfg, &c->w), 0);
+  return c;
+}
+
+static void city_free(gc_test_city *c) {
+  gc_test_city_free(c);
+  free(c);
+}
+
+static void assert_binomial(double k, double n, double p) {
+  double sd = sqrt(n * p * (1 - p));
+  if (fabs(k - n * p) > 5 * sd + 1) fail_msg("count %.0f, expected %.1f +- 5 x %.2f", k, n * p, sd);
+}
+
+static int trait_index(const gc_config *c, const char *name) {
+  for (int t = 0; t < c->population.ntraits; t++)
+    if (!strcmp(c->population.trait[t].name, name)) return t;
+  fail_msg("no trait %s", name);
+  return -1;
+}
+
+static int list_index(const gc_config *c, const char *name) {
+  for (int l = 0; l < c->nlists; l++)
+    if (!strcmp(c->list[l].name, name)) return l;
+  fail_msg("no list %s", name);
+  return -1;
+}
+
+static int same_household(const gc_population *p, uint32_t a, uint32_t b) {
+  return p->hh[a] == p->hh[b];
+}
+
+static int is_student(const gc_test_city *c, uint32_t i) {
+  return c->pop.work[i] >= 0 && c->w.type[c->pop.work[i]] == GC_PLACE_SCHOOL;
+}
+
+static void tweak_vehicles(gc_config *c) {
+  c->population.vehicle_owner = 0.3;
+  c->population.vehicle_registered_to_user = 0.8;
+  c->population.phone_second_hand = 0.1;
+}
+
+/* Owners are a share of non-students; a vehicle not registered to its user
+** is registered to the household head. */
+static void test_vehicle_owners(void **state) {
+  (void)state;
+  gc_test_city *c = city_with(tweak_vehicles);
+  const gc_population *p = &c->pop;
+  double adults = 0, owners = 0, nonhead_owners = 0, nonhead_own = 0;
+  for (uint32_t i = 0; i < p->n; i++) {
+    uint32_t head = p->hh_start[p->hh[i]], v = p->vehicle_reg[i];
+    if (is_student(c, i)) { assert_int_equal(v, GC_NONE); continue; }
+    adults++;
+    if (v == GC_NONE) continue;
+    owners++;
+    assert_true(v == i || v == head);
+    if (i != head) { nonhead_owners++; nonhead_own += v == i; }
+  }
+  assert_binomial(owners, adults, 0.3);
+  assert_binomial(nonhead_own, nonhead_owners, 0.8);
+  assert_true(nonhead_owners > 500);
+  city_free(c);
+}
+
+/* A share of phones is registered to someone outside the household, and
+** every other registration is exactly what the core drew (the new draws
+** use their own counter). */
+static void test_second_hand_sims(void **state) {
+  (void)state;
+  gc_test_city *base = city_with(NULL), *c = city_with(tweak_vehicles);
+  const gc_population *p = &c->pop, *q = &base->pop;
+  double phones = 0, outside = 0;
+  for (uint32_t i = 0; i < p->n; i++) {
+    assert_int_equal(p->work[i], q->work[i]);
+    assert_int_equal(p->family_region[i], q->family_region[i]);
+    assert_int_equal(p->phone_reg[i] == GC_NONE, q->phone_reg[i] == GC_NONE);
+    assert_true(q->phone_reg[i] == GC_NONE || same_household(q, i, q->phone_reg[i]));
+    if (p->phone_reg[i] == GC_NONE) continue;
+    phones++;
+    if (same_household(p, i, p->phone_reg[i])) assert_int_equal(p->phone_reg[i], q->phone_reg[i]);
+    else outside++;
+    assert_int_equal(base->pop.vehicle_reg[i], GC_NONE);      /* no owners by default */
+  }
+  assert_binomial(outside, phones, 0.1);
+  city_free(c);
+  city_free(base);
+}
+
+static void tweak_compounds(gc_config *c) { c->world.places_per_1000[GC_PLACE_COMPOUND] = 1.5; }
+
+/* Each household's compound is the compound place nearest its home. */
+static void test_compound_is_nearest(void **state) {
+  (void)state;
+  gc_test_city *c = city_with(tweak_compounds);
+  const gc_population *p = &c->pop;
+  uint32_t lo = c->w.range[0][GC_PLACE_COMPOUND], hi = c->w.range[0][GC_PLACE_COMPOUND + 1];
+  assert_true(hi - lo >= 5);
+  uint32_t used_distinct = 0;
+  for (uint32_t q = lo; q < hi; q++) {
+    int used = 0;
+    for (uint32_t h = 0; h < p->nhh && !used; h++) used = p->hh_compound[h] == q;
+    used_distinct += (uint32_t)used;
+  }
+  assert_true(used_distinct >= 2);
+  for (uint32_t h = 0; h < p->nhh; h++) {
+    uint32_t best = GC_NONE;
+    double bd = 0;
+    for (uint32_t q = lo; q < hi; q++) {
+      double dx = c->w.x[q] - p->hh_x[h], dy = c->w.y[q] - p->hh_y[h], d2 = dx * dx + dy * dy;
+      if (best == GC_NONE || d2 < bd) { best = q; bd = d2; }
+    }
+    assert_int_equal(p->hh_compound[h], best);
+  }
+  city_free(c);
+  gc_test_city *none = city_with(NULL);                /* small.yaml has no compounds */
+  for (uint32_t h = 0; h < none->pop.nhh; h++) assert_int_equal(none->pop.hh_compound[h], GC_NONE);
+  city_free(none);
+}
+
+/* Initial trust: the first `given` the head meets, else the initial level;
+** awareness: exactly the agents the selector picks. */
+static void test_trust_and_awareness(void **state) {
+  (void)state;
+  gc_test_city *c = city_with(NULL);
+  gc_config *cfg = &c->cfg;
+  int eth = trait_index(cfg, "ethnicity"), grievance = trait_index(cfg, "petition_grievance");
+  int petitioners = list_index(cfg, "petitioners");
+  gc_trust_cfg *tc = &cfg->population.trust;
+  tc->nlevels = 3;
+  strcpy(tc->level[0], "trusted"); strcpy(tc->level[1], "normal"); strcpy(tc->level[2], "distrusted");
+  tc->initial = 1;
+  tc->ngiven = 2;
+  tc->given[0] = (gc_cond){GC_COND_LIST, (uint8_t)petitioners, 1};
+  tc->given_level[0] = 0;                        /* first match wins, even over minority */
+  tc->given[1] = (gc_cond){GC_COND_TRAIT, (uint8_t)eth, 1};
+  tc->given_level[1] = 2;
+  gc_selector *aw = &cfg->reaction.aware;
+  memset(aw, 0, sizeof *aw);
+  gc_response_init_lists(cfg, &c->pop);
+  gc_population_init_state(&c->pop, cfg);
+  const gc_population *p = &c->pop;
+  for (uint32_t i = 0; i < p->n; i++) assert_int_equal(p->st.flags[i] & GC_AGENT_AWARE, 0);   /* nobody */
+  uint32_t counts[3] = {0, 0, 0};
+  for (uint32_t h = 0; h < p->nhh; h++) {
+    uint32_t head = p->hh_start[h];
+    int want = (p->st.lists[head] >> petitioners & 1) ? 0 : p->trait[eth][head] == 1 ? 2 : 1;
+    assert_int_equal(p->st.hh_trust[h], want);
+    counts[want]++;
+  }
+  assert_true(counts[0] > 0 && counts[1] > 0 && counts[2] > 0);
+  aw->nany = 1;
+  aw->any[0] = (gc_cond){GC_COND_TRAIT, (uint8_t)grievance, 1};
+  gc_population_init_state(&c->pop, cfg);
+  uint32_t aware = 0;
+  for (uint32_t i = 0; i < p->n; i++) {
+    assert_int_equal(!!(p->st.flags[i] & GC_AGENT_AWARE), p->trait[grievance][i] == 1);
+    aware += p->trait[grievance][i] == 1;
+  }
+  assert_true(aware > 20);
+  aw->nany = 0;
+  aw->everyone = 1;
+  gc_population_init_state(&c->pop, cfg);
+  for (uint32_t i = 0; i < p->n; i++) assert_true(p->st.flags[i] & GC_AGENT_AWARE);
+  city_free(c);
+}
+
+/* Trust off (no levels): households stay at level 0. */
+static void test_trust_off(void **state) {
+  (void)state;
+  gc_test_city *c = city_with(NULL);
+  gc_population_init_state(&c->pop, &c->cfg);
+  for (uint32_t h = 0; h < c->pop.nhh; h++) assert_int_equal(c->pop.st.hh_trust[h], 0);
+  assert_true(gc_population_bytes_per_agent(&c->pop) > 100);
+  city_free(c);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_vehicle_owners),
+    cmocka_unit_test(test_second_hand_sims),
+    cmocka_unit_test(test_compound_is_nearest),
+    cmocka_unit_test(test_trust_and_awareness),
+    cmocka_unit_test(test_trust_off),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
