@@ -1,19 +1,52 @@
 /*
-** gc_sensors.c — coverage, detection and identity errors.
-** Whether a household has a reporting meter is fixed for the run (drawn
-** with day counter 0xFFFF), as meters are installed, not switched daily.
+** gc_sensors.c — the sensor driver: registry, day context, the event walk.
+**
+** Design.  Sensor kinds live in src/sensors/, one file each, behind the
+** interface in sensors/gc_sensor_kind.h.  gc_sensor_ctx_init asks every
+** kind once whether it is on (coverage above zero, equipment placed,
+** patrols out) and records, per true-event kind, a bit mask of the kinds
+** that read it; gc_sensors_observe then walks the events one agent-day at a
+** time and calls only those.  A scenario that switches a sensor off pays
+** nothing for it per event, and the default scenario's walk costs what the
+** pre-issue-3 walk cost: one ID-scan call per stay, one phone or purchase
+** call per signal.
+**
+** The persistent state (gc_sensors) holds what is decided once per run:
+** which households have a camera outside (Zhouning, NYT-2022), the
+** registered vehicle owners a misread plate can point at, and the pair map
+** of relationship inference.
 */
-#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include "gc_mem.h"
 #include "gc_sensors.h"
+#include "sensors/gc_sensor_kind.h"
 
-static int push(gc_obs_buf *b, const gc_obs *o) {
+/* Order = bit index in ctx->on, and the order in which a stay's
+** observations are appended. */
+static const gc_sensor_ops *const registry[] = {
+  &gc_sensor_id_scan_ops,
+  &gc_sensor_phone_ops,
+  &gc_sensor_purchase_ops,
+  &gc_sensor_payment_ops,
+  &gc_sensor_cctv_ops,
+  &gc_sensor_wifi_ops,
+  &gc_sensor_plate_ops,
+  &gc_sensor_visitor_ops,
+  &gc_sensor_railway_ops,
+  &gc_sensor_phone_location_ops,
+  &gc_sensor_patrol_ops,
+};
+#define NSENSORS ((int)(sizeof registry / sizeof registry[0]))
+_Static_assert(sizeof registry / sizeof registry[0] <= 16, "ctx->on holds 16 sensor kinds");
+
+int gc_obs_push(gc_obs_buf *b, const gc_obs *o) {
   gc_obs *ob = gc_grow(b->obs, &b->cap, b->n + 1, sizeof *ob);
   if (!ob) { b->oom = 1; return -1; }
   b->obs = ob;
   b->obs[b->n++] = *o;
   b->by_kind[o->kind]++;
+  b->identity_errors += o->person != o->agent;
   return 0;
 }
 
@@ -23,30 +56,88 @@ void gc_obs_buf_free(gc_obs_buf *b) {
   b->n = b->cap = 0;
 }
 
-struct gc_sensors {
-  int unused;                   /* filled in by the sensor work of issue 3 */
-};
-
-gc_sensors *gc_sensors_new(const gc_config *cfg, const gc_world *w, const gc_population *pop) {
-  (void)cfg; (void)w; (void)pop;
-  return calloc(1, sizeof(gc_sensors));
+uint32_t gc_sense_link(const gc_sensor_ctx *c, const gc_event *e, int salt, uint8_t *flags) {
+  double err = c->cfg->sensors.linkage_error;
+  if (!(err > 0)) return e->agent;
+  philox4x32_ctr_t u = gc_sense_draw(c, c->lkey, e, salt);
+  if (gc_u01(u.v[0]) >= err) return e->agent;
+  *flags |= GC_OBSF_LINKAGE_ERROR;
+  return gc_sense_other_agent(c->pop, e->agent, u.v[1]);
 }
 
-void gc_sensors_free(gc_sensors *s) { free(s); }
-
-void gc_sensors_home_visits(const gc_sensor_ctx *ctx, uint32_t h0, uint32_t h1, gc_obs_buf *out) {
-  (void)ctx; (void)h0; (void)h1; (void)out;
-}
-
-int gc_sensors_infer(gc_sensors *s, gc_population *pop, int day, const gc_obs *obs, size_t n) {
-  (void)s; (void)pop; (void)day; (void)obs; (void)n;
+/* Cameras outside the homes of `homes_count` households (all if -1) among
+** those with a member on homes_list, chosen by a partial shuffle of the
+** eligible households from the PLACEMENT stream. */
+static int place_home_cameras(gc_sensors *s, const gc_config *cfg, const gc_population *pop) {
+  const gc_cctv_cfg *cc = &cfg->sensors.cctv;
+  if (cc->homes_list < 0 || cc->homes_count == 0) return 0;
+  uint32_t *elig = malloc(((size_t)pop->nhh + 1) * sizeof *elig);
+  s->home_cam = calloc((size_t)pop->nhh + 1, 1);
+  if (!elig || !s->home_cam) { free(elig); return -1; }
+  uint32_t ne = 0;
+  for (uint32_t h = 0; h < pop->nhh; h++)
+    for (uint32_t i = pop->hh_start[h]; i < pop->hh_start[h + 1]; i++)
+      if ((pop->st.lists[i] >> cc->homes_list) & 1) { elig[ne++] = h; break; }
+  uint32_t k = cc->homes_count < 0 || (uint32_t)cc->homes_count > ne ? ne : (uint32_t)cc->homes_count;
+  gc_rng_key key = gc_rng_key_make(cfg->seed, GC_RNG_PLACEMENT);
+  gc_stream st;
+  gc_stream_init(&st, key, UINT32_MAX, 0);
+  for (uint32_t j = 0; j < k; j++) {
+    uint32_t r = j + gc_stream_below(&st, ne - j);
+    uint32_t h = elig[r];
+    elig[r] = elig[j];
+    elig[j] = h;
+    uint8_t cam = GC_EQ_CAMERA;
+    if (gc_u01(gc_rng4(key, h, 2, 0).v[0]) < cc->infrared) cam |= GC_EQ_INFRARED;
+    s->home_cam[h] = cam;
+  }
+  s->nhome_cams = k;
+  free(elig);
   return 0;
 }
 
-gc_inference_result gc_sensors_inference(const gc_sensors *s) {
-  (void)s;
-  gc_inference_result r = {0};
-  return r;
+static int cmp_u32(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* Distinct registered vehicle owners, the identities a misread can return. */
+static int list_vehicle_owners(gc_sensors *s, const gc_config *cfg, const gc_population *pop) {
+  if (!(cfg->sensors.plate_misread > 0)) return 0;
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < pop->n; i++) n += pop->vehicle_reg[i] != GC_NONE;
+  if (!n) return 0;
+  if (!(s->owners = malloc((size_t)n * sizeof *s->owners))) return -1;
+  n = 0;
+  for (uint32_t i = 0; i < pop->n; i++)
+    if (pop->vehicle_reg[i] != GC_NONE) s->owners[n++] = pop->vehicle_reg[i];
+  qsort(s->owners, n, sizeof *s->owners, cmp_u32);
+  uint32_t m = 0;
+  for (uint32_t i = 0; i < n; i++)
+    if (!m || s->owners[m - 1] != s->owners[i]) s->owners[m++] = s->owners[i];
+  s->nowners = m;
+  return 0;
+}
+
+gc_sensors *gc_sensors_new(const gc_config *cfg, const gc_world *w, const gc_population *pop) {
+  (void)w;
+  gc_sensors *s = calloc(1, sizeof *s);
+  if (!s) return NULL;
+  s->cfg = cfg;
+  s->nhh = pop->nhh;
+  if (place_home_cameras(s, cfg, pop) || list_vehicle_owners(s, cfg, pop) || gc_inference_init(s, pop)) {
+    gc_sensors_free(s);
+    return NULL;
+  }
+  return s;
+}
+
+void gc_sensors_free(gc_sensors *s) {
+  if (!s) return;
+  gc_inference_free(s);
+  free(s->home_cam);
+  free(s->owners);
+  free(s);
 }
 
 void gc_sensor_ctx_init(gc_sensor_ctx *ctx, const gc_config *cfg, const gc_world *w,
@@ -59,81 +150,35 @@ void gc_sensor_ctx_init(gc_sensor_ctx *ctx, const gc_config *cfg, const gc_world
   ctx->patrolled = patrolled;
   ctx->key = gc_rng_key_make(cfg->seed, GC_RNG_SENSORS);
   ctx->ukey = gc_rng_key_make(cfg->seed, GC_RNG_UTILITY);
+  ctx->lkey = gc_rng_key_make(cfg->seed, GC_RNG_LINKAGE);
+  ctx->hkey = gc_rng_key_make(cfg->seed, GC_RNG_HOME_VISITS);
   ctx->day = day;
-}
-
-/* The identity an ID scan records: usually the agent's own. */
-static uint32_t scanned_identity(const gc_sensor_ctx *c, uint32_t agent, uint32_t u1, uint32_t u2) {
-  const gc_population *p = c->pop;
-  if (gc_u01(u1) >= c->cfg->sensors.id_identity_error) return agent;
-  uint32_t h = p->hh[agent], first = p->hh_start[h], size = p->hh_start[h + 1] - first;
-  if (size > 1) return first + (agent - first + 1 + (uint32_t)(((uint64_t)u2 * (size - 1)) >> 32)) % size;
-  uint32_t other = (uint32_t)(((uint64_t)u2 * p->n) >> 32);
-  return other == agent ? (agent + 1) % p->n : other;
-}
-
-static void observe_stay(const gc_sensor_ctx *c, const gc_event *e, philox4x32_ctr_t u, gc_obs_buf *out) {
-  const gc_world *w = c->world;
-  int t = w->type[e->place];
-  if (!w->scanner[e->place] || gc_u01(u.v[0]) >= c->cfg->sensors.id_detection[t]) return;
-  uint32_t who = scanned_identity(c, e->agent, u.v[1], u.v[2]);
-  gc_obs o = {who, e->agent, e->place, GC_NONE, 0, e->start % 1440, GC_OBS_ID_SCAN, (uint8_t)t, 0};
-  if (t == GC_PLACE_HOTEL && w->region[e->place] == 0) o.flags |= GC_OBSF_LOCAL_HOTEL;
-  if (!push(out, &o) && who != e->agent) out->identity_errors++;
-}
-
-static void observe_phone(const gc_sensor_ctx *c, const gc_event *e, philox4x32_ctr_t u, gc_obs_buf *out) {
-  if (gc_u01(u.v[0]) >= c->cfg->sensors.phone_coverage) return;
-  uint32_t reg = c->pop->phone_reg[e->agent];
-  if (reg == GC_NONE) return;
-  gc_obs o = {reg, e->agent, 0, GC_NONE, 0, e->start, (uint8_t)(e->kind == GC_TE_CALL_NEW ? GC_OBS_CALL_NEW : GC_OBS_PHONE_OFF),
-              (uint8_t)(e->kind == GC_TE_CALL_NEW ? e->place : 0), 0};
-  if (!push(out, &o) && reg != e->agent) out->identity_errors++;
-}
-
-void gc_sensors_observe(const gc_sensor_ctx *c, const gc_event *ev, size_t n, gc_obs_buf *out) {
-  for (size_t k = 0; k < n; k++) {
-    const gc_event *e = &ev[k];
-    if (e->kind == GC_TE_OFFENCE) continue;                /* no sensor sees an offence */
-    if (e->kind == GC_TE_STAY) {
-      if (!c->world->scanner[e->place]) continue;          /* skip the draw: nothing to see */
-      observe_stay(c, e, gc_rng4(c->key, e->agent, (uint32_t)c->day, e->seq), out);
-    } else if (e->kind == GC_TE_PURCHASE) {
-      philox4x32_ctr_t u = gc_rng4(c->key, e->agent, (uint32_t)c->day, e->seq);
-      if (gc_u01(u.v[0]) >= c->cfg->sensors.purchase_coverage) continue;
-      gc_obs o = {e->agent, e->agent, e->place, GC_NONE, e->qty, e->start, GC_OBS_PURCHASE, (uint8_t)e->place, 0};
-      push(out, &o);
-    } else {
-      observe_phone(c, e, gc_rng4(c->key, e->agent, (uint32_t)c->day, e->seq), out);
-    }
+  memset(ctx->on, 0, sizeof ctx->on);
+  for (int k = 0; k < NSENSORS; k++) {
+    if (!registry[k]->on(ctx)) continue;
+    for (int t = 0; t < GC_TE_NKINDS; t++)
+      if ((registry[k]->reads >> t) & 1) ctx->on[t] |= (uint16_t)(1u << k);
   }
 }
 
-void gc_sensors_household_use(const gc_sensor_ctx *c, uint32_t h, double *kwh, double *litres) {
-  const gc_population *p = c->pop;
-  const gc_activity_cfg *a = &c->cfg->activity;
-  uint32_t present = 0;
-  for (uint32_t i = p->hh_start[h]; i < p->hh_start[h + 1]; i++)
-    present += p->st.detained_until[i] <= c->day && p->st.away_until[i] <= c->day;
-  philox4x32_ctr_t u = gc_rng4(c->ukey, h, (uint32_t)c->day, 0);
-  double z1 = sqrt(-2.0 * log(gc_u01(u.v[0]))) * cos(6.283185307179586 * gc_u01(u.v[1]));
-  double z2 = sqrt(-2.0 * log(gc_u01(u.v[2]))) * cos(6.283185307179586 * gc_u01(u.v[3]));
-  double sd = a->utility_noise_sd, size = present ? pow((double)present, a->utility_size_exponent) : 0.15;
-  *kwh = a->electricity_base * size * exp(sd * z1 - sd * sd / 2);
-  *litres = a->water_base * size * exp(sd * z2 - sd * sd / 2);
-}
-
-void gc_sensors_utility(const gc_sensor_ctx *c, uint32_t h0, uint32_t h1, gc_obs_buf *out) {
-  const gc_population *p = c->pop;
-  for (uint32_t h = h0; h < h1; h++) {
-    philox4x32_ctr_t m = gc_rng4(c->ukey, h, 0xFFFFu, 0);
-    if (gc_u01(m.v[0]) >= c->cfg->sensors.meter_coverage) continue;
-    double kwh, litres;
-    gc_sensors_household_use(c, h, &kwh, &litres);
-    uint32_t head = p->hh_start[h];
-    gc_obs e = {head, head, h, GC_NONE, (float)kwh, 0, GC_OBS_ELECTRICITY, 0, 0};
-    gc_obs w = {head, head, h, GC_NONE, (float)litres, 0, GC_OBS_WATER, 0, 0};
-    push(out, &e);
-    push(out, &w);
+void gc_sensors_observe(const gc_sensor_ctx *c, const gc_event *ev, size_t n, gc_obs_buf *out) {
+  size_t k = 0;
+  while (k < n) {
+    size_t end = k + 1;
+    while (end < n && ev[end].agent == ev[k].agent) end++;
+    gc_sense_run run = {ev + k, end - k, 0, -1};
+    for (size_t j = k; j < end; j++) {
+      if (ev[j].kind == GC_TE_PHONE_OFF) run.phone_off = 1;
+      else if (ev[j].kind == GC_TE_STAY && run.first_stay < 0) run.first_stay = (long)(j - k);
+    }
+    for (size_t j = k; j < end; j++) {
+      unsigned m = ev[j].kind < GC_TE_NKINDS ? c->on[ev[j].kind] : 0;
+      while (m) {
+        int s = __builtin_ctz(m);
+        m &= m - 1;
+        registry[s]->observe(c, &run, &ev[j], out);
+      }
+    }
+    k = end;
   }
 }

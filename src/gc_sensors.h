@@ -15,8 +15,28 @@
 **   utility       daily household electricity and water, for households
 **                 with a reporting meter; consumption grows with the number
 **                 of people present (size^exponent) times log-normal noise.
+**   CCTV          face matching at places with a camera (gc_world.equip) and
+**                 outside chosen homes of listed people (Zhouning); misses,
+**                 a night factor without infrared, false matches.
+**   wifi          sniffers log phones under their registered identity.
+**   plates        plate readers log the vehicle's registered owner; with a
+**                 camera at the same place, a face-matched driver in someone
+**                 else's vehicle is a VEHICLE_MISMATCH (Tianjin, NYT-2022).
+**   visitors      compound visitor systems: entries and companions.
+**   railway       real-name tickets (decoys: TICKET_NO_SHOW as well).
+**   payments      traceable mobile payments at shops (cash leaves none).
+**   phone location nights away from home located by the phone network.
+**   home visits   a biased human sensor whose frequency follows household
+**                 trust (HRW-2018).
+**   patrols       stops, discoveries and public reports where patrols are.
+** Records linked by ID number from other databases (purchases, tickets,
+** compound entries, payments) go to a wrong person with probability
+** linkage_error (purpose LINKAGE).  After a day's observations, relationship
+** inference counts co-stays and co-travel (HRW-2017).  Each sensor kind
+** lives in its own file under src/sensors/ (interface: gc_sensor_kind.h).
 ** An observation carries the observed identity (`person`), which rules use,
 ** and the true agent (`agent`), which only the audit may read.
+** identity_errors counts the observations whose person is not their agent.
 */
 #ifndef GC_SENSORS_H
 #define GC_SENSORS_H
@@ -101,13 +121,20 @@ typedef struct gc_sensor_ctx {
   const uint8_t *patrolled;   /* per district: patrols there today; NULL: no patrols */
   gc_rng_key key, ukey;
   int day;
+  gc_rng_key lkey, hkey;      /* LINKAGE (linkage errors, false matches), HOME_VISITS */
+  uint16_t on[GC_TE_NKINDS];  /* per true-event kind: bit per sensor kind switched on (set by init) */
 } gc_sensor_ctx;
 
+/* Prepares ctx for `day`; decides here, from cfg, the world, state (may be
+** NULL: no home cameras, misreads pick any agent) and patrolled, which
+** sensor kinds are on, so change cfg before, not after, this call. */
 void gc_sensor_ctx_init(gc_sensor_ctx *ctx, const gc_config *cfg, const gc_world *w,
                         const gc_population *pop, const gc_sensors *state, const uint8_t *patrolled,
                         int day);
 
-/* Appends the observations of events ev[0..n-1] to out. */
+/* Appends the observations of events ev[0..n-1] to out.  Each agent's
+** events of the day are expected to be contiguous (as activity emits them):
+** wifi, phone location and home cameras look at the agent's whole day. */
 void gc_sensors_observe(const gc_sensor_ctx *ctx, const gc_event *ev, size_t n, gc_obs_buf *out);
 
 /* Appends the utility readings of households [h0, h1) to out. */

@@ -4,6 +4,11 @@
 ** least one for any positive density, so that small test cities still have
 ** a station and a hotel.  Scanner placement draws once per place with the
 ** scenario's coverage for that place type.
+** Other sensor equipment (cameras, some with infrared; wifi sniffers; plate
+** readers; compound visitor systems) is placed afterwards from its own
+** stream (purpose PLACEMENT, counter (place, 0, 0)), so adding or tuning a
+** sensor never moves a place or a scanner, and a scenario without any such
+** coverage draws nothing.
 */
 #include <math.h>
 #include <stdlib.h>
@@ -87,6 +92,34 @@ static int build_grid(gc_world *w, const gc_config *cfg) {
   return 0;
 }
 
+static int any_positive(const double *v, int n) {
+  for (int i = 0; i < n; i++)
+    if (v[i] > 0) return 1;
+  return 0;
+}
+
+/* GC_EQ_* bits of every place from the coverage shares of its type. */
+static void place_equipment(gc_world *w, const gc_config *cfg) {
+  const gc_sensor_cfg *s = &cfg->sensors;
+  if (!any_positive(s->cctv.coverage, GC_PLACE_NTYPES) && !any_positive(s->wifi_coverage, GC_PLACE_NTYPES) &&
+      !any_positive(s->plate_coverage, GC_PLACE_NTYPES) && !(s->compound_coverage > 0))
+    return;
+  gc_rng_key key = gc_rng_key_make(cfg->seed, GC_RNG_PLACEMENT);
+  for (uint32_t p = 0; p < w->nplaces; p++) {
+    int t = w->type[p];
+    philox4x32_ctr_t u = gc_rng4(key, p, 0, 0);
+    uint8_t eq = 0;
+    if (gc_u01(u.v[0]) < s->cctv.coverage[t]) {
+      eq |= GC_EQ_CAMERA;
+      if (gc_u01(u.v[1]) < s->cctv.infrared) eq |= GC_EQ_INFRARED;
+    }
+    if (gc_u01(u.v[2]) < s->wifi_coverage[t]) eq |= GC_EQ_WIFI;
+    if (gc_u01(u.v[3]) < s->plate_coverage[t]) eq |= GC_EQ_PLATE;
+    if (t == GC_PLACE_COMPOUND && gc_u01(gc_rng4(key, p, 1, 0).v[0]) < s->compound_coverage) eq |= GC_EQ_VISITOR;
+    w->equip[p] = eq;
+  }
+}
+
 /* Patrol districts: a side x side grid over the home city. */
 static void assign_districts(gc_world *w, const gc_config *cfg) {
   int side = cfg->response.patrol.districts_side;
@@ -127,6 +160,7 @@ int gc_world_build(gc_world *w, const gc_config *cfg) {
       }
   for (int r = 0; r < w->nregions; r++)
     place_points(w, cfg, r, w->range[r][0], w->range[r][GC_PLACE_NTYPES], key);
+  place_equipment(w, cfg);
   if (build_grid(w, cfg)) goto err;
   assign_districts(w, cfg);
   return 0;

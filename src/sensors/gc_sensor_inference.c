@@ -1,0 +1,191 @@
+/*
+** gc_sensor_inference.c — relationship inference from co-stays and
+** co-travel (HRW-2017: the Police Cloud "uncovers hidden relationships"
+** such as people staying in the same hotel or travelling together).
+**
+** Each day, serially after the day's observations are gathered, the ID
+** scans at hotels and stations are sorted by (place, minute, person).  Two
+** people scanned at the same hotel on the same day co-stayed; two scanned
+** at the same station within travel_minutes co-travelled.  Identities are
+** the scanned ones (a borrowed card makes a wrong pair), as the platform
+** sees them.  A pair counts at most once a day; a pair seen together on
+** min_together days is an inferred tie.  Ties are audited against the true
+** social graph (same household, partners, friend and coworker ties in
+** either direction).  If inference.from_list and join_list are set, the
+** other person of a newly inferred tie with a from_list member joins
+** join_list: how association alone grows a list.
+**
+** Representation: one open-addressing hash map keyed by the pair (a < b,
+** key (a << 32) | b), linear probing, doubling when half full — no
+** allocation per pair, memory O(pairs ever seen).  A hotel with k scans in
+** a day costs k(k-1)/2 pair updates; stations are bounded by the window.
+**
+** Switch: cfg->sensors.inference.enabled, as the scenario loader sets it
+** (true when the scenario has an `inference:` section); nothing is
+** allocated or computed when it is 0.
+*/
+#include <stdlib.h>
+#include <string.h>
+#include "gc_mem.h"
+#include "gc_sensor_kind.h"
+
+static uint64_t mix64(uint64_t x) {
+  x ^= x >> 30; x *= 0xBF58476D1CE4E5B9ull;
+  x ^= x >> 27; x *= 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+
+static int map_grow(gc_pair_map *m) {
+  size_t ncap = m->cap ? m->cap * 2 : 1024;
+  gc_pair_slot *ns = calloc(ncap, sizeof *ns);
+  if (!ns) return -1;
+  for (size_t k = 0; k < m->cap; k++) {
+    if (!m->slot[k].key) continue;
+    size_t i = mix64(m->slot[k].key) & (ncap - 1);
+    while (ns[i].key) i = (i + 1) & (ncap - 1);
+    ns[i] = m->slot[k];
+  }
+  free(m->slot);
+  m->slot = ns;
+  m->cap = ncap;
+  return 0;
+}
+
+/* The slot of key, inserted (count 0) if absent (*created = 1); NULL when out of memory. */
+static gc_pair_slot *map_get(gc_pair_map *m, uint64_t key, int *created) {
+  if ((m->n + 1) * 2 > m->cap && map_grow(m)) return NULL;
+  size_t mask = m->cap - 1, i = mix64(key) & mask;
+  while (m->slot[i].key && m->slot[i].key != key) i = (i + 1) & mask;
+  *created = !m->slot[i].key;
+  if (*created) {
+    m->slot[i].key = key;
+    m->n++;
+  }
+  return &m->slot[i];
+}
+
+static int has_out_tie(const gc_population *p, uint32_t a, uint32_t b) {
+  for (uint64_t k = p->tie_start[a]; k < p->tie_start[a + 1]; k++)
+    if (p->tie_dst[k] == b) return 1;
+  return 0;
+}
+
+/* Whether a and b are tied in the true social graph. */
+static int true_tie(const gc_population *p, uint32_t a, uint32_t b) {
+  return p->hh[a] == p->hh[b] || p->partner[a] == b || has_out_tie(p, a, b) || has_out_tie(p, b, a);
+}
+
+/* Undirected true tie pairs: household pairs, partners apart, and CSR
+** ties not already counted (each pair once, whichever side lists it). */
+static uint64_t count_true_ties(const gc_population *p) {
+  uint64_t n = 0;
+  for (uint32_t h = 0; h < p->nhh; h++) {
+    uint64_t k = p->hh_start[h + 1] - p->hh_start[h];
+    n += k * (k - 1) / 2;
+  }
+  for (uint32_t i = 0; i < p->n; i++) {
+    uint32_t q = p->partner[i];
+    if (q != GC_NONE && i < q && p->hh[i] != p->hh[q]) n++;
+    for (uint64_t k = p->tie_start[i]; k < p->tie_start[i + 1]; k++) {
+      uint32_t j = p->tie_dst[k];
+      if (j == i || p->hh[j] == p->hh[i] || p->partner[i] == j) continue;
+      int dup = 0;
+      for (uint64_t m = p->tie_start[i]; m < k && !dup; m++) dup = p->tie_dst[m] == j;
+      if (dup || (j < i && has_out_tie(p, j, i))) continue;   /* counted from j's side */
+      n++;
+    }
+  }
+  return n;
+}
+
+int gc_inference_init(gc_sensors *s, const gc_population *pop) {
+  if (!s->cfg->sensors.inference.enabled) return 0;
+  s->inf.true_ties = count_true_ties(pop);
+  return 0;
+}
+
+void gc_inference_free(gc_sensors *s) {
+  free(s->pairs.slot);
+  free(s->scans);
+  memset(&s->pairs, 0, sizeof s->pairs);
+  s->scans = NULL;
+}
+
+static void join_associates(gc_sensors *s, gc_population *pop, uint32_t a, uint32_t b) {
+  const gc_inference_cfg *ic = &s->cfg->sensors.inference;
+  if (ic->from_list < 0 || ic->join_list < 0) return;
+  uint16_t from = (uint16_t)(1u << ic->from_list), join = (uint16_t)(1u << ic->join_list);
+  int a_from = (pop->st.lists[a] & from) != 0, b_from = (pop->st.lists[b] & from) != 0;
+  if (a_from && !(pop->st.lists[b] & join)) { pop->st.lists[b] |= join; s->inf.list_joins++; }
+  if (b_from && !(pop->st.lists[a] & join)) { pop->st.lists[a] |= join; s->inf.list_joins++; }
+}
+
+/* One co-occurrence of x and y on `day`. */
+static int together(gc_sensors *s, gc_population *pop, int day, uint32_t x, uint32_t y) {
+  if (x == y) return 0;
+  uint32_t a = x < y ? x : y, b = x < y ? y : x;
+  int created;
+  gc_pair_slot *sl = map_get(&s->pairs, ((uint64_t)a << 32) | b, &created);
+  if (!sl) return -1;
+  if (created) {
+    s->inf.pairs_seen++;
+    s->inf.true_seen += (uint64_t)true_tie(pop, a, b);
+  }
+  if (sl->last_day == (uint16_t)(day + 1)) return 0;
+  sl->last_day = (uint16_t)(day + 1);
+  if (sl->count < UINT16_MAX) sl->count++;
+  int need = s->cfg->sensors.inference.min_together < 1 ? 1 : s->cfg->sensors.inference.min_together;
+  if (sl->count != need) return 0;
+  s->inf.inferred++;
+  s->inf.inferred_true += (uint64_t)true_tie(pop, a, b);
+  join_associates(s, pop, a, b);
+  return 0;
+}
+
+static int cmp_scan(const void *pa, const void *pb) {
+  const gc_scan_rec *a = pa, *b = pb;
+  if (a->place != b->place) return a->place < b->place ? -1 : 1;
+  if (a->time != b->time) return a->time < b->time ? -1 : 1;
+  return (a->person > b->person) - (a->person < b->person);
+}
+
+static int collect_scans(gc_sensors *s, const gc_obs *obs, size_t n, size_t *count) {
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    const gc_obs *o = &obs[i];
+    if (o->kind != GC_OBS_ID_SCAN || (o->sub != GC_PLACE_HOTEL && o->sub != GC_PLACE_STATION)) continue;
+    gc_scan_rec *r = gc_grow(s->scans, &s->scans_cap, k + 1, sizeof *r);
+    if (!r) return -1;
+    s->scans = r;
+    int hotel = o->sub == GC_PLACE_HOTEL;
+    s->scans[k++] = (gc_scan_rec){o->where, o->person, (uint16_t)(hotel ? 0 : o->time), (uint16_t)hotel};
+  }
+  *count = k;
+  return 0;
+}
+
+int gc_sensors_infer(gc_sensors *s, gc_population *pop, int day, const gc_obs *obs, size_t n) {
+  if (!s || !s->cfg->sensors.inference.enabled) return 0;
+  size_t ns;
+  if (collect_scans(s, obs, n, &ns)) return -1;
+  qsort(s->scans, ns, sizeof *s->scans, cmp_scan);
+  int window = s->cfg->sensors.inference.travel_minutes < 0 ? 0 : s->cfg->sensors.inference.travel_minutes;
+  const gc_scan_rec *r = s->scans;
+  for (size_t a = 0, b; a < ns; a = b) {
+    for (b = a + 1; b < ns && r[b].place == r[a].place; b++) {}
+    for (size_t i = a; i < b; i++) {
+      if (r[i].hotel && i > a && r[i].person == r[i - 1].person) continue;      /* scanned twice */
+      for (size_t j = i + 1; j < b; j++) {
+        if (!r[i].hotel && r[j].time - r[i].time > window) break;
+        if (r[i].hotel && r[j].person == r[j - 1].person) continue;
+        if (together(s, pop, day, r[i].person, r[j].person)) return -1;
+      }
+    }
+  }
+  return 0;
+}
+
+gc_inference_result gc_sensors_inference(const gc_sensors *s) {
+  gc_inference_result none = {0};
+  return s ? s->inf : none;
+}
