@@ -314,10 +314,11 @@ static void describe(const gc_config *cfg, const gc_rule_cfg *rc, char *buf, siz
   }
   append(buf, len, "; risk");
   const gc_population_cfg *pc = &cfg->population;
-  for (int l = 1; l < pc->nrisk && l < GC_MAX_RISK; l++) {
+  for (int l = 1, first = 1; l < pc->nrisk && l < GC_MAX_RISK; l++) {
     if (rc->level_at[l] <= 0) continue;
-    snprintf(part, sizeof part, " %s at %g", pc->risk[l], rc->level_at[l]);
+    snprintf(part, sizeof part, "%s %s at %g", first ? "" : ",", pc->risk[l], rc->level_at[l]);
     append(buf, len, part);
+    first = 0;
   }
   snprintf(part, sizeof part, "; alert when the level rises to %s",
            rc->alert_level < pc->nrisk ? pc->risk[rc->alert_level] : "?");
