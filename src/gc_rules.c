@@ -6,6 +6,15 @@
 ** entry per trigger; (3) the list is sorted and run-length encoded into
 ** alerts.  Sorting makes the output independent of how observations were
 ** ordered within a kind, which is already deterministic anyway.
+**
+** Two pieces of cross-rule state live here because only the driver sees
+** every rule.  Risk: score rules write today's levels into a scratch array
+** (max over score rules, zero for anyone no score rule selects) that is
+** copied to pop->st.risk once all rules have run, so every rule of a day
+** reads the same (previous day's) levels whatever the rule order.  Alert
+** history: when a score rule counts alerts, the previous day's alerts are
+** kept and handed to the rules; each such feature keeps its own window, so
+** the memory is proportional to alerts in the window, not agents x days.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,12 +28,16 @@ static const gc_rule_ops *const registry[GC_RULE_NKINDS] = {
   [GC_RULE_COPRESENCE] = &gc_rule_copresence_ops,
   [GC_RULE_FREQUENCY] = &gc_rule_frequency_ops,
   [GC_RULE_BASELINE] = &gc_rule_baseline_ops,
+  [GC_RULE_MOVEMENT] = &gc_rule_movement_ops,
+  [GC_RULE_ABSENCE] = &gc_rule_absence_ops,
+  [GC_RULE_DWELL] = &gc_rule_dwell_ops,
+  [GC_RULE_SCORE] = &gc_rule_score_ops,
 };
 
 struct gc_rules {
   const gc_config *cfg;
   const gc_world *world;
-  const gc_population *pop;
+  gc_population *pop;
   int nrules;
   gc_rule rule[GC_MAX_RULES];
   uint32_t *by_kind;
@@ -32,6 +45,11 @@ struct gc_rules {
   size_t kind_start[GC_OBS_NKINDS + 1];
   gc_u32vec hits;
   uint16_t exempt_lists;
+  uint8_t *risk_next;             /* today's risk levels; NULL without score rules */
+  int keep_alerts;                /* a score rule counts alerts */
+  gc_alert *prev;                 /* the previous day's alerts (keep_alerts) */
+  size_t nprev, prev_cap;
+  int prev_day;
 };
 
 int gc_u32vec_push(gc_u32vec *v, uint32_t x) {
@@ -45,6 +63,30 @@ int gc_u32vec_push(gc_u32vec *v, uint32_t x) {
 void gc_u32vec_free(gc_u32vec *v) {
   free(v->v);
   memset(v, 0, sizeof *v);
+}
+
+int gc_u64vec_push(gc_u64vec *v, uint64_t x) {
+  uint64_t *nv = gc_grow(v->v, &v->cap, v->n + 1, sizeof *nv);
+  if (!nv) return -1;
+  v->v = nv;
+  v->v[v->n++] = x;
+  return 0;
+}
+
+void gc_u64vec_free(gc_u64vec *v) {
+  free(v->v);
+  memset(v, 0, sizeof *v);
+}
+
+static int cmp_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* The pair lists sorted here (companions, stays, hotel scans of couples)
+** are small; qsort is enough. */
+void gc_sort_u64(uint64_t *a, size_t n) {
+  if (n > 1) qsort(a, n, sizeof *a, cmp_u64);
 }
 
 /* LSD radix sort, 16 bits per pass: the hit lists can hold a city's worth
@@ -84,12 +126,13 @@ void gc_sort_u32(uint32_t *a, size_t n) {
   free(tmp);
 }
 
-gc_rules *gc_rules_new(const gc_config *cfg, const gc_world *w, const gc_population *pop) {
+gc_rules *gc_rules_new(const gc_config *cfg, const gc_world *w, gc_population *pop) {
   gc_rules *r = calloc(1, sizeof *r);
   if (!r) return NULL;
   r->cfg = cfg;
   r->world = w;
   r->pop = pop;
+  r->prev_day = -1;
   for (int l = 0; l < cfg->nlists; l++)
     if (cfg->list[l].exempt) r->exempt_lists |= (uint16_t)(1u << l);
   for (int i = 0; i < cfg->nrules; i++) {
@@ -99,6 +142,10 @@ gc_rules *gc_rules_new(const gc_config *cfg, const gc_world *w, const gc_populat
     for (int k = 0; k < ru->cfg->nwhere; k++) ru->where_mask |= (uint16_t)(1u << ru->cfg->where[k]);
     r->nrules = i + 1;
     if (registry[ru->cfg->kind]->compile(ru, cfg, w, pop)) goto err;
+    if (ru->cfg->kind != GC_RULE_SCORE) continue;
+    if (!r->risk_next && !(r->risk_next = calloc((size_t)pop->n + 1, 1))) goto err;
+    for (int k = 0; k < ru->cfg->nfeatures; k++)
+      if (ru->cfg->feature[k].kind == GC_FEAT_ALERTS) r->keep_alerts = 1;
   }
   return r;
 err:
@@ -111,6 +158,8 @@ void gc_rules_free(gc_rules *r) {
   for (int i = 0; i < r->nrules; i++) registry[r->rule[i].cfg->kind]->release(&r->rule[i]);
   free(r->by_kind);
   gc_u32vec_free(&r->hits);
+  free(r->risk_next);
+  free(r->prev);
   free(r);
 }
 
@@ -148,17 +197,32 @@ static int encode_alerts(gc_u32vec *hits, uint16_t rule, gc_alert_buf *out) {
   return 0;
 }
 
+/* Keeps today's alerts for tomorrow's score rules. */
+static int keep_alerts(gc_rules *r, int day, const gc_alert_buf *out) {
+  gc_alert *na = gc_grow(r->prev, &r->prev_cap, out->n, sizeof *na);
+  if (!na) return -1;
+  r->prev = na;
+  if (out->n) memcpy(r->prev, out->a, out->n * sizeof *out->a);
+  r->nprev = out->n;
+  r->prev_day = day;
+  return 0;
+}
+
 int gc_rules_day(gc_rules *r, int day, const gc_obs *obs, size_t n, gc_alert_buf *out) {
   out->n = 0;
   memset(out->triggers, 0, sizeof out->triggers);
   if (index_by_kind(r, obs, n)) return -1;
-  gc_rule_env env = {r->cfg, r->world, r->pop, day, obs, r->by_kind, r->kind_start, r->exempt_lists};
+  gc_rule_env env = {r->cfg, r->world, r->pop, day, obs, r->by_kind, r->kind_start, r->exempt_lists,
+                     r->risk_next, r->prev, r->nprev, r->prev_day};
+  if (r->risk_next) memset(r->risk_next, 0, r->pop->n);
   for (int i = 0; i < r->nrules; i++) {
     gc_rule *ru = &r->rule[i];
     r->hits.n = 0;
     if (registry[ru->cfg->kind]->evaluate(ru, &env, &r->hits)) return -1;
     if (encode_alerts(&r->hits, ru->index, out)) return -1;
   }
+  if (r->risk_next) memcpy(r->pop->st.risk, r->risk_next, r->pop->n);
+  if (r->keep_alerts && keep_alerts(r, day, out)) return -1;
   return 0;
 }
 
@@ -168,9 +232,14 @@ void gc_alert_buf_free(gc_alert_buf *b) {
   b->n = b->cap = 0;
 }
 
-static void cond_name(const gc_config *cfg, gc_cond c, char *buf, size_t len) {
+void gc_describe_cond(const gc_config *cfg, gc_cond c, char *buf, size_t len) {
+  const gc_population_cfg *pc = &cfg->population;
   if (c.kind == GC_COND_LIST) snprintf(buf, len, "%s", cfg->list[c.index].name);
-  else if (c.kind == GC_COND_TRUTH) snprintf(buf, len, "%s", cfg->population.truth[c.index].name);
+  else if (c.kind == GC_COND_TRUTH) snprintf(buf, len, "%s", pc->truth[c.index].name);
+  else if (c.kind == GC_COND_TRUST)
+    snprintf(buf, len, "trust=%s", c.value < pc->trust.nlevels ? pc->trust.level[c.value] : "?");
+  else if (c.kind == GC_COND_RISK)
+    snprintf(buf, len, "risk>=%s", c.value < pc->nrisk ? pc->risk[c.value] : "?");
   else {
     const gc_trait *t = &cfg->population.trait[c.index];
     if (t->nvalues == 2 && c.value == 1 && !strcmp(t->value[1], "yes")) snprintf(buf, len, "%s", t->name);
@@ -189,12 +258,12 @@ void gc_describe_selector(const gc_config *cfg, const gc_selector *s, char *buf,
   if (!s->nany && !s->nall) { append(buf, len, "nobody"); return; }
   char c[GC_NAME_MAX * 2];
   for (int k = 0; k < s->nany; k++) {
-    cond_name(cfg, s->any[k], c, sizeof c);
+    gc_describe_cond(cfg, s->any[k], c, sizeof c);
     if (k) append(buf, len, " or ");
     append(buf, len, c);
   }
   for (int k = 0; k < s->nall; k++) {
-    cond_name(cfg, s->all[k], c, sizeof c);
+    gc_describe_cond(cfg, s->all[k], c, sizeof c);
     if (k || s->nany) append(buf, len, " and ");
     append(buf, len, c);
   }

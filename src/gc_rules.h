@@ -43,12 +43,16 @@ typedef struct gc_alert_buf {
 typedef struct gc_rules gc_rules;
 
 /* Compiles the rules of cfg.  Returns NULL on allocation failure.  The
-** caller owns the result (gc_rules_free); cfg, world and pop must outlive it. */
-gc_rules *gc_rules_new(const gc_config *cfg, const gc_world *w, const gc_population *pop);
+** caller owns the result (gc_rules_free); cfg, world and pop must outlive it.
+** pop is written only in one place: when score rules exist, gc_rules_day
+** sets pop->st.risk (every agent's risk level) after all rules have run. */
+gc_rules *gc_rules_new(const gc_config *cfg, const gc_world *w, gc_population *pop);
 void gc_rules_free(gc_rules *r);
 
 /* Evaluates every rule on the day's observations obs[0..n-1] (which it
-** does not modify) and appends the alerts to out (cleared first).
+** does not modify) and appends the alerts to out (cleared first).  Rules
+** read the risk levels of the previous day; with score rules, today's levels
+** are written to pop->st.risk at the end.  Call once per day, in order.
 ** Returns 0, or -1 on allocation failure. */
 int gc_rules_day(gc_rules *r, int day, const gc_obs *obs, size_t n, gc_alert_buf *out);
 
