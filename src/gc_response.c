@@ -27,6 +27,7 @@
 ** finding of a quota visit; (person, day, 3000) the quota sample.  The
 ** chilling draw uses the REACTION key with (person, day, 0).
 */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include "gc_mem.h"
@@ -326,7 +327,9 @@ static int by_u64(const void *a, const void *b) {
 }
 
 /* Quota visits: the k free members of the quota list with the smallest
-** hash of (person, day), visited in hash order. */
+** hash of (person, day), visited in hash order.  Members of an exempt (red)
+** list are left out: the quota list comes from the platform, which drops
+** them before anything else, as it does for rules (NYT-2022). */
 static int quota_visits(gc_response *r, int day, long long done, long long left, gc_action_buf *acts) {
   const gc_response_cfg *rc = &r->cfg->response;
   if (rc->quota_per_day <= done || rc->quota_list < 0) return 0;
@@ -338,9 +341,12 @@ static int quota_visits(gc_response *r, int day, long long done, long long left,
   if (!h) return -1;
   r->heap = h;
   size_t nh = 0;
-  uint16_t bit = (uint16_t)(1u << rc->quota_list);
+  uint16_t bit = (uint16_t)(1u << rc->quota_list), exempt = 0;
+  for (int l = 0; l < r->cfg->nlists; l++)
+    if (r->cfg->list[l].exempt) exempt |= (uint16_t)(1u << l);
   for (uint32_t i = 0; i < r->pop->n; i++) {
-    if (!(r->pop->st.lists[i] & bit) || !free_today(r, i, day)) continue;
+    uint16_t in = r->pop->st.lists[i];
+    if (!(in & bit) || (in & exempt) || !free_today(r, i, day)) continue;
     uint64_t v = (uint64_t)gc_rng4(r->key, i, (uint32_t)day, DRAW_QUOTA_SAMPLE).v[0] << 32 | i;
     if (nh < (size_t)k) { h[nh] = v; heap_sift_up(h, nh++); }
     else if (v < h[0]) { h[0] = v; heap_sift_down(h, nh, 0); }
@@ -355,10 +361,11 @@ static int quota_visits(gc_response *r, int day, long long done, long long left,
 
 int gc_response_day(gc_response *r, int day, const gc_alert *alerts, size_t n, gc_outcome *out,
                     const gc_obs *obs, size_t nobs, gc_action_buf *acts) {
+  assert(r && acts && (out || !n) && (alerts || !n) && (obs || !nobs));
   const gc_response_cfg *rc = &r->cfg->response;
   acts->n = 0;
   acts->intercepted = acts->petitions_intercepted = acts->expired = acts->carried = 0;
-  memset(out, 0, n * sizeof *out);
+  if (n) memset(out, 0, n * sizeof *out);
   if (!rc->enabled) { r->nwaiting = 0; return 0; }
   int patrols = rc->patrol.patrols > 0 && nobs > 0;
   int rcode = -1;

@@ -22,7 +22,9 @@
 ** list when too few tasks were completed (officers are scored on
 ** completing pushed tasks, HRW-2018), and patrol stops (ID checks) last.
 ** Patrol actions cost nothing from the alert capacity: patrols are a
-** separate force.  Every action updates the person's state (last action,
+** separate force, and they act on whoever they find in the street, red
+** list or not (the quota, drawn from the platform's lists, skips
+** red-listed people as rules do).  Every action updates the person's state (last action,
 ** count, awareness, chilling of a lawful petition, household trust: the
 ** distrust loop), may end a trip on its departure day (interception), and
 ** an investigation that finds nothing lowers the person's risk level for

@@ -273,9 +273,11 @@ static void test_no_carry_over(void **state) {
 
 /* ---- quota ------------------------------------------------------------ */
 
+/* Members of `list` who are not on the red list (list 3 of small.yaml). */
 static uint32_t list_members(const fixture *f, int list) {
   uint32_t m = 0;
-  for (uint32_t i = 0; i < f->city.pop.n; i++) m += f->city.pop.st.lists[i] >> list & 1;
+  for (uint32_t i = 0; i < f->city.pop.n; i++)
+    m += (f->city.pop.st.lists[i] >> list & 1) && !(f->city.pop.st.lists[i] >> 3 & 1);
   return m;
 }
 
@@ -334,6 +336,18 @@ static void test_quota(void **state) {
   assert_int_equal(respond(f, 3, NULL, 0, out), 0);
   assert_int_equal(f->acts.n, m - 1);
   assert_null(rec_of(f, first[0]));
+  /* members of the red list are never visited for the quota */
+  int red = 3;
+  assert_true(f->city.cfg.list[red].exempt);
+  uint32_t nred = 0;
+  for (uint32_t i = 0; i < f->city.pop.n && nred < 20; i++)
+    if ((f->city.pop.st.lists[i] >> drug_users & 1) && !(f->city.pop.st.lists[i] >> red & 1) && i != first[0]) {
+      f->city.pop.st.lists[i] |= 1u << red;
+      nred++;
+    }
+  assert_int_equal(respond(f, 4, NULL, 0, out), 0);
+  assert_int_equal(f->acts.n, m - 1 - 20);
+  for (size_t j = 0; j < f->acts.n; j++) assert_false(f->city.pop.st.lists[f->acts.a[j].person] >> red & 1);
   teardown(f);
 }
 
