@@ -46,6 +46,7 @@ struct gc_run {
   gc_alert_buf alerts;
   gc_outcome *outcomes;
   size_t outcomes_cap;
+  gc_action_buf acts;             /* the day's police actions */
   uint64_t total_obs, total_events;
   int finished;
 };
@@ -106,6 +107,7 @@ void gc_run_free(gc_run *r) {
   free(r->thread_events);
   free(r->day_obs);
   free(r->outcomes);
+  gc_action_buf_free(&r->acts);
   gc_alert_buf_free(&r->alerts);
   gc_rules_free(r->rules);
   gc_sensors_free(r->sensors);
@@ -199,7 +201,8 @@ static int respond(gc_run *r) {
   gc_outcome *o = gc_grow(r->outcomes, &r->outcomes_cap, n, sizeof *o);
   if (!o) return -1;
   r->outcomes = o;
-  return gc_response_day(r->response, r->day, r->alerts.a, n, r->outcomes);
+  return gc_response_day(r->response, r->day, r->alerts.a, n, r->outcomes, r->day_obs, r->day_obs_n,
+                         &r->acts);
 }
 
 int gc_run_step(gc_run *r) {
