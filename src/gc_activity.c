@@ -89,8 +89,8 @@ void gc_truth_tally_add(gc_truth_tally *to, const gc_truth_tally *from) {
   to->petitions_abandoned += from->petitions_abandoned;
   to->offences_deterred += from->offences_deterred;
   for (int k = 0; k < GC_EVADE_N; k++) to->evasions[k] += from->evasions[k];
-  to->evasion_money += from->evasion_money;
-  to->evasion_minutes += from->evasion_minutes;
+  to->evasion_cents += from->evasion_cents;
+  to->evasion_centiminutes += from->evasion_centiminutes;
   to->compound_entries += from->compound_entries;
   to->nights_with_partner += from->nights_with_partner;
   for (int k = 0; k < GC_MAX_DISTRICTS; k++) to->offences_by_district[k] += from->offences_by_district[k];
@@ -166,8 +166,8 @@ static void evade(day_state *d, int k, int start) {
   p->st.evasion_money[d->agent] += (float)e->cost_money;
   p->st.evasion_minutes[d->agent] += (float)e->cost_minutes;
   d->out->tally.evasions[k]++;
-  d->out->tally.evasion_money += e->cost_money;
-  d->out->tally.evasion_minutes += e->cost_minutes;
+  d->out->tally.evasion_cents += (uint64_t)llround(100.0 * e->cost_money);
+  d->out->tally.evasion_centiminutes += (uint64_t)llround(100.0 * e->cost_minutes);
 }
 
 /* Whether an aware agent uses evasion k on this occasion (one draw if possible). */

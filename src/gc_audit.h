@@ -25,6 +25,7 @@
 #include <stdint.h>
 #include "gc_activity.h"
 #include "gc_config.h"
+#include "gc_feedback.h"
 #include "gc_patrol.h"
 #include "gc_population.h"
 #include "gc_response.h"
@@ -60,6 +61,7 @@ typedef struct gc_day {
   uint64_t intercepted, petitions_intercepted;      /* trips ended on their departure day */
   uint64_t tasks_expired, tasks_waiting;            /* carry-over of unhandled tasks */
   uint64_t offences_exempt_discovered;              /* red-listed offenders a patrol caught anyway */
+  gc_feedback_tally trust;                          /* trust levels at the end of the day */
 } gc_day;
 
 /* Harms per person, counted from every action record (any origin). */

@@ -24,7 +24,7 @@ const char *const gc_destination_names[] = {"capital", "other_region", "any", NU
 const char *const gc_signal_names[] = {"phone", "off_grid", "partner", "payments", NULL};
 const char *const gc_evasion_names[] = {"phone_off", "cash", "decoy_ticket", "private_driver",
                                         "change_vehicle", NULL};
-const char *const gc_feature_names[] = {"condition", "events", "alerts", "actions", "ties", NULL};
+const char *const gc_feature_names[] = {"if", "count", "alerts", "actions", "ties_to", NULL};
 const char *const gc_obs_kind_names[] = {"id_scan", "call_new", "phone_off", "purchase",
                                          "electricity", "water", "sighting", "wifi", "plate",
                                          "compound_entry", "companion", "ticket", "ticket_no_show",

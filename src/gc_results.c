@@ -43,6 +43,8 @@ static const char *const schema =
   " petitions_abandoned INTEGER, offences_deterred INTEGER, offences_by_exempt_discovered INTEGER,"
   " compound_entries INTEGER, nights_with_partner INTEGER, evasions INTEGER, evasion_yuan REAL,"
   " evasion_minutes REAL);\n"
+  "CREATE TABLE trust_daily(day INTEGER, level TEXT, position INTEGER, households INTEGER,"
+  " PRIMARY KEY(day, level));\n"
   "CREATE TABLE evasion(kind TEXT PRIMARY KEY, uses INTEGER, yuan REAL, minutes REAL);\n"
   "CREATE TABLE group_harms(trait TEXT, value TEXT, population INTEGER, people_actioned INTEGER,"
   " innocent_people_actioned INTEGER, visits INTEGER, id_checks INTEGER, drug_tests INTEGER,"
@@ -327,6 +329,17 @@ static int write_response_daily(writer *w, const gc_audit *a, int days) {
   return rc;
 }
 
+static int write_trust(writer *w, const gc_config *cfg, const gc_audit *a, int days) {
+  const gc_trust_cfg *tc = &cfg->population.trust;
+  sqlite3_stmt *st = prep(w, "INSERT INTO trust_daily VALUES(?,?,?,?)");
+  int rc = st ? 0 : -1;
+  for (int d = 0; d < days && !rc; d++)
+    for (int l = 0; l < tc->nlevels && !rc; l++)
+      rc = row(w, st, "itii", (long long)d, tc->level[l], (long long)l, (long long)a->daily[d].trust.households_at[l]);
+  sqlite3_finalize(st);
+  return rc;
+}
+
 static int write_evasion(writer *w, const gc_config *cfg, const gc_audit *a, int days) {
   sqlite3_stmt *st = prep(w, "INSERT INTO evasion VALUES(?,?,?,?)");
   int rc = st ? 0 : -1;
@@ -429,6 +442,7 @@ static int write_all(writer *w, const gc_config *cfg, const gc_world *wo, const 
   if (write_daily(w, a, info->days_run)) return -1;
   if (write_obs_daily(w, a, info->days_run) || write_response_daily(w, a, info->days_run)) return -1;
   if (write_evasion(w, cfg, a, info->days_run) || write_harms(w, cfg, a)) return -1;
+  if (write_trust(w, cfg, a, info->days_run)) return -1;
   if (write_list_groups(w, cfg, a, info->days_run) || write_patrol(w, a, info->days_run)) return -1;
   if (write_inference(w, a) || write_twin(w, cfg, a, info)) return -1;
   return exec(w, "COMMIT;");

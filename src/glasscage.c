@@ -20,7 +20,9 @@
 #endif
 #include "glasscage.h"
 #include "gc_activity.h"
+#include "gc_feedback.h"
 #include "gc_mem.h"
+#include "gc_patrol.h"
 #include "gc_response.h"
 #include "gc_results.h"
 #include "gc_rules.h"
@@ -47,6 +49,8 @@ struct gc_run {
   gc_outcome *outcomes;
   size_t outcomes_cap;
   gc_action_buf acts;             /* the day's police actions */
+  gc_patrol *patrol;
+  gc_feedback *feedback;
   uint64_t total_obs, total_events;
   int finished;
 };
@@ -84,6 +88,8 @@ int gc_run_new(const gc_config *cfg, int threads, gc_run **out, char *err, size_
   if (!(r->sensors = gc_sensors_new(&r->cfg, &r->world, &r->pop))) goto oom;
   if (!(r->rules = gc_rules_new(&r->cfg, &r->world, &r->pop))) goto oom;
   if (!(r->response = gc_response_new(&r->cfg, &r->pop))) goto oom;
+  if (!(r->patrol = gc_patrol_new(&r->cfg, &r->world))) goto oom;
+  if (!(r->feedback = gc_feedback_new(&r->cfg, &r->pop))) goto oom;
   r->nblocks = (r->pop.nhh + GC_BLOCK_HH - 1) / GC_BLOCK_HH;
   r->block_obs = calloc(r->nblocks + 1, sizeof *r->block_obs);
   r->thread_events = calloc((size_t)r->threads, sizeof *r->thread_events);
@@ -112,6 +118,8 @@ void gc_run_free(gc_run *r) {
   gc_rules_free(r->rules);
   gc_sensors_free(r->sensors);
   gc_response_free(r->response);
+  gc_patrol_free(r->patrol);
+  gc_feedback_free(r->feedback);
   gc_audit_free(&r->audit);
   gc_population_free(&r->pop);
   gc_world_free(&r->world);
@@ -157,31 +165,13 @@ static int gather_observations(gc_run *r, gc_day *dd) {
   return 0;
 }
 
-static void add_tally(gc_truth_tally *to, const gc_truth_tally *from) {
-  to->events += from->events;
-  for (int t = 0; t < GC_PLACE_NTYPES; t++) to->stays[t] += from->stays[t];
-  to->offences += from->offences;
-  to->offences_exempt += from->offences_exempt;
-  to->capital_trips += from->capital_trips;
-  to->petition_trips += from->petition_trips;
-  to->agents_active += from->agents_active;
-  to->agents_detained += from->agents_detained;
-  to->petitions_delivered += from->petitions_delivered;
-  to->petitions_abandoned += from->petitions_abandoned;
-  to->offences_deterred += from->offences_deterred;
-  for (int k = 0; k < GC_EVADE_N; k++) to->evasions[k] += from->evasions[k];
-  to->evasion_cents += from->evasion_cents;
-  to->evasion_centiminutes += from->evasion_centiminutes;
-  to->compound_entries += from->compound_entries;
-  to->nights_with_partner += from->nights_with_partner;
-  for (int k = 0; k < GC_MAX_DISTRICTS; k++) to->offences_by_district[k] += from->offences_by_district[k];
-}
 
 static int simulate_people(gc_run *r, gc_day *dd) {
   gc_activity_ctx act;
   gc_sensor_ctx sen;
   gc_activity_ctx_init(&act, &r->cfg, &r->world, &r->pop, r->day);
-  gc_sensor_ctx_init(&sen, &r->cfg, &r->world, &r->pop, r->sensors, NULL, r->day);
+  gc_patrol_plan(r->patrol, r->day);
+  gc_sensor_ctx_init(&sen, &r->cfg, &r->world, &r->pop, r->sensors, gc_patrol_today(r->patrol), r->day);
   for (int t = 0; t < r->threads; t++) memset(&r->thread_events[t].tally, 0, sizeof(gc_truth_tally));
   int nb = (int)r->nblocks;
   #pragma omp parallel for schedule(dynamic, 4)
@@ -189,7 +179,7 @@ static int simulate_people(gc_run *r, gc_day *dd) {
     simulate_block(r, (uint32_t)b, &act, &sen, &r->thread_events[thread_id()]);
   for (int t = 0; t < r->threads; t++) {
     if (r->thread_events[t].oom) return -1;
-    add_tally(&dd->truth, &r->thread_events[t].tally);
+    gc_truth_tally_add(&dd->truth, &r->thread_events[t].tally);
   }
   r->total_events += dd->truth.events;
   if (gather_observations(r, dd)) return -1;
@@ -213,7 +203,11 @@ int gc_run_step(gc_run *r) {
     return GC_ERR_NOMEM;
   if (respond(r)) return GC_ERR_NOMEM;
   gc_audit_alerts(&r->audit, &r->cfg, &r->pop, r->day, r->alerts.a, r->outcomes, r->alerts.n);
+  gc_audit_actions(&r->audit, &r->cfg, &r->pop, r->day, &r->acts);
+  gc_patrol_learn(r->patrol, r->day, r->day_obs, r->day_obs_n);
+  gc_audit_patrol(&r->audit, &r->pop, r->day, gc_patrol_record(r->patrol, r->day), r->day_obs, r->day_obs_n);
   gc_response_prune_lists(&r->cfg, &r->pop, r->day);
+  if (gc_feedback_day(r->feedback, r->day, &r->acts, &dd->trust)) return GC_ERR_NOMEM;
   gc_audit_end_of_day(&r->audit, &r->cfg, &r->pop, r->day);
   r->day++;
   return GC_OK;

@@ -640,7 +640,8 @@ static void assert_costs(const fixture *f, const ev_count *c) {
     am += f->city.pop.st.evasion_money[i];
     amin += f->city.pop.st.evasion_minutes[i];
   }
-  assert_true(c->t.evasion_money == money && c->t.evasion_minutes == minutes);
+  assert_true((double)c->t.evasion_cents == llround(100 * money) &&
+              (double)c->t.evasion_centiminutes == llround(100 * minutes));
   assert_true(am == money && amin == minutes);
 }
 
