@@ -33,6 +33,9 @@ static fixture *setup(tweak_fn tweak) {
   assert_int_equal(gc_world_build(&f->city.w, &f->city.cfg), 0);
   assert_int_equal(gc_population_build(&f->city.pop, &f->city.cfg, &f->city.w), 0);
   gc_response_init_lists(&f->city.cfg, &f->city.pop);
+  /* Hand-built streams decide who lives where: nobody is a compound's resident
+  ** unless a test says so. */
+  for (uint32_t h = 0; h < f->city.pop.nhh; h++) f->city.pop.hh_compound[h] = GC_NONE;
   return f;
 }
 
