@@ -42,7 +42,9 @@
 ** expires; the agent pass walks the merged lists with cursors, since it
 ** visits agents in order.  Memory is proportional to the records in the
 ** window (alerts, actions, observations of that kind), not agents x days;
-** per agent the rule keeps one byte, the previous day's level.
+** per agent the rule keeps one byte, the previous day's level, and one bit
+** per ties feature (the list's members, marked each day so the tie loop
+** reads a cache-sized bitmap rather than the 2-byte list masks).
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +73,7 @@ typedef struct score_state {
   gc_u32vec acted;           /* persons acted on yesterday */
   uint8_t *prev;             /* per agent: yesterday's level under this rule */
   int actions;               /* has an actions feature */
+  uint64_t *members[GC_MAX_FEATURES];  /* ties features: today's members of the list, one bit per agent */
 } score_state;
 
 static int windowed(int kind) {
@@ -160,6 +163,8 @@ static int compile(gc_rule *r, const gc_config *cfg, const gc_world *w, const gc
     const gc_score_feature *f = &r->cfg->feature[k];
     if (windowed(f->kind) && wcount_init(&s->wc[k], f->window_days)) return -1;
     if (f->kind == GC_FEAT_ACTIONS) s->actions = 1;
+    if (f->kind == GC_FEAT_TIES && !(s->members[k] = calloc((size_t)pop->n / 64 + 1, sizeof(uint64_t))))
+      return -1;
   }
   s->prev = calloc((size_t)pop->n + 1, 1);
   return s->prev ? 0 : -1;
@@ -195,16 +200,25 @@ static int add_actions(score_state *s, wcount *wc, const gc_rule_env *env) {
   return wcount_expire(wc, env->day - 1);
 }
 
-/* Ties of person i to members of list l (see the design comment). */
-static uint32_t ties_to(const gc_population *pop, uint32_t i, int l) {
+/* Marks today's members of list l, one bit per agent: the tie loop below
+** then reads n/8 bytes (cache-resident for a city) instead of st.lists. */
+static void mark_members(uint64_t *m, const gc_population *pop, int l) {
   uint16_t bit = (uint16_t)(1u << l);
-  const uint16_t *lists = pop->st.lists;
+  memset(m, 0, ((size_t)pop->n / 64 + 1) * sizeof *m);
+  for (uint32_t i = 0; i < pop->n; i++)
+    if (pop->st.lists[i] & bit) m[i >> 6] |= (uint64_t)1 << (i & 63);
+}
+
+static int member(const uint64_t *m, uint32_t i) { return (m[i >> 6] >> (i & 63)) & 1; }
+
+/* Ties of person i to the members m (see the design comment). */
+static uint32_t ties_to(const gc_population *pop, uint32_t i, const uint64_t *m) {
   uint32_t h = pop->hh[i], q = pop->partner[i], n = 0;
-  for (uint32_t j = pop->hh_start[h]; j < pop->hh_start[h + 1]; j++) n += j != i && (lists[j] & bit);
-  if (q != GC_NONE && pop->hh[q] != h) n += (lists[q] & bit) != 0;
+  for (uint32_t j = pop->hh_start[h]; j < pop->hh_start[h + 1]; j++) n += j != i && member(m, j);
+  if (q != GC_NONE && member(m, q) && pop->hh[q] != h) n++;
   for (uint64_t k = pop->tie_start[i]; k < pop->tie_start[i + 1]; k++) {
-    uint32_t d = pop->tie_dst[k];
-    n += d != i && d != q && pop->hh[d] != h && (lists[d] & bit);
+    uint32_t d = pop->tie_dst[k];          /* membership first: it is rare */
+    if (member(m, d) && d != i && d != q && pop->hh[d] != h) n++;
   }
   return n;
 }
@@ -216,7 +230,7 @@ static double score_of(score_state *s, const gc_rule_cfg *rc, const gc_populatio
     double units;
     switch (f->kind) {
     case GC_FEAT_COND: units = gc_pop_cond(pop, i, f->cond); break;
-    case GC_FEAT_TIES: units = ties_to(pop, i, f->cond.index); break;
+    case GC_FEAT_TIES: units = ties_to(pop, i, s->members[k]); break;
     default: units = wcount_of(&s->wc[k], i);
     }
     if (f->cap > 0 && units > f->cap) units = f->cap;
@@ -247,6 +261,7 @@ static int evaluate(gc_rule *r, const gc_rule_env *env, gc_u32vec *hits) {
     if (f->kind == GC_FEAT_EVENTS) rcode = add_events(s, &s->wc[k], f, env);
     else if (f->kind == GC_FEAT_ALERTS) rcode = add_alerts(s, &s->wc[k], f, env);
     else if (f->kind == GC_FEAT_ACTIONS) rcode = add_actions(s, &s->wc[k], env);
+    else if (f->kind == GC_FEAT_TIES) mark_members(s->members[k], pop, f->cond.index);
     if (rcode) return -1;
     s->wc[k].cur = 0;
   }
@@ -266,7 +281,10 @@ static int evaluate(gc_rule *r, const gc_rule_env *env, gc_u32vec *hits) {
 static void release(gc_rule *r) {
   score_state *s = r->state;
   if (!s) return;
-  for (int k = 0; k < GC_MAX_FEATURES; k++) wcount_free(&s->wc[k]);
+  for (int k = 0; k < GC_MAX_FEATURES; k++) {
+    wcount_free(&s->wc[k]);
+    free(s->members[k]);
+  }
   gc_u32vec_free(&s->list);
   gc_u32vec_free(&s->acted);
   free(s->prev);
