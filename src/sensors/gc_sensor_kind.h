@@ -79,6 +79,8 @@ struct gc_sensors {
   gc_pair_map pairs;           /* relationship inference */
   gc_scan_rec *scans;          /* the day's hotel and station scans (reused) */
   size_t scans_cap;
+  uint64_t *day_pairs;         /* the day's co-occurring pair keys (reused) */
+  size_t day_pairs_cap;
   gc_inference_result inf;
 };
 
