@@ -123,6 +123,7 @@ typedef struct gc_sensor_ctx {
   int day;
   gc_rng_key lkey, hkey;      /* LINKAGE (linkage errors, false matches), HOME_VISITS */
   uint16_t on[GC_TE_NKINDS];  /* per true-event kind: bit per sensor kind switched on (set by init) */
+  uint16_t allow[64];         /* per place's equipment bits (GC_EQ_*, 32: ID scanner): kinds that can see a stay there */
 } gc_sensor_ctx;
 
 /* Prepares ctx for `day`; decides here, from cfg, the world, state (may be
