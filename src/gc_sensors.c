@@ -7,9 +7,9 @@
 ** patrols out) and records, per true-event kind, a bit mask of the kinds
 ** that read it; gc_sensors_observe then walks the events one agent-day at a
 ** time and calls only those.  A scenario that switches a sensor off pays
-** nothing for it per event, and the default scenario's walk costs what the
-** pre-issue-3 walk cost: one ID-scan call per stay, one phone or purchase
-** call per signal.
+** nothing for it per event; a kind that needs equipment (a scanner, a
+** camera) is called only for stays at places that have it (ctx->allow), so
+** the default scenario's walk costs what the pre-issue-3 walk cost.
 **
 ** The persistent state (gc_sensors) holds what is decided once per run:
 ** which households have a camera outside (Zhouning, NYT-2022), the
@@ -30,6 +30,7 @@ static const gc_sensor_ops *const registry[] = {
   &gc_sensor_purchase_ops,
   &gc_sensor_payment_ops,
   &gc_sensor_cctv_ops,
+  &gc_sensor_home_cctv_ops,
   &gc_sensor_wifi_ops,
   &gc_sensor_plate_ops,
   &gc_sensor_visitor_ops,
@@ -159,9 +160,36 @@ void gc_sensor_ctx_init(gc_sensor_ctx *ctx, const gc_config *cfg, const gc_world
     for (int t = 0; t < GC_TE_NKINDS; t++)
       if ((registry[k]->reads >> t) & 1) ctx->on[t] |= (uint16_t)(1u << k);
   }
+  _Static_assert(sizeof ctx->allow / sizeof ctx->allow[0] == GC_AT_NBITS, "allow covers every place-bit combination");
+  for (unsigned b = 0; b < GC_AT_NBITS; b++) {
+    ctx->allow[b] = 0;
+    for (int k = 0; k < NSENSORS; k++)
+      if (!registry[k]->at || (registry[k]->at & b)) ctx->allow[b] |= (uint16_t)(1u << k);
+  }
+}
+
+static inline void dispatch(const gc_sensor_ctx *c, const gc_sense_run *run, const gc_event *e, gc_obs_buf *out) {
+  unsigned m = e->kind < GC_TE_NKINDS ? c->on[e->kind] : 0;
+  if (e->kind == GC_TE_STAY && m) {         /* only the kinds whose equipment is at the place */
+    const gc_world *w = c->world;
+    m &= c->allow[(w->equip[e->place] & (GC_AT_SCANNER - 1)) | (w->scanner[e->place] ? GC_AT_SCANNER : 0)];
+  }
+  while (m) {
+    int s = __builtin_ctz(m);
+    m &= m - 1;
+    registry[s]->observe(c, run, e, out);
+  }
 }
 
 void gc_sensors_observe(const gc_sensor_ctx *c, const gc_event *ev, size_t n, gc_obs_buf *out) {
+  unsigned any = 0, whole_day = 0;
+  for (int t = 0; t < GC_TE_NKINDS; t++) any |= c->on[t];
+  for (int k = 0; k < NSENSORS; k++) whole_day |= registry[k]->whole_day ? 1u << k : 0;
+  if (!(any & whole_day)) {                 /* no kind on needs the agent's day: one pass */
+    gc_sense_run none = {ev, n, 0, -1};
+    for (size_t k = 0; k < n; k++) dispatch(c, &none, &ev[k], out);
+    return;
+  }
   size_t k = 0;
   while (k < n) {
     size_t end = k + 1;
@@ -171,14 +199,7 @@ void gc_sensors_observe(const gc_sensor_ctx *c, const gc_event *ev, size_t n, gc
       if (ev[j].kind == GC_TE_PHONE_OFF) run.phone_off = 1;
       else if (ev[j].kind == GC_TE_STAY && run.first_stay < 0) run.first_stay = (long)(j - k);
     }
-    for (size_t j = k; j < end; j++) {
-      unsigned m = ev[j].kind < GC_TE_NKINDS ? c->on[ev[j].kind] : 0;
-      while (m) {
-        int s = __builtin_ctz(m);
-        m &= m - 1;
-        registry[s]->observe(c, &run, &ev[j], out);
-      }
-    }
+    for (size_t j = k; j < end; j++) dispatch(c, &run, &ev[j], out);
     k = end;
   }
 }

@@ -109,7 +109,10 @@ typedef struct gc_inference_result {
 } gc_inference_result;
 
 /* Returns the sensor state for cfg, or NULL on allocation failure.  Call
-** after the initial lists are set (cameras go to listed people's homes). */
+** after the initial lists are set (cameras go to listed people's homes)
+** and after vehicles are registered (misread plates name registered
+** owners).  Keeps a pointer to cfg, which must outlive it; the caller owns
+** the result and frees it with gc_sensors_free. */
 gc_sensors *gc_sensors_new(const gc_config *cfg, const gc_world *w, const gc_population *pop);
 void gc_sensors_free(gc_sensors *s);
 
@@ -123,6 +126,7 @@ typedef struct gc_sensor_ctx {
   int day;
   gc_rng_key lkey, hkey;      /* LINKAGE (linkage errors, false matches), HOME_VISITS */
   uint16_t on[GC_TE_NKINDS];  /* per true-event kind: bit per sensor kind switched on (set by init) */
+  uint16_t allow[64];         /* per place's equipment bits (GC_EQ_*, 32: ID scanner): kinds that can see a stay there */
 } gc_sensor_ctx;
 
 /* Prepares ctx for `day`; decides here, from cfg, the world, state (may be
@@ -145,7 +149,8 @@ void gc_sensors_home_visits(const gc_sensor_ctx *ctx, uint32_t h0, uint32_t h1, 
 
 /* After a day's observations are gathered (serial): updates relationship
 ** inference from obs[0..n-1] and may put inferred associates on a list
-** (pop state).  Returns 0 or -1 on allocation failure. */
+** (pop state).  Does nothing unless cfg->sensors.inference.enabled (set by
+** the scenario loader).  Returns 0 or -1 on allocation failure. */
 int gc_sensors_infer(gc_sensors *s, gc_population *pop, int day, const gc_obs *obs, size_t n);
 
 /* The inference audit so far. */

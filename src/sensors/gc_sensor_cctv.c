@@ -28,26 +28,13 @@ uint32_t gc_cctv_face(const gc_sensor_ctx *c, uint32_t agent, uint32_t ctr, int 
 }
 
 static int on(const gc_sensor_ctx *c) {
-  if (c->state && c->state->nhome_cams) return 1;
   for (int t = 0; t < GC_PLACE_NTYPES; t++)
     if (c->cfg->sensors.cctv.coverage[t] > 0) return 1;
   return 0;
 }
 
-static void home_sighting(const gc_sensor_ctx *c, const gc_event *e, gc_obs_buf *out) {
-  uint32_t h = c->pop->hh[e->agent];
-  uint8_t cam = c->state->home_cam[h], flags = GC_OBSF_HOME;
-  if (!cam) return;
-  uint32_t ctr = (uint32_t)e->seq | ((uint32_t)GC_SALT_HOME_CCTV << 16);
-  uint32_t face = gc_cctv_face(c, e->agent, ctr, e->start, cam & GC_EQ_INFRARED, &flags);
-  if (face == GC_NONE) return;
-  gc_obs o = {face, e->agent, h, GC_NONE, 1, (uint16_t)(e->start % 1440), GC_OBS_SIGHTING, GC_PLACE_HOME, flags};
-  gc_obs_push(out, &o);
-}
-
 static void observe(const gc_sensor_ctx *c, const gc_sense_run *run, const gc_event *e, gc_obs_buf *out) {
-  if (c->state && c->state->home_cam && run->first_stay >= 0 && e == run->ev + run->first_stay)
-    home_sighting(c, e, out);
+  (void)run;
   uint8_t eq = c->world->equip[e->place];
   if (!(eq & GC_EQ_CAMERA)) return;
   uint8_t flags = 0;
@@ -59,4 +46,23 @@ static void observe(const gc_sensor_ctx *c, const gc_sense_run *run, const gc_ev
   gc_obs_push(out, &o);
 }
 
-const gc_sensor_ops gc_sensor_cctv_ops = {"cctv", "HRW-2018", 1u << GC_TE_STAY, on, observe};
+const gc_sensor_ops gc_sensor_cctv_ops = {.name = "cctv", .source = "HRW-2018", .reads = 1u << GC_TE_STAY,
+                                          .at = GC_EQ_CAMERA, .on = on, .observe = observe};
+
+static int home_on(const gc_sensor_ctx *c) { return c->state && c->state->nhome_cams; }
+
+/* Once a day, at the agent's first stay: leaving home. */
+static void home_observe(const gc_sensor_ctx *c, const gc_sense_run *run, const gc_event *e, gc_obs_buf *out) {
+  if (run->first_stay < 0 || e != run->ev + run->first_stay) return;
+  uint32_t h = c->pop->hh[e->agent];
+  uint8_t cam = c->state->home_cam[h], flags = GC_OBSF_HOME;
+  if (!cam) return;
+  uint32_t ctr = (uint32_t)e->seq | ((uint32_t)GC_SALT_HOME_CCTV << 16);
+  uint32_t face = gc_cctv_face(c, e->agent, ctr, e->start, cam & GC_EQ_INFRARED, &flags);
+  if (face == GC_NONE) return;
+  gc_obs o = {face, e->agent, h, GC_NONE, 1, (uint16_t)(e->start % 1440), GC_OBS_SIGHTING, GC_PLACE_HOME, flags};
+  gc_obs_push(out, &o);
+}
+
+const gc_sensor_ops gc_sensor_home_cctv_ops = {.name = "home_cctv", .source = "NYT-2022", .reads = 1u << GC_TE_STAY,
+                                               .whole_day = 1, .on = home_on, .observe = home_observe};

@@ -38,4 +38,5 @@ static void observe(const gc_sensor_ctx *c, const gc_sense_run *run, const gc_ev
   gc_obs_push(out, &o);
 }
 
-const gc_sensor_ops gc_sensor_id_scan_ops = {"id_scan", "WANG-2017", 1u << GC_TE_STAY, on, observe};
+const gc_sensor_ops gc_sensor_id_scan_ops = {.name = "id_scan", .source = "WANG-2017", .reads = 1u << GC_TE_STAY,
+                                             .at = GC_AT_SCANNER, .on = on, .observe = observe};

@@ -19,6 +19,11 @@
 ** key (a << 32) | b), linear probing, doubling when half full — no
 ** allocation per pair, memory O(pairs ever seen).  A hotel with k scans in
 ** a day costs k(k-1)/2 pair updates; stations are bounded by the window.
+** The day's pair keys are first collected (in the order of the sorted
+** scans, so the order of updates, hence of list joins, is fixed), then the
+** map is grown once for all of them and updated with software prefetch:
+** the map is far larger than the cache and a probe is otherwise one memory
+** miss.  A pair seen twice in a day counts once (last_day).
 **
 ** Switch: cfg->sensors.inference.enabled, as the scenario loader sets it
 ** (true when the scenario has an `inference:` section); nothing is
@@ -83,6 +88,8 @@ static uint64_t count_true_ties(const gc_population *p) {
     uint64_t k = p->hh_start[h + 1] - p->hh_start[h];
     n += k * (k - 1) / 2;
   }
+  /* An integer sum: the same for any thread count. */
+  #pragma omp parallel for schedule(static) reduction(+ : n)
   for (uint32_t i = 0; i < p->n; i++) {
     uint32_t q = p->partner[i];
     if (q != GC_NONE && i < q && p->hh[i] != p->hh[q]) n++;
@@ -107,8 +114,10 @@ int gc_inference_init(gc_sensors *s, const gc_population *pop) {
 void gc_inference_free(gc_sensors *s) {
   free(s->pairs.slot);
   free(s->scans);
+  free(s->day_pairs);
   memset(&s->pairs, 0, sizeof s->pairs);
   s->scans = NULL;
+  s->day_pairs = NULL;
 }
 
 static void join_associates(gc_sensors *s, gc_population *pop, uint32_t a, uint32_t b) {
@@ -120,25 +129,31 @@ static void join_associates(gc_sensors *s, gc_population *pop, uint32_t a, uint3
   if (b_from && !(pop->st.lists[a] & join)) { pop->st.lists[a] |= join; s->inf.list_joins++; }
 }
 
-/* One co-occurrence of x and y on `day`. */
-static int together(gc_sensors *s, gc_population *pop, int day, uint32_t x, uint32_t y) {
-  if (x == y) return 0;
-  uint32_t a = x < y ? x : y, b = x < y ? y : x;
+/* One day together for the pair with key `key` (a < b). */
+static void together(gc_sensors *s, gc_population *pop, int day, uint64_t key) {
+  uint32_t a = (uint32_t)(key >> 32), b = (uint32_t)key;
   int created;
-  gc_pair_slot *sl = map_get(&s->pairs, ((uint64_t)a << 32) | b, &created);
-  if (!sl) return -1;
+  gc_pair_slot *sl = map_get(&s->pairs, key, &created);     /* never NULL: capacity reserved */
   if (created) {
     s->inf.pairs_seen++;
     s->inf.true_seen += (uint64_t)true_tie(pop, a, b);
   }
-  if (sl->last_day == (uint16_t)(day + 1)) return 0;
+  if (sl->last_day == (uint16_t)(day + 1)) return;
   sl->last_day = (uint16_t)(day + 1);
   if (sl->count < UINT16_MAX) sl->count++;
   int need = s->cfg->sensors.inference.min_together < 1 ? 1 : s->cfg->sensors.inference.min_together;
-  if (sl->count != need) return 0;
+  if (sl->count != need) return;
   s->inf.inferred++;
   s->inf.inferred_true += (uint64_t)true_tie(pop, a, b);
   join_associates(s, pop, a, b);
+}
+
+static int add_pair(gc_sensors *s, size_t *np, uint32_t x, uint32_t y) {
+  if (x == y) return 0;
+  uint64_t *v = gc_grow(s->day_pairs, &s->day_pairs_cap, *np + 1, sizeof *v);
+  if (!v) return -1;
+  s->day_pairs = v;
+  v[(*np)++] = x < y ? ((uint64_t)x << 32) | y : ((uint64_t)y << 32) | x;
   return 0;
 }
 
@@ -164,23 +179,37 @@ static int collect_scans(gc_sensors *s, const gc_obs *obs, size_t n, size_t *cou
   return 0;
 }
 
-int gc_sensors_infer(gc_sensors *s, gc_population *pop, int day, const gc_obs *obs, size_t n) {
-  if (!s || !s->cfg->sensors.inference.enabled) return 0;
-  size_t ns;
-  if (collect_scans(s, obs, n, &ns)) return -1;
-  qsort(s->scans, ns, sizeof *s->scans, cmp_scan);
+/* The day's co-stay and co-travel pair keys (with repeats) into
+** s->day_pairs[0..*np). */
+static int day_pairs(gc_sensors *s, size_t ns, size_t *np) {
   int window = s->cfg->sensors.inference.travel_minutes < 0 ? 0 : s->cfg->sensors.inference.travel_minutes;
   const gc_scan_rec *r = s->scans;
+  *np = 0;
   for (size_t a = 0, b; a < ns; a = b) {
     for (b = a + 1; b < ns && r[b].place == r[a].place; b++) {}
-    for (size_t i = a; i < b; i++) {
-      if (r[i].hotel && i > a && r[i].person == r[i - 1].person) continue;      /* scanned twice */
+    for (size_t i = a; i < b; i++)
       for (size_t j = i + 1; j < b; j++) {
         if (!r[i].hotel && r[j].time - r[i].time > window) break;
-        if (r[i].hotel && r[j].person == r[j - 1].person) continue;
-        if (together(s, pop, day, r[i].person, r[j].person)) return -1;
+        if (add_pair(s, np, r[i].person, r[j].person)) return -1;
       }
-    }
+  }
+  return 0;
+}
+
+int gc_sensors_infer(gc_sensors *s, gc_population *pop, int day, const gc_obs *obs, size_t n) {
+  if (!s || !s->cfg->sensors.inference.enabled) return 0;
+  size_t ns, np;
+  if (collect_scans(s, obs, n, &ns)) return -1;
+  qsort(s->scans, ns, sizeof *s->scans, cmp_scan);
+  if (day_pairs(s, ns, &np)) return -1;
+  while ((s->pairs.n + np) * 2 > s->pairs.cap)
+    if (map_grow(&s->pairs)) return -1;
+  const uint64_t *key = s->day_pairs;
+  size_t mask = s->pairs.cap - 1;
+  enum { AHEAD = 8 };
+  for (size_t k = 0; k < np; k++) {
+    if (k + AHEAD < np) __builtin_prefetch(&s->pairs.slot[mix64(key[k + AHEAD]) & mask], 1);
+    together(s, pop, day, key[k]);
   }
   return 0;
 }

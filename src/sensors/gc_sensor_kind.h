@@ -11,7 +11,8 @@
 ** (gc_sense_run) as well as the event, because some sensors need it: a
 ** phone switched off today is invisible to wifi sniffers, a home camera
 ** sees a resident once a day, a compound entry records the companions that
-** came with it.
+** came with it.  Kinds that do say so (whole_day); when none of them is on,
+** the driver skips cutting the events into agent-days.
 **
 ** Randomness.  A sensor draws from the SENSORS stream with counter
 ** (agent, day, seq | salt << 16): seq is the event's index in the agent's
@@ -79,6 +80,8 @@ struct gc_sensors {
   gc_pair_map pairs;           /* relationship inference */
   gc_scan_rec *scans;          /* the day's hotel and station scans (reused) */
   size_t scans_cap;
+  uint64_t *day_pairs;         /* the day's co-occurring pair keys (reused) */
+  size_t day_pairs_cap;
   gc_inference_result inf;
 };
 
@@ -90,14 +93,22 @@ typedef struct gc_sense_run {
   long first_stay;             /* index into ev of the first stay, -1 none */
 } gc_sense_run;
 
+/* Place bit of gc_sensor_ops.at besides the GC_EQ_* bits: an ID scanner. */
+#define GC_AT_SCANNER 32
+#define GC_AT_NBITS 64               /* size of gc_sensor_ctx.allow */
+
 typedef struct gc_sensor_ops {
   const char *name;
   const char *source;          /* public source it follows (short name) */
   uint16_t reads;              /* bit per gc_true_event_kind */
+  uint8_t at;                  /* a stay is seen only at places with one of these bits (GC_EQ_*,
+                                  GC_AT_SCANNER); 0: at any place.  The driver filters, so
+                                  places without equipment cost no call */
   /* Whether the sensor can observe anything under ctx (configuration, state, patrols). */
   int (*on)(const gc_sensor_ctx *c);
   /* Appends the observations of event e (one of run's) to out. */
   void (*observe)(const gc_sensor_ctx *c, const gc_sense_run *run, const gc_event *e, gc_obs_buf *out);
+  int whole_day;               /* 1: reads run (the agent's day); 0: only e, and run may be a stub */
 } gc_sensor_ops;
 
 extern const gc_sensor_ops gc_sensor_id_scan_ops;
@@ -106,6 +117,7 @@ extern const gc_sensor_ops gc_sensor_phone_location_ops;
 extern const gc_sensor_ops gc_sensor_purchase_ops;
 extern const gc_sensor_ops gc_sensor_payment_ops;
 extern const gc_sensor_ops gc_sensor_cctv_ops;
+extern const gc_sensor_ops gc_sensor_home_cctv_ops;
 extern const gc_sensor_ops gc_sensor_wifi_ops;
 extern const gc_sensor_ops gc_sensor_plate_ops;
 extern const gc_sensor_ops gc_sensor_visitor_ops;

@@ -48,5 +48,5 @@ static void observe(const gc_sensor_ctx *c, const gc_sense_run *run, const gc_ev
   }
 }
 
-const gc_sensor_ops gc_sensor_patrol_ops = {"patrol", "ENSIGN-2018", (1u << GC_TE_STAY) | (1u << GC_TE_OFFENCE), on,
-                                            observe};
+const gc_sensor_ops gc_sensor_patrol_ops = {.name = "patrol", .source = "ENSIGN-2018",
+                                            .reads = (1u << GC_TE_STAY) | (1u << GC_TE_OFFENCE), .on = on, .observe = observe};

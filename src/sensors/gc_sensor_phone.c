@@ -23,8 +23,9 @@ static void phone_observe(const gc_sensor_ctx *c, const gc_sense_run *run, const
   gc_obs_push(out, &o);
 }
 
-const gc_sensor_ops gc_sensor_phone_ops = {"phone", "HRW-2018", (1u << GC_TE_CALL_NEW) | (1u << GC_TE_PHONE_OFF),
-                                           phone_on, phone_observe};
+const gc_sensor_ops gc_sensor_phone_ops = {.name = "phone", .source = "HRW-2018",
+                                           .reads = (1u << GC_TE_CALL_NEW) | (1u << GC_TE_PHONE_OFF),
+                                           .on = phone_on, .observe = phone_observe};
 
 static int location_on(const gc_sensor_ctx *c) { return c->cfg->sensors.phone_location_coverage > 0; }
 
@@ -37,5 +38,6 @@ static void location_observe(const gc_sensor_ctx *c, const gc_sense_run *run, co
   gc_obs_push(out, &o);
 }
 
-const gc_sensor_ops gc_sensor_phone_location_ops = {"phone_location", "NYT-2022", 1u << GC_TE_NIGHT,
-                                                    location_on, location_observe};
+const gc_sensor_ops gc_sensor_phone_location_ops = {.name = "phone_location", .source = "NYT-2022",
+                                                    .reads = 1u << GC_TE_NIGHT, .whole_day = 1,
+                                                    .on = location_on, .observe = location_observe};

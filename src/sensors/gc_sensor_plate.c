@@ -56,4 +56,5 @@ static void observe(const gc_sensor_ctx *c, const gc_sense_run *run, const gc_ev
   gc_obs_push(out, &m);
 }
 
-const gc_sensor_ops gc_sensor_plate_ops = {"plate", "NYT-2022", 1u << GC_TE_STAY, on, observe};
+const gc_sensor_ops gc_sensor_plate_ops = {.name = "plate", .source = "NYT-2022", .reads = 1u << GC_TE_STAY,
+                                           .at = GC_EQ_PLATE, .on = on, .observe = observe};

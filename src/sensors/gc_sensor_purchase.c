@@ -21,8 +21,8 @@ static void purchase_observe(const gc_sensor_ctx *c, const gc_sense_run *run, co
   gc_obs_push(out, &o);
 }
 
-const gc_sensor_ops gc_sensor_purchase_ops = {"purchase", "HRW-2018", 1u << GC_TE_PURCHASE, purchase_on,
-                                              purchase_observe};
+const gc_sensor_ops gc_sensor_purchase_ops = {.name = "purchase", .source = "HRW-2018", .reads = 1u << GC_TE_PURCHASE,
+                                              .on = purchase_on, .observe = purchase_observe};
 
 static int payment_on(const gc_sensor_ctx *c) { return c->cfg->sensors.payment_coverage > 0; }
 
@@ -37,4 +37,5 @@ static void payment_observe(const gc_sensor_ctx *c, const gc_sense_run *run, con
   gc_obs_push(out, &o);
 }
 
-const gc_sensor_ops gc_sensor_payment_ops = {"payment", "HRW-2017", 1u << GC_TE_STAY, payment_on, payment_observe};
+const gc_sensor_ops gc_sensor_payment_ops = {.name = "payment", .source = "HRW-2017", .reads = 1u << GC_TE_STAY,
+                                             .on = payment_on, .observe = payment_observe};

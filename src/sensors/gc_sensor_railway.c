@@ -26,4 +26,5 @@ static void observe(const gc_sensor_ctx *c, const gc_sense_run *run, const gc_ev
   gc_obs_push(out, &o);
 }
 
-const gc_sensor_ops gc_sensor_railway_ops = {"railway", "WANG-2017", 1u << GC_TE_TICKET, on, observe};
+const gc_sensor_ops gc_sensor_railway_ops = {.name = "railway", .source = "WANG-2017", .reads = 1u << GC_TE_TICKET,
+                                             .on = on, .observe = observe};

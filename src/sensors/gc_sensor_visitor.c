@@ -55,4 +55,5 @@ static void observe(const gc_sensor_ctx *c, const gc_sense_run *run, const gc_ev
   out->obs[at].value = (float)nrec;
 }
 
-const gc_sensor_ops gc_sensor_visitor_ops = {"visitor", "HRW-2018", 1u << GC_TE_STAY, on, observe};
+const gc_sensor_ops gc_sensor_visitor_ops = {.name = "visitor", .source = "HRW-2018", .reads = 1u << GC_TE_STAY,
+                                             .at = GC_EQ_VISITOR, .whole_day = 1, .on = on, .observe = observe};

@@ -26,4 +26,5 @@ static void observe(const gc_sensor_ctx *c, const gc_sense_run *run, const gc_ev
   gc_obs_push(out, &o);
 }
 
-const gc_sensor_ops gc_sensor_wifi_ops = {"wifi", "HRW-2018", 1u << GC_TE_STAY, on, observe};
+const gc_sensor_ops gc_sensor_wifi_ops = {.name = "wifi", .source = "HRW-2018", .reads = 1u << GC_TE_STAY,
+                                          .at = GC_EQ_WIFI, .whole_day = 1, .on = on, .observe = observe};
