@@ -99,6 +99,8 @@ typedef struct gc_activity_ctx {
   int holiday;                  /* the day is in the festival: weekend rates, partner_rate */
   int evading;                  /* some evasion has a positive probability */
   double partner_rate;          /* base P(a couple living apart spends the night together) */
+  int compound_visits;          /* today's base rate of compound visits > 0 */
+  int religious_visits;         /* today's base rate of religious visits > 0 */
 } gc_activity_ctx;
 
 /* Prepares ctx for `day`. */
