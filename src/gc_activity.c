@@ -618,8 +618,9 @@ void gc_activity_agent_day(const gc_activity_ctx *ctx, uint32_t i, gc_event_buf 
   d.phone_off = 0;
   gc_stream_init(&d.s, ctx->key, i, (uint32_t)ctx->day);
   gc_stream_init(&d.x, ctx->key, i, (uint32_t)ctx->day + GC_ACT_XDAY);
-  if ((fl & (GC_AGENT_PETITION | GC_AGENT_DELIVERED)) == GC_AGENT_PETITION && ctx->day > p->st.trip_start[i]) {
-    p->st.flags[i] = fl = (uint8_t)(fl | GC_AGENT_DELIVERED);   /* the first day after departure: at the capital */
+  if ((fl & (GC_AGENT_PETITION | GC_AGENT_DELIVERED)) == GC_AGENT_PETITION && ctx->day > p->st.trip_start[i] &&
+      p->st.away_until[i] >= ctx->day) {     /* the first free day after departure, still on the trip */
+    p->st.flags[i] = fl = (uint8_t)(fl | GC_AGENT_DELIVERED);
     out->tally.petitions_delivered++;
   }
   uint16_t back = p->st.away_until[i];
