@@ -467,7 +467,7 @@ static void start_trip(day_state *d, int capital_trip) {
   int flags = GC_EVF_DEPART;
   capital_trip = region == c->world->capital;   /* also a regional trip with no other region */
   int petition = capital_trip && c->petition_truth >= 0 && ((p->truth[i] >> c->petition_truth) & 1);
-  if (petition && (p->st.flags[i] & GC_AGENT_CHILLED)) {
+  if (petition && (p->st.flags[i] & GC_AGENT_CHILLED)) {   /* the day's trip is given up */
     d->out->tally.petitions_abandoned++;
     return;
   }
