@@ -116,6 +116,9 @@ void gc_activity_ctx_init(gc_activity_ctx *ctx, const gc_config *cfg, const gc_w
   for (int k = 0; k < GC_EVADE_N; k++) ctx->evading |= cfg->reaction.evade[k].prob > 0;
   const gc_behaviour_cfg *pv = &a->beh[GC_BEH_PARTNER_VISIT];
   ctx->partner_rate = ctx->holiday ? a->holiday_partner_visit : ctx->weekend ? pv->rate_weekend : pv->rate_weekday;
+  const gc_behaviour_cfg *cv = &a->beh[GC_BEH_COMPOUND_VISIT], *rv = &a->beh[GC_BEH_RELIGIOUS];
+  ctx->compound_visits = (ctx->weekend ? cv->rate_weekend : cv->rate_weekday) > 0;
+  ctx->religious_visits = (ctx->weekend ? rv->rate_weekend : rv->rate_weekday) > 0;
 }
 
 typedef struct day_state {
@@ -129,13 +132,13 @@ typedef struct day_state {
   uint8_t phone_off;    /* a phone-off event was emitted today */
 } day_state;
 
-static double rate(const day_state *d, int b) {
+static inline double rate(const day_state *d, int b) {
   const gc_behaviour_cfg *bc = &d->ctx->cfg->activity.beh[b];
   double base = d->ctx->weekend ? bc->rate_weekend : bc->rate_weekday;
   return base * d->ctx->pop->mult[(size_t)d->agent * GC_BEH_N + (size_t)b];
 }
 
-static int bernoulli(day_state *d, double r) {
+static inline int bernoulli(day_state *d, double r) {
   double u = gc_stream_u01(&d->s);
   return r > 0 && u < -expm1(-r);
 }
@@ -186,9 +189,11 @@ static uint32_t random_place(gc_stream *s, const gc_world *w, int region, int ty
 ** or, when the scenario sets `minutes`, U[0.5, 1.5) x minutes; times the
 ** stay-length multipliers the agent meets.  Uses one word of s if span > 0
 ** (the core's lengths drew one word too), none otherwise. */
-static int stay_minutes(day_state *d, gc_stream *s, int b, int lo, int span) {
+static inline int stay_minutes(day_state *d, gc_stream *s, int b, int lo, int span) {
   const gc_behaviour_cfg *bc = &d->ctx->cfg->activity.beh[b];
   uint32_t w = span > 0 ? gc_stream_u32(s) : 0;
+  if (bc->minutes <= 0 && bc->nminmult == 0)             /* the core's lengths: the hot path */
+    return lo + (int)(((uint64_t)w * (uint32_t)span) >> 32);
   double m = bc->minutes > 0 ? bc->minutes * (span > 0 ? 0.5 + gc_u01(w) : 1.0)
                              : lo + (double)(((uint64_t)w * (uint32_t)span) >> 32);
   for (int k = 0; k < bc->nminmult; k++)
@@ -462,7 +467,7 @@ static void start_trip(day_state *d, int capital_trip) {
   int flags = GC_EVF_DEPART;
   capital_trip = region == c->world->capital;   /* also a regional trip with no other region */
   int petition = capital_trip && c->petition_truth >= 0 && ((p->truth[i] >> c->petition_truth) & 1);
-  if (petition && (p->st.flags[i] & GC_AGENT_CHILLED)) {
+  if (petition && (p->st.flags[i] & GC_AGENT_CHILLED)) {   /* the day's trip is given up */
     d->out->tally.petitions_abandoned++;
     return;
   }
@@ -613,8 +618,9 @@ void gc_activity_agent_day(const gc_activity_ctx *ctx, uint32_t i, gc_event_buf 
   d.phone_off = 0;
   gc_stream_init(&d.s, ctx->key, i, (uint32_t)ctx->day);
   gc_stream_init(&d.x, ctx->key, i, (uint32_t)ctx->day + GC_ACT_XDAY);
-  if ((fl & (GC_AGENT_PETITION | GC_AGENT_DELIVERED)) == GC_AGENT_PETITION && ctx->day > p->st.trip_start[i]) {
-    p->st.flags[i] = fl = (uint8_t)(fl | GC_AGENT_DELIVERED);   /* the first day after departure: at the capital */
+  if ((fl & (GC_AGENT_PETITION | GC_AGENT_DELIVERED)) == GC_AGENT_PETITION && ctx->day > p->st.trip_start[i] &&
+      p->st.away_until[i] >= ctx->day) {     /* the first free day after departure, still on the trip */
+    p->st.flags[i] = fl = (uint8_t)(fl | GC_AGENT_DELIVERED);
     out->tally.petitions_delivered++;
   }
   uint16_t back = p->st.away_until[i];
@@ -626,8 +632,8 @@ void gc_activity_agent_day(const gc_activity_ctx *ctx, uint32_t i, gc_event_buf 
   out->tally.agents_active++;
   if (back == ctx->day && back > 0) return_home(&d);
   routine(&d);
-  compound_visits(&d);
-  religious_visits(&d);
+  if (ctx->compound_visits) compound_visits(&d);
+  if (ctx->religious_visits) religious_visits(&d);
   trips(&d);
   if (ctx->partner_rate > 0) partner_night(&d);
   signals(&d);

@@ -15,6 +15,16 @@
 ** is reused day after day, so the loop allocates only while a buffer is
 ** still growing.  The only state written is the agent's own trip fields,
 ** so agents can be processed in any order and on any thread.
+**
+** Issue 3 adds compound entries with companions, religious visits, nights
+** with a partner living apart, car trips and rail tickets, petition
+** delivery, and the reactions to policing (deterrence, chilling, evasion
+** with costs); their draws come from a second per-agent stream (see
+** gc_activity.c).  State written besides the trip fields is still the
+** agent's own: its flags (GC_AGENT_PETITION, _DELIVERED, _BY_CAR, and
+** clearing _INTERCEPTED), trip_start and evasion totals.  Read-only
+** cross-agent reads (a partner's detention, ties' vehicles) touch only
+** state that changes between days.
 */
 #ifndef GC_ACTIVITY_H
 #define GC_ACTIVITY_H
@@ -99,6 +109,8 @@ typedef struct gc_activity_ctx {
   int holiday;                  /* the day is in the festival: weekend rates, partner_rate */
   int evading;                  /* some evasion has a positive probability */
   double partner_rate;          /* base P(a couple living apart spends the night together) */
+  int compound_visits;          /* today's base rate of compound visits > 0 */
+  int religious_visits;         /* today's base rate of religious visits > 0 */
 } gc_activity_ctx;
 
 /* Prepares ctx for `day`. */

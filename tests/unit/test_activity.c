@@ -541,6 +541,16 @@ static void test_chilling_and_delivery(void **state) {
   p->st.away_until[4] = 0;
   live_day(f, 10);
   assert_int_equal(p->st.flags[4] & (GC_AGENT_INTERCEPTED | GC_AGENT_BY_CAR), 0);
+  /* detained during the trip until after its end: never delivered */
+  memset(p->st.away_until, 0, p->n * sizeof *p->st.away_until);
+  p->st.flags[6] = GC_AGENT_PETITION;
+  p->st.trip_start[6] = 10;
+  p->st.away_until[6] = 12;
+  p->st.detained_until[6] = 14;
+  for (int day = 11; day <= 14; day++) {
+    live_day(f, day);
+    assert_int_equal(p->st.flags[6] & GC_AGENT_DELIVERED, 0);
+  }
   teardown(f);
 }
 
