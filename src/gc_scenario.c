@@ -3005,10 +3005,12 @@ static void score_features(const gcs_at *a, gc_rule_cfg *r, int ri) {
   const gcs_node *n = at_need(a, "features") ? at_get(a, "features") : NULL;
   if (!n) return;
   at_path(a, "features", path);
-  if (n->kind != NODE_SEQ || n->n < 1 || n->n > GC_MAX_FEATURES) {
-    char want[64];
-    snprintf(want, sizeof want, "a sequence of 1 to %d features", GC_MAX_FEATURES);
-    type_err(a->cx, n, path, want);
+  if (n->kind != NODE_SEQ) {
+    type_err(a->cx, n, path, "a sequence of features, e.g. [{if: migrant, weight: 2}]");
+    return;
+  }
+  if (n->n < 1 || n->n > GC_MAX_FEATURES) {
+    err(a->cx, n, path, "needs 1 to %d features, got %d", GC_MAX_FEATURES, n->n);
     return;
   }
   for (int i = 0; i < n->n; i++) {

@@ -13,7 +13,8 @@
 **
 ** Overrides.  `key.path=value`: the path uses dots between mapping keys and
 ** [i] for sequence items; a sequence of named mappings (rules) may also be
-** addressed by name (rules.drug_history_hotel.priority=drugs).  The value
+** addressed by name (rules.drug_history_hotel.priority=drugs, or
+** rules[drug_history_hotel].priority=drugs).  The value
 ** is parsed as YAML ("[hotel,station]", "{rate: 2}", "0.5").  Errors in an
 ** override are reported with the display name "--set", line 1 and the
 ** column within the override string.

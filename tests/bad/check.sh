@@ -130,7 +130,7 @@ check_refused set-no-such-rule-bracket "--set:1:7: rules[nosuch].days: no item n
 check_refused set-patrol-range "--set:1:25: response.patrol.patrols: must be between 0 and 64" \
   --set response.patrol.patrols=65
 check_refused set-risk-without-levels "--set:1:14: rules[0].who: \"risk=high\" needs risk levels" \
-  --set rules[0].who=risk=high
+  --set 'rules[0].who=risk=high'
 
 # The built-in default itself is valid.
 if limited "$BIN" validate >"$SCRATCH/stdout" 2>"$SCRATCH/stderr"; then
