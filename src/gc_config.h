@@ -324,6 +324,7 @@ typedef struct gc_activity_cfg {
   double trip_by_car;                   /* share of vehicle owners' trips made by car */
   int holiday_first_day, holiday_days;  /* a festival (Spring Festival): weekend rates, partners meet */
   double holiday_partner_visit;         /* P(night together) per holiday day for couples apart */
+  double travel_together;               /* P(each household member joins a trip), co-travel and co-stays */
 } gc_activity_cfg;
 
 /* CCTV with face matching (HRW-2018; Zhouning, NYT-2022). */
