@@ -14,7 +14,7 @@ dump() {  # dump DB: every table, run_info without volatile rows
     && sqlite3 "$1" .dump
 }
 
-for scen in "$DATA/small.yaml" "builtin:default --set population.size=30000 --set days=8"; do
+for scen in "$DATA/small.yaml" "$DATA/full.yaml --set population.size=8000" "builtin:default --set population.size=30000 --set days=8"; do
   name=$(basename "${scen%% *}")
   for t in 1 2; do
     # shellcheck disable=SC2086
