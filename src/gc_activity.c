@@ -128,6 +128,7 @@ typedef struct day_state {
   gc_stream x;          /* behaviours of issue 3 (see the top) */
   uint32_t agent;
   uint16_t seq;
+  uint16_t tseq;         /* tickets: numbered from GC_SEQ_TICKETS, so the core's events keep their numbers */
   uint8_t aware;        /* aware and some evasion is possible */
   uint8_t phone_off;    /* a phone-off event was emitted today */
 } day_state;
@@ -155,6 +156,15 @@ static void emit_other(day_state *d, int kind, uint32_t place, uint32_t other, i
   push(d->out, &e);
   d->out->tally.events++;
   if (kind == GC_TE_STAY) d->out->tally.stays[d->ctx->world->type[place]]++;
+}
+
+/* A ticket is numbered apart (sensors key their draws on the number), so
+** that buying one does not shift which later events of the day are seen. */
+static void emit_ticket(day_state *d, uint32_t station, uint32_t region, int start, int flags) {
+  uint16_t seq = d->seq;
+  d->seq = d->tseq++;
+  emit_other(d, GC_TE_TICKET, station, region, start, start, 0, flags);
+  d->seq = seq;
 }
 
 static void emit(day_state *d, int kind, uint32_t place, int start, int end, float qty, int flags) {
@@ -453,7 +463,7 @@ static void decoy_ticket(day_state *d, int region, int start, int flags) {
   uint32_t st = random_place(&d->x, w, 0, GC_PLACE_STATION);
   uint32_t fake = 1 + gc_stream_below(&d->x, (uint32_t)(w->nregions - 2));
   if (fake >= (uint32_t)region) fake++;
-  emit_other(d, GC_TE_TICKET, st, fake, start, start, 0, flags | GC_EVF_DECOY);
+  emit_ticket(d, st, fake, start, flags | GC_EVF_DECOY);
   evade(d, GC_EVADE_DECOY_TICKET, start);
 }
 
@@ -482,7 +492,7 @@ static void start_trip(day_state *d, int capital_trip) {
   uint32_t from;
   int start = visit_other(d, &d->s, type, 420, 1080, 30, dflags, m.car ? m.vehicle : GC_NONE, &from);
   if (start >= 0 && type == GC_PLACE_STATION)          /* real-name ticket (HRW-2018) */
-    emit_other(d, GC_TE_TICKET, from, (uint32_t)region, start, start, 0, flags);
+    emit_ticket(d, from, (uint32_t)region, start, flags);
   if (start < 0) start = 420;
   if (m.decoy) decoy_ticket(d, region, start, flags);
   if (m.hired) evade(d, GC_EVADE_PRIVATE_DRIVER, start);
@@ -592,7 +602,9 @@ static void offences(day_state *d) {
       d->out->tally.offences_deterred++;
       continue;
     }
-    emit(d, GC_TE_OFFENCE, place == GC_NONE ? 0 : place, 720, 720, 0, 0);
+    /* with no place of the offence's types the offence still happens, at no
+    ** place: no patrol can discover it and nobody can report where */
+    if (place != GC_NONE) emit(d, GC_TE_OFFENCE, place, 720, 720, 0, 0);
     d->out->tally.offences++;
     if (place != GC_NONE && c->world->district[place] != GC_NO_DISTRICT)
       d->out->tally.offences_by_district[c->world->district[place]]++;
@@ -614,6 +626,7 @@ void gc_activity_agent_day(const gc_activity_ctx *ctx, uint32_t i, gc_event_buf 
   d.out = out;
   d.agent = i;
   d.seq = 0;
+  d.tseq = GC_SEQ_TICKETS;
   d.aware = ctx->evading && (fl & GC_AGENT_AWARE);
   d.phone_off = 0;
   gc_stream_init(&d.s, ctx->key, i, (uint32_t)ctx->day);

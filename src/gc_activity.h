@@ -52,6 +52,11 @@ typedef enum {
 
 /* Event flags.  A stay's `other` is the vehicle used to arrive (identity
 ** it is registered to; GC_NONE on foot or by rail) when GC_EVF_CAR is set. */
+/* Event numbers (gc_event.seq) of an agent-day: the core's events count
+** from 0, tickets from GC_SEQ_TICKETS, events emitted on behalf of a
+** travelling companion from GC_SEQ_COMPANIONS. */
+enum { GC_SEQ_TICKETS = 0x4000, GC_SEQ_COMPANIONS = 0x8000 };
+
 enum {
   GC_EVF_DEPART = 1, GC_EVF_ARRIVE = 2, GC_EVF_PETITION = 4,
   GC_EVF_CAR = 8,         /* came by car: `other` = vehicle's registered owner */

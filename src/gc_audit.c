@@ -76,13 +76,21 @@ void gc_audit_free(gc_audit *a) {
 
 /* innocent: of the rule's unlawful claims; clean: of every unlawful hidden
 ** condition (the all-rules definition, used for the per-agent harm bits). */
-static void tally_outcome(gc_rule_day *rd, gc_day *dd, const gc_outcome *o, int innocent, int clean, uint8_t *harm) {
+/* carried: the action is on a task of an earlier day (counted apart, so
+** that a day's tasks reconcile: people_flagged = actions + unhandled + skipped). */
+static void tally_outcome(gc_rule_day *rd, gc_day *dd, const gc_outcome *o, int innocent, int clean, uint8_t *harm,
+                          int carried) {
   if (o->status == GC_OUT_CAPACITY) rd->unhandled++;
   if (o->status == GC_OUT_DUPLICATE || o->status == GC_OUT_IN_DETENTION) rd->skipped++;
   if (o->status != GC_OUT_DONE) return;
-  rd->actions++;
+  if (carried) {
+    rd->carried_actions++;
+    rd->carried_innocent_actions += (uint64_t)innocent;
+  } else {
+    rd->actions++;
+    rd->innocent_actions += (uint64_t)innocent;
+  }
   dd->actions++;
-  rd->innocent_actions += (uint64_t)innocent;
   dd->innocent_actions += (uint64_t)innocent;
   rd->action_by_type[o->action]++;
   if (o->followup != GC_ACT_NONE && (o->flags & (GC_OUTF_FOUND | GC_OUTF_FALSE_FINDING)))
@@ -120,7 +128,7 @@ void gc_audit_alerts(gc_audit *a, const gc_config *cfg, const gc_population *pop
     if (out[i].status == GC_OUT_DONE) a->actioned[al->person] |= 1u << al->rule;
     int innocent = !gc_response_has_claim(cfg, pop, rc, al->person, 1);
     int clean = !(pop->truth[al->person] & unlawful);
-    tally_outcome(rd, dd, &out[i], innocent, clean, &a->harm[al->person]);
+    tally_outcome(rd, dd, &out[i], innocent, clean, &a->harm[al->person], 0);
   }
 }
 
@@ -168,7 +176,7 @@ void gc_audit_actions(gc_audit *a, const gc_config *cfg, const gc_population *po
       const gc_rule_cfg *rc = &cfg->rule[rec->rule];
       gc_rule_day *rd = &a->rule_daily[(size_t)day * (size_t)a->nrules + (size_t)rec->rule];
       a->actioned[rec->person] |= 1u << rec->rule;
-      tally_outcome(rd, dd, &o, !gc_response_has_claim(cfg, pop, rc, rec->person, 1), clean, &a->harm[rec->person]);
+      tally_outcome(rd, dd, &o, !gc_response_has_claim(cfg, pop, rc, rec->person, 1), clean, &a->harm[rec->person], 1);
     } else if (rec->flags & GC_OUTF_DETAINED) {
       a->harm[rec->person] |= GC_HARM_DETAINED;
       if (clean) a->harm[rec->person] |= GC_HARM_DETAINED_INNOCENT | GC_HARM_IN_DETENTION_INNOCENT;
@@ -179,6 +187,20 @@ void gc_audit_actions(gc_audit *a, const gc_config *cfg, const gc_population *po
   dd->petitions_intercepted += acts->petitions_intercepted;
   dd->tasks_expired += acts->expired;
   dd->tasks_waiting = acts->carried;
+}
+
+void gc_audit_observations(gc_audit *a, const gc_population *pop, const gc_obs *obs, size_t n) {
+  for (size_t k = 0; k < n; k++) {
+    const gc_obs *o = &obs[k];
+    if (o->kind == GC_OBS_HOME_VISIT) {
+      for (uint32_t i = pop->hh_start[o->where]; i < pop->hh_start[o->where + 1]; i++)
+        a->harm_count[(size_t)i * GC_HC_N + GC_HC_HOME_VISITS] =
+          sat_add(a->harm_count[(size_t)i * GC_HC_N + GC_HC_HOME_VISITS], 1);
+    } else if (o->kind == GC_OBS_UNUSUAL) {
+      uint16_t *c = &a->harm_count[(size_t)o->person * GC_HC_N + GC_HC_UNUSUAL];
+      *c = sat_add(*c, 1);
+    }
+  }
 }
 
 void gc_audit_patrol(gc_audit *a, const gc_population *pop, int day, const gc_patrol_day *rec,
@@ -291,7 +313,7 @@ static void harm_agent(const gc_audit *a, const gc_config *cfg, const gc_populat
                        uint32_t unlawful, const int *off, gc_harm_row *rows) {
   const uint16_t *hc = &a->harm_count[(size_t)i * GC_HC_N];
   int any = a->actioned[i] != 0 || (a->harm[i] & GC_HARM_DETAINED);
-  for (int k = 0; k < GC_HC_N && !any; k++) any = hc[k] != 0;
+  for (int k = 0; k < GC_HC_HOME_VISITS && !any; k++) any = hc[k] != 0;   /* police actions only */
   int clean = !(pop->truth[i] & unlawful);
   uint64_t cents = (uint64_t)llround(100.0 * pop->st.evasion_money[i]);
   uint64_t centimin = (uint64_t)llround(100.0 * pop->st.evasion_minutes[i]);
@@ -414,6 +436,8 @@ gc_rule_day gc_audit_rule_total(const gc_audit *a, int rule) {
     t.findings += x->findings; t.false_findings += x->false_findings;
     t.detentions += x->detentions; t.innocent_detentions += x->innocent_detentions;
     t.innocent_detention_days += x->innocent_detention_days;
+    t.carried_actions += x->carried_actions;
+    t.carried_innocent_actions += x->carried_innocent_actions;
     for (int k = 0; k < GC_ACT_NTYPES; k++) t.action_by_type[k] += x->action_by_type[k];
   }
   return t;

@@ -46,6 +46,8 @@ typedef struct gc_rule_day {
   uint64_t innocent_detentions;
   uint64_t innocent_detention_days;
   uint64_t action_by_type[GC_ACT_NTYPES];   /* primary and follow-up actions */
+  uint64_t carried_actions;     /* actions today on this rule's tasks of earlier days */
+  uint64_t carried_innocent_actions;
 } gc_rule_day;
 
 typedef struct gc_day {
@@ -66,7 +68,10 @@ typedef struct gc_day {
 
 /* Harms per person, counted from every action record (any origin). */
 enum { GC_HC_VISITS = 0, GC_HC_ID_CHECKS, GC_HC_DRUG_TESTS, GC_HC_PATROL_STOPS, GC_HC_DETENTION_DAYS,
-       GC_HC_INNOCENT_DETENTION_DAYS, GC_HC_N };
+       GC_HC_INNOCENT_DETENTION_DAYS,
+       GC_HC_HOME_VISITS,             /* home visits to the person's household (a human sensor, HRW-2018) */
+       GC_HC_UNUSUAL,                 /* times a visit report marked the person "unusual" */
+       GC_HC_N };
 
 /* Harms and evasion by group (trait value), over every rule and origin. */
 typedef struct gc_harm_row {
@@ -131,6 +136,10 @@ void gc_audit_alerts(gc_audit *a, const gc_config *cfg, const gc_population *pop
 ** per person, actions by origin, rule tallies of carried-over tasks. */
 void gc_audit_actions(gc_audit *a, const gc_config *cfg, const gc_population *pop, int day,
                       const gc_action_buf *acts);
+
+/* Records harms that are observations rather than actions: home visits
+** (each member of a visited household) and "unusual" marks in visit reports. */
+void gc_audit_observations(gc_audit *a, const gc_population *pop, const gc_obs *obs, size_t n);
 
 /* Records the day's patrol allocation and what it found (rec may be NULL). */
 void gc_audit_patrol(gc_audit *a, const gc_population *pop, int day, const gc_patrol_day *rec,

@@ -5,8 +5,10 @@
 ** Representation.  A day's work list is one array of tasks, today's alerts
 ** followed by the tasks still waiting from earlier days, sorted once by a
 ** 64-bit key:
-**     priority class (8 bits) | day created (16) | rule (8) | tie-break (32)
-** so higher classes go first, then older tasks, then rules in order, then
+**     priority class (8 bits) | 0xFFFF - day created (16) | rule (8) | tie-break (32)
+** so higher classes go first, then today's tasks before older ones (lists
+** are pushed for same-day action, HRW-2018: leftovers get spare capacity),
+** then rules in order, then
 ** a hash of (person, day created, rule) from the RESPONSE stream, which
 ** keeps a carried task's place among its peers and favours no person by
 ** their number.  With carry-over off every task is created today and the
@@ -151,6 +153,11 @@ static void perform(gc_response *r, const gc_rule_cfg *rc, int a, uint32_t perso
 static void touch(gc_response *r, uint32_t person, int day, int origin, gc_outcome *o) {
   const gc_config *cfg = r->cfg;
   gc_agent_state *st = &r->pop->st;
+  /* A patrol stop is a roadside ID check: a harm the audit counts, not a
+  ** police contact that marks the person (trust, awareness, chilling,
+  ** deterrence) or ends their trip — otherwise a dense patrol would drive
+  ** every feedback loop by itself. */
+  if (origin == GC_ORIGIN_PATROL_STOP) return;
   st->last_action[person] = day_plus(day, 0);
   if (st->actions[person] < UINT16_MAX) st->actions[person]++;
   if (cfg->reaction.aware_after_action) st->flags[person] |= GC_AGENT_AWARE;
@@ -168,12 +175,15 @@ static void touch(gc_response *r, uint32_t person, int day, int origin, gc_outco
     st->hh_trust_day[h] = (uint16_t)day;
   }
   int investigates = o->action == GC_ACT_VISIT || o->action == GC_ACT_ID_CHECK || o->action == GC_ACT_DRUG_TEST;
-  if (cfg->response.lower_risk_days > 0 && investigates && origin != GC_ORIGIN_PATROL_STOP &&
+  if (cfg->response.lower_risk_days > 0 && investigates &&
       !(o->flags & (GC_OUTF_FOUND | GC_OUTF_FALSE_FINDING))) {
     st->risk_relief_until[person] = day_plus(day, cfg->response.lower_risk_days);
     o->flags |= GC_OUTF_RELIEF;
   }
-  if (cfg->response.intercept && st->away_until[person] > day && st->trip_start[person] == day) {
+  /* Only a task about an alert ends a trip: police acting on a pushed name
+  ** (quota visits and patrol discoveries happen in the city, not at the gate). */
+  int about_alert = origin == GC_ORIGIN_ALERT || origin == GC_ORIGIN_CARRIED;
+  if (cfg->response.intercept && about_alert && st->away_until[person] > day && st->trip_start[person] == day) {
     st->away_until[person] = 0;
     st->flags[person] = (uint8_t)((st->flags[person] & ~(GC_AGENT_PETITION | GC_AGENT_DELIVERED)) |
                                   GC_AGENT_INTERCEPTED);
@@ -248,7 +258,9 @@ static int build_tasks(gc_response *r, int day, const gc_alert *alerts, size_t n
     const gc_rule_cfg *rc = &r->cfg->rule[alerts[i].rule];
     if (rc->action == GC_ACT_NONE) continue;
     philox4x32_ctr_t u = gc_rng4(r->key, alerts[i].person, (uint32_t)day, alerts[i].rule);
-    t[k].key = (uint64_t)rc->priority << 56 | (uint64_t)(uint16_t)day << 40 |
+    /* priority class first, then today's tasks before older ones: lists are
+    ** pushed for same-day action (HRW-2018), leftovers wait for spare capacity */
+    t[k].key = (uint64_t)rc->priority << 56 | (uint64_t)(uint16_t)(0xFFFF - day) << 40 |
                (uint64_t)alerts[i].rule << 32 | u.v[0];
     t[k].person = alerts[i].person;
     t[k].alert = (uint32_t)i;

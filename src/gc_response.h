@@ -3,7 +3,8 @@
 **
 ** Design.  Alerts become tasks.  Tasks are ordered by the rule's priority
 ** class (political "stability" warnings first, as HRW-2018 and NYT-2022
-** report), then oldest first (tasks carried over from earlier days), then
+** report), then newest first (today's tasks, then those carried over from
+** earlier days, which get what capacity is left), then
 ** by rule, then in a random but reproducible order, and are worked through
 ** until the day's officer capacity is spent.  Tasks not reached wait up to
 ** `carry_over_days` and then expire (0: they expire the same day); each

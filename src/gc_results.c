@@ -21,7 +21,8 @@ static const char *const schema =
   "CREATE TABLE rule_daily(day INTEGER, rule TEXT, alerts INTEGER, people_flagged INTEGER,"
   " people_with_claim INTEGER, actions INTEGER, innocent_actions INTEGER, unhandled INTEGER,"
   " skipped INTEGER, findings INTEGER, false_findings INTEGER, detentions INTEGER, innocent_detentions INTEGER,"
-  " innocent_detention_days INTEGER, PRIMARY KEY(day, rule));\n"
+  " innocent_detention_days INTEGER, carried_actions INTEGER, carried_innocent_actions INTEGER,"
+  " PRIMARY KEY(day, rule));\n"
   "CREATE TABLE action_daily(day INTEGER, rule TEXT, action TEXT, count INTEGER, PRIMARY KEY(day, rule, action));\n"
   "CREATE TABLE group_audit(rule TEXT, trait TEXT, value TEXT, population INTEGER, with_claim INTEGER,"
   " flagged INTEGER, flagged_with_claim INTEGER, actioned INTEGER, innocent_actioned INTEGER,"
@@ -48,7 +49,8 @@ static const char *const schema =
   "CREATE TABLE evasion(kind TEXT PRIMARY KEY, uses INTEGER, yuan REAL, minutes REAL);\n"
   "CREATE TABLE group_harms(trait TEXT, value TEXT, population INTEGER, people_actioned INTEGER,"
   " innocent_people_actioned INTEGER, visits INTEGER, id_checks INTEGER, drug_tests INTEGER,"
-  " patrol_stops INTEGER, detention_days INTEGER, innocent_detention_days INTEGER, evaders INTEGER,"
+  " patrol_stops INTEGER, detention_days INTEGER, innocent_detention_days INTEGER, home_visits INTEGER,"
+  " unusual_reports INTEGER, evaders INTEGER,"
   " evasion_yuan REAL, evasion_minutes REAL, aware INTEGER, chilled INTEGER, PRIMARY KEY(trait, value));\n"
   "CREATE TABLE list_group_daily(day INTEGER, list TEXT, trait TEXT, value TEXT, members INTEGER,"
   " PRIMARY KEY(day, list, trait, value));\n"
@@ -66,6 +68,9 @@ static const char *const schema =
   " (CAST(h.people_actioned AS REAL) / NULLIF(h.population, 0)) /"
   "   NULLIF(CAST(ref.people_actioned AS REAL) / NULLIF(ref.population, 0), 0) AS actioned_ratio,"
   " 1000.0 * h.detention_days / NULLIF(h.population, 0) AS detention_days_per_1000,"
+  " CAST(h.home_visits AS REAL) / NULLIF(h.population, 0) AS home_visits_per_person,"
+  " (CAST(h.home_visits AS REAL) / NULLIF(h.population, 0)) /"
+  "   NULLIF(CAST(ref.home_visits AS REAL) / NULLIF(ref.population, 0), 0) AS home_visit_ratio,"
   " h.evasion_yuan / NULLIF(h.evaders, 0) AS yuan_per_evader, ref.value AS reference"
   " FROM group_harms h JOIN traits rt ON rt.trait = h.trait AND rt.is_reference = 1"
   " JOIN group_harms ref ON ref.trait = h.trait AND ref.value = rt.value;\n"
@@ -207,18 +212,19 @@ static int write_rules(writer *w, const gc_config *cfg) {
 }
 
 static int write_rule_daily(writer *w, const gc_config *cfg, const gc_audit *a) {
-  sqlite3_stmt *st = prep(w, "INSERT INTO rule_daily VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  sqlite3_stmt *st = prep(w, "INSERT INTO rule_daily VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   sqlite3_stmt *act = prep(w, "INSERT INTO action_daily VALUES(?,?,?,?)");
   int rc = st && act ? 0 : -1;
   for (int d = 0; d < a->days && !rc; d++)
     for (int r = 0; r < a->nrules && !rc; r++) {
       const gc_rule_day *x = &a->rule_daily[(size_t)d * (size_t)a->nrules + (size_t)r];
-      rc = row(w, st, "itiiiiiiiiiiii", (long long)d, cfg->rule[r].name, (long long)x->alerts,
+      rc = row(w, st, "itiiiiiiiiiiiiii", (long long)d, cfg->rule[r].name, (long long)x->alerts,
                (long long)x->people_flagged, (long long)x->people_with_claim, (long long)x->actions,
                (long long)x->innocent_actions, (long long)x->unhandled, (long long)x->skipped,
                (long long)x->findings,
                (long long)x->false_findings, (long long)x->detentions, (long long)x->innocent_detentions,
-               (long long)x->innocent_detention_days);
+               (long long)x->innocent_detention_days, (long long)x->carried_actions,
+               (long long)x->carried_innocent_actions);
       for (int k = 1; k < GC_ACT_NTYPES && !rc; k++)
         if (x->action_by_type[k])
           rc = row(w, act, "itti", (long long)d, cfg->rule[r].name, gc_action_name(k), (long long)x->action_by_type[k]);
@@ -355,18 +361,19 @@ static int write_evasion(writer *w, const gc_config *cfg, const gc_audit *a, int
 }
 
 static int write_harms(writer *w, const gc_config *cfg, const gc_audit *a) {
-  sqlite3_stmt *st = prep(w, "INSERT INTO group_harms VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  sqlite3_stmt *st = prep(w, "INSERT INTO group_harms VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   int rc = st ? 0 : -1;
   int nt = cfg->population.ntraits;
   for (size_t g = 0; g < a->nharms && !rc; g++) {
     const gc_harm_row *x = &a->harms[g];
     const char *trait = x->trait < nt ? cfg->population.trait[x->trait].name : "all";
     const char *value = x->trait < nt ? cfg->population.trait[x->trait].value[x->value] : "all";
-    rc = row(w, st, "ttiiiiiiiiiiddii", trait, value, (long long)x->population, (long long)x->actioned,
+    rc = row(w, st, "ttiiiiiiiiiiiiddii", trait, value, (long long)x->population, (long long)x->actioned,
              (long long)x->innocent_actioned, (long long)x->count[GC_HC_VISITS],
              (long long)x->count[GC_HC_ID_CHECKS], (long long)x->count[GC_HC_DRUG_TESTS],
              (long long)x->count[GC_HC_PATROL_STOPS], (long long)x->count[GC_HC_DETENTION_DAYS],
-             (long long)x->count[GC_HC_INNOCENT_DETENTION_DAYS], (long long)x->evaders,
+             (long long)x->count[GC_HC_INNOCENT_DETENTION_DAYS], (long long)x->count[GC_HC_HOME_VISITS],
+             (long long)x->count[GC_HC_UNUSUAL], (long long)x->evaders,
              (double)x->evasion_cents / 100.0, (double)x->evasion_centiminutes / 100.0,
              (long long)x->aware, (long long)x->chilled);
   }

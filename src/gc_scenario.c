@@ -3203,8 +3203,9 @@ static void reactions(gcs_ctx *cx, const gcs_at *top) {
   gc_reaction_cfg *r = &cx->cfg->reaction;
   gcs_at a, d;
   char p[GCS_PATH_MAX];
-  gcs_scope sc = {SC_TRAIT | SC_LIST | SC_TRUST | SC_RISK, cx->cfg->population.ntraits, 0,
-                  cx->cfg->nlists, "reactions.aware may use traits, lists, trust and risk levels"};
+  gcs_scope sc = {SC_TRAIT | SC_LIST | SC_TRUST, cx->cfg->population.ntraits, 0, cx->cfg->nlists,
+                  "reactions.aware is read once, at the start, when nobody has a risk level yet: "
+                  "it may use traits, lists and trust levels (their initial values)"};
   if (at_open(&a, top, "reactions") <= 0) return;
   at_keys(&a, K_REACTIONS);
   int empty = 0;

@@ -204,6 +204,7 @@ int gc_run_step(gc_run *r) {
   if (respond(r)) return GC_ERR_NOMEM;
   gc_audit_alerts(&r->audit, &r->cfg, &r->pop, r->day, r->alerts.a, r->outcomes, r->alerts.n);
   gc_audit_actions(&r->audit, &r->cfg, &r->pop, r->day, &r->acts);
+  gc_audit_observations(&r->audit, &r->pop, r->day_obs, r->day_obs_n);
   gc_patrol_learn(r->patrol, r->day, r->day_obs, r->day_obs_n);
   gc_audit_patrol(&r->audit, &r->pop, r->day, gc_patrol_record(r->patrol, r->day), r->day_obs, r->day_obs_n);
   gc_response_prune_lists(&r->cfg, &r->pop, r->day);

@@ -132,7 +132,7 @@ static void join_associates(gc_sensors *s, gc_population *pop, uint32_t a, uint3
 /* One day together for the pair with key `key` (a < b). */
 static void together(gc_sensors *s, gc_population *pop, int day, uint64_t key) {
   uint32_t a = (uint32_t)(key >> 32), b = (uint32_t)key;
-  int created;
+  int created = 0;
   gc_pair_slot *sl = map_get(&s->pairs, key, &created);     /* never NULL: capacity reserved */
   if (created) {
     s->inf.pairs_seen++;
@@ -200,7 +200,7 @@ int gc_sensors_infer(gc_sensors *s, gc_population *pop, int day, const gc_obs *o
   if (!s || !s->cfg->sensors.inference.enabled) return 0;
   size_t ns, np;
   if (collect_scans(s, obs, n, &ns)) return -1;
-  qsort(s->scans, ns, sizeof *s->scans, cmp_scan);
+  if (ns > 1) qsort(s->scans, ns, sizeof *s->scans, cmp_scan);
   if (day_pairs(s, ns, &np)) return -1;
   while ((s->pairs.n + np) * 2 > s->pairs.cap)
     if (map_grow(&s->pairs)) return -1;

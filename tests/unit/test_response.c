@@ -150,7 +150,7 @@ static const gc_action_rec *rec_of(const fixture *f, uint32_t person) {
   return NULL;
 }
 
-/* Waiting tasks compete with new ones by class first, then older first. */
+/* Waiting tasks compete with new ones by class first, then today's first. */
 static void test_carry_over_order(void **state) {
   (void)state;
   fixture *f = setup(NULL, 0);
@@ -168,7 +168,7 @@ static void test_carry_over_order(void **state) {
   assert_int_equal(f->acts.n, 1);
   assert_int_equal(f->acts.carried, 2);
   assert_int_equal(f->acts.expired, 0);
-  /* day 1: a new stability alert goes first; a new order alert queues behind the older ones */
+  /* day 1: a new stability alert goes first; a new order alert queues before the older ones */
   gc_alert d1[] = {{103, 2, 1}, {104, 3, 1}};
   assert_int_equal(respond(f, 1, d1, 2, out), 0);
   assert_int_equal(out[1].status, GC_OUT_DONE);
@@ -176,31 +176,31 @@ static void test_carry_over_order(void **state) {
   assert_int_equal(f->acts.n, 1);
   assert_int_equal(f->acts.a[0].person, 104);
   assert_int_equal(f->acts.carried, 3);
-  /* day 2: with room for one, an older order task goes before today's order alert */
+  /* day 2: with room for one, today's order alert goes before the older ones */
   gc_alert d2[] = {{105, 2, 1}};
   assert_int_equal(respond(f, 2, d2, 1, out), 0);
-  assert_int_equal(out[0].status, GC_OUT_CAPACITY);
+  assert_int_equal(out[0].status, GC_OUT_DONE);
+  assert_int_equal(f->acts.n, 1);
+  assert_int_equal(f->acts.a[0].person, 105);
+  assert_int_equal(f->acts.a[0].origin, GC_ORIGIN_ALERT);
+  /* both day-0 tasks have waited carry_over_days: they expire now; 103 waits */
+  assert_int_equal(f->acts.expired, 2);
+  assert_int_equal(f->acts.carried, 1);
+  assert_int_equal(gc_response_waiting(f->resp), 1);
+  /* day 3, room for one and nothing new: the carried day-1 task is done on its last day */
+  assert_int_equal(respond(f, 3, NULL, 0, out), 0);
   assert_int_equal(f->acts.n, 1);
   const gc_action_rec *a = &f->acts.a[0];
-  assert_true(a->person == 100 || a->person == 101);
+  assert_int_equal(a->person, 103);
   assert_int_equal(a->origin, GC_ORIGIN_CARRIED);
   assert_int_equal(a->rule, 2);
   assert_int_equal(a->action, GC_ACT_VISIT);
-  /* the other day-0 task has waited carry_over_days: it expires now */
-  assert_int_equal(f->acts.expired, 1);
-  assert_int_equal(f->acts.carried, 2);          /* 103 (day 1) and 105 (day 2) */
-  assert_int_equal(gc_response_waiting(f->resp), 2);
-  /* day 3, no capacity: 103 expires at its boundary, 105 still waits */
-  rc->capacity_per_day = 0;
-  assert_int_equal(respond(f, 3, NULL, 0, out), 0);
-  assert_int_equal(f->acts.expired, 1);
-  assert_int_equal(f->acts.carried, 1);
-  /* day 4: 105 is performed on its last day */
+  assert_int_equal(f->acts.expired, 0);
+  assert_int_equal(f->acts.carried, 0);
+  /* day 4: nothing left */
   rc->capacity_per_day = 5;
   assert_int_equal(respond(f, 4, NULL, 0, out), 0);
-  assert_int_equal(f->acts.n, 1);
-  assert_int_equal(f->acts.a[0].person, 105);
-  assert_int_equal(f->acts.a[0].origin, GC_ORIGIN_CARRIED);
+  assert_int_equal(f->acts.n, 0);
   assert_int_equal(f->acts.carried, 0);
   assert_int_equal(f->acts.expired, 0);
   teardown(f);
@@ -571,7 +571,8 @@ static void test_patrol_actions(void **state) {
   assert_int_equal(s->action, GC_ACT_ID_CHECK);
   assert_int_equal(s->rule, -1);
   assert_int_equal(s->flags, 0);                       /* no finding, no relief */
-  assert_int_equal(f->city.pop.st.last_action[600], 10);
+  assert_int_equal(f->city.pop.st.last_action[600], 0);  /* a stop marks nobody */
+  assert_int_equal(f->city.pop.st.last_action[601], 10);
   /* a visit as the patrol action: the seen offence is a finding, followed up */
   rc->patrol.action = GC_ACT_VISIT;
   rc->action[GC_ACT_VISIT].on_finding = GC_ACT_DETENTION;

@@ -670,7 +670,7 @@ static void test_full_response_reactions(void **state) {
   assert_int_equal(r->patrol.action, GC_ACT_DETENTION);
   assert_int_equal(x->aware.nany, 2);
   expect_cond(x->aware.any[0], GC_COND_TRAIT, trait(c, "petition_grievance"), 1);
-  expect_cond(x->aware.any[1], GC_COND_RISK, 0, 2);
+  expect_cond(x->aware.any[1], GC_COND_TRUST, 0, 2);
   assert_int_equal(x->aware_after_action, 1);
   assert_true(x->evade[GC_EVADE_PHONE_OFF].prob == 0.7);
   assert_true(x->evade[GC_EVADE_CASH].cost_minutes == 5);
