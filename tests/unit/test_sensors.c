@@ -699,6 +699,9 @@ static void test_patrol_sensing(void **state) {
   patrolled[0] = 1;
   patrolled[5] = 2;
   uint64_t stays_in = 0, off_in = 0, offences = 0;
+  /* k patrols in a district are k chances: P = 1 - (1 - p)^k; sums of
+  ** Bernoulli means and variances give the expectation (4.5 sd) */
+  double stop_mean = 0, stop_var = 0, disc_mean = 0, disc_var = 0;
   uint32_t n = f->city.pop.n;
   for (uint32_t i = 0; i < n; i++) {
     uint32_t place = w->range[0][GC_PLACE_WORKPLACE] + i % gc_world_count(w, 0, GC_PLACE_WORKPLACE);
@@ -708,6 +711,9 @@ static void test_patrol_sensing(void **state) {
     add(f, stay(i, w->range[1][GC_PLACE_HOTEL], 1300, 1900, 2, 0, GC_NONE));    /* away: no district */
     stays_in += patrolled[w->district[place]] > 0;
     off_in += patrolled[w->district[st]] > 0;
+    double ps = 1 - pow(0.7, patrolled[w->district[place]]), pd = 1 - pow(0.5, patrolled[w->district[st]]);
+    stop_mean += ps; stop_var += ps * (1 - ps);
+    disc_mean += pd; disc_var += pd * (1 - pd);
     offences++;
   }
   f->city.cfg.sensors.phone_coverage = 0;
@@ -723,8 +729,11 @@ static void test_patrol_sensing(void **state) {
     else { assert_int_equal(o->kind, GC_OBS_REPORTED); rep++; }
   }
   assert_true(stays_in > 100 && off_in > 100);
-  binomial((double)stops, (double)stays_in, 0.3, "patrol stops");
-  binomial((double)disc, (double)off_in, 0.5, "discoveries");
+  if (fabs((double)stops - stop_mean) > 4.5 * sqrt(stop_var))
+    fail_msg("patrol stops: observed %llu, expected %.1f +- 4.5 x %.2f", (unsigned long long)stops, stop_mean, sqrt(stop_var));
+  if (fabs((double)disc - disc_mean) > 4.5 * sqrt(disc_var))
+    fail_msg("discoveries: observed %llu, expected %.1f +- 4.5 x %.2f", (unsigned long long)disc, disc_mean, sqrt(disc_var));
+  assert_true(stop_mean > 1.2 * 0.3 * (double)stays_in);     /* the two-patrol district matters */
   binomial((double)rep, (double)offences, 0.1, "public reports");
   observe(f, NULL, 3);
   assert_int_equal(f->ob.n, 0);
