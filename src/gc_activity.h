@@ -88,6 +88,7 @@ typedef struct gc_truth_tally {
   uint64_t evasion_cents, evasion_centiminutes;  /* integers: sums identical for any thread count */
   uint64_t compound_entries, nights_with_partner;
   uint32_t offences_by_district[GC_MAX_DISTRICTS];  /* true offences in the city, by district */
+  uint64_t trip_companions;      /* household members who joined another's trip (travel_together) */
 } gc_truth_tally;
 
 typedef struct gc_event_buf {
