@@ -52,15 +52,52 @@
 **      change vehicle occasions: departures by own car; a household
 **                    member's or a tie's vehicle, else an acquaintance's
 **    Each use emits GC_TE_EVASION and adds its cost to the agent's totals.
+**
+** Travelling together (activity.travel_together; HRW-2017: the Police
+** Cloud infers relationships from "people staying in the same hotel or
+** travelling together").  When an agent starts a trip, each other member
+** of its household who is free that day joins with probability
+** travel_together: same departure station or checkpoint and minute, a
+** real-name ticket of its own to the same destination if by rail, the
+** same arrival station, the same hotel (none if staying with family), the
+** same nights.  Free: not detained, not away, not returning and not
+** already travelling today.  The joining draw of member k (index in the
+** household) is (initiator, day + GC_ACT_JOIN_DAY, k), independent of
+** every other stream, so switching the feature on reshuffles nobody's
+** day; at 0 there is no draw at all.  A household lives in one block,
+** processed in agent order on one thread, so the initiator writes the
+** companions' trip state.  The two orders:
+**  - a companion with a lower id has already lived its day (its stays
+**    stand: the trip is decided after them); its party events are
+**    inserted right after its own events, so the buffer stays sorted by
+**    agent and whole-day sensors see one run per agent-day;
+**  - a companion with a higher id is appended for now; on its own turn it
+**    finds itself away, moves its party events to the end, and emits only
+**    its phone's signals.
+** Party events carry seq GC_ACT_PARTY_SEQ + k, a range the agent's own
+** events never reach, since sensors key draws on (agent, day, seq).
+** A companion is never a petitioner (the petition flag is the
+** initiator's) and does not get GC_AGENT_BY_CAR: it comes back on its own
+** return day, drawn from its own stream as the core's return leg.  In a
+** car the companion is a passenger: its checkpoint stay has no
+** GC_EVF_CAR, so the vehicle is read once, from the initiator's event.
+** The travel mode and its evasions (decoy ticket, private driver, change
+** of vehicle) are the initiator's: a hired driver carries the party, and
+** only the initiator pays and emits the evasion; a companion makes no
+** evasion of its own on the departure day.
 */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include "gc_activity.h"
 #include "gc_mem.h"
 
 #define GC_ACT_XDAY 0x40000000u     /* counter offset of the issue-3 stream */
 #define GC_ACT_PAIR_DAY 0x80000000u /* counter offset of couples' draws */
 #define GC_ACT_OWNER_TRIES 32       /* rejection draws for "a random vehicle owner" */
+#define GC_ACT_JOIN_DAY 0xC0000000u /* counter offset of the draws of household members joining a trip */
+#define GC_ACT_PARTY_SEQ 0x8000u    /* seq of events emitted on a companion's behalf */
+#define GC_ACT_PARTY_MAX 4          /* departure, ticket, arrival station, hotel */
 
 static int push(gc_event_buf *b, const gc_event *e) {
   gc_event *ev = gc_grow(b->ev, &b->cap, b->n + 1, sizeof *ev);
@@ -93,6 +130,7 @@ void gc_truth_tally_add(gc_truth_tally *to, const gc_truth_tally *from) {
   to->evasion_centiminutes += from->evasion_centiminutes;
   to->compound_entries += from->compound_entries;
   to->nights_with_partner += from->nights_with_partner;
+  to->trip_companions += from->trip_companions;
   for (int k = 0; k < GC_MAX_DISTRICTS; k++) to->offences_by_district[k] += from->offences_by_district[k];
 }
 
@@ -467,6 +505,99 @@ static void decoy_ticket(day_state *d, int region, int start, int flags) {
   evade(d, GC_EVADE_DECOY_TICKET, start);
 }
 
+/* What companions share with the initiator of a trip. */
+typedef struct party {
+  uint32_t from;             /* departure station or checkpoint; GC_NONE if the city has none */
+  int start;                 /* departure minute */
+  int ticket;                /* by rail from a station: real-name tickets */
+  uint32_t station;          /* arrival station in the destination, GC_NONE if none */
+  int arrive;
+  uint32_t hotel;            /* GC_NONE: staying with family, or no hotel */
+  int region, capital;
+  uint16_t until;            /* away_until */
+} party;
+
+/* Party events of companion j into e (seq from GC_ACT_PARTY_SEQ); the count. */
+static int party_events(const party *t, uint32_t j, gc_event *e) {
+  int n = 0;
+  uint16_t seq = GC_ACT_PARTY_SEQ;
+  if (t->from != GC_NONE) {
+    e[n++] = (gc_event){j, t->from, GC_NONE, 0, (uint16_t)t->start, (uint16_t)(t->start + 30), seq++, GC_TE_STAY,
+                        GC_EVF_DEPART};
+    if (t->ticket)
+      e[n++] = (gc_event){j, t->from, (uint32_t)t->region, 0, (uint16_t)t->start, (uint16_t)t->start, seq++,
+                          GC_TE_TICKET, GC_EVF_DEPART};
+  }
+  if (t->station != GC_NONE)
+    e[n++] = (gc_event){j, t->station, GC_NONE, 0, (uint16_t)t->arrive, (uint16_t)(t->arrive + 20), seq++,
+                        GC_TE_STAY, GC_EVF_DEPART};
+  if (t->hotel != GC_NONE)
+    e[n++] = (gc_event){j, t->hotel, GC_NONE, 0, (uint16_t)(t->arrive + 60), (uint16_t)(t->arrive + 60 + 720),
+                        seq++, GC_TE_STAY, GC_EVF_DEPART};
+  return n;
+}
+
+/* Inserts n events at index `at` of b (tallied as emitted). */
+static void insert_events(gc_event_buf *b, size_t at, const gc_event *e, int n, const gc_world *w) {
+  gc_event *ev = gc_grow(b->ev, &b->cap, b->n + (size_t)n, sizeof *ev);
+  if (!ev) { b->oom = 1; return; }
+  b->ev = ev;
+  memmove(ev + at + n, ev + at, (b->n - at) * sizeof *ev);
+  memcpy(ev + at, e, (size_t)n * sizeof *ev);
+  b->n += (size_t)n;
+  b->tally.events += (uint64_t)n;
+  for (int k = 0; k < n; k++)
+    if (e[k].kind == GC_TE_STAY) b->tally.stays[w->type[e[k].place]]++;
+}
+
+/* Household members who join agent d->agent's trip t (see the top). */
+static void companions(day_state *d, const party *t) {
+  const gc_activity_ctx *c = d->ctx;
+  gc_population *p = c->pop;
+  gc_event_buf *b = d->out;
+  uint32_t i = d->agent, h = p->hh[i], first = p->hh_start[h], last = p->hh_start[h + 1];
+  int day = c->day;
+  for (uint32_t j = first; j < last; j++) {
+    if (j == i) continue;
+    philox4x32_ctr_t u = gc_rng4(c->key, i, (uint32_t)day + GC_ACT_JOIN_DAY, j - first);
+    if (gc_u01(u.v[0]) >= c->cfg->activity.travel_together) continue;
+    uint16_t away = p->st.away_until[j];
+    if (p->st.detained_until[j] > day || (away && away >= day)) continue;   /* detained, away, returning */
+    size_t at = b->n;
+    if (j < i) {                 /* lived its day: insert after its events, unless it came back today */
+      while (at > 0 && b->ev[at - 1].agent > j) at--;
+      int back_today = 0;
+      for (size_t k = at; k > 0 && b->ev[k - 1].agent == j; k--) back_today |= b->ev[k - 1].flags & GC_EVF_ARRIVE;
+      if (back_today) continue;
+    }
+    gc_event e[GC_ACT_PARTY_MAX];
+    insert_events(b, at, e, party_events(t, j, e), c->world);
+    p->st.away_until[j] = t->until;
+    p->st.away_region[j] = (uint8_t)t->region;
+    p->st.trip_start[j] = (uint16_t)day;
+    p->st.flags[j] &= (uint8_t)~(GC_AGENT_PETITION | GC_AGENT_DELIVERED | GC_AGENT_BY_CAR | GC_AGENT_INTERCEPTED);
+    b->tally.trip_companions++;
+    b->tally.capital_trips += (uint64_t)t->capital;   /* capital trips count travellers */
+  }
+}
+
+/* A companion of higher id on its own turn: its party events, appended by
+** the initiator, move to the end of the buffer (after the events of the
+** agents between), so that the buffer stays sorted by agent. */
+static void gather_party(gc_event_buf *b, const gc_population *p, uint32_t j) {
+  uint32_t first = p->hh_start[p->hh[j]];
+  size_t end = b->n;
+  while (end > 0 && b->ev[end - 1].agent != j && b->ev[end - 1].agent >= first) end--;
+  size_t at = end;
+  while (at > 0 && b->ev[at - 1].agent == j) at--;
+  size_t n = end - at;
+  if (n == 0 || end == b->n || n > GC_ACT_PARTY_MAX) return;
+  gc_event tmp[GC_ACT_PARTY_MAX];
+  memcpy(tmp, b->ev + at, n * sizeof *tmp);
+  memmove(b->ev + at, b->ev + end, (b->n - end) * sizeof *tmp);
+  memcpy(b->ev + b->n - n, tmp, n * sizeof *tmp);
+}
+
 static void start_trip(day_state *d, int capital_trip) {
   const gc_activity_ctx *c = d->ctx;
   gc_population *p = c->pop;
@@ -499,8 +630,9 @@ static void start_trip(day_state *d, int capital_trip) {
   if (m.changed) evade(d, GC_EVADE_CHANGE_VEHICLE, start);
   if (d->aware) phone_off_evasion(d, start);
   int arrive = 720 + (int)gc_stream_below(&d->s, 360);
+  uint32_t st = GC_NONE;
   if (m.rail && !m.car) {
-    uint32_t st = random_place(&d->s, c->world, region, GC_PLACE_STATION);
+    st = random_place(&d->s, c->world, region, GC_PLACE_STATION);
     if (st != GC_NONE) emit(d, GC_TE_STAY, st, arrive, arrive + 20, 0, flags);
   }
   int with_family = region == p->family_region[i] && gc_stream_u01(&d->s) < 0.7;
@@ -513,6 +645,11 @@ static void start_trip(day_state *d, int capital_trip) {
   p->st.trip_start[i] = (uint16_t)c->day;
   uint8_t fl = p->st.flags[i] & (uint8_t)~(GC_AGENT_PETITION | GC_AGENT_DELIVERED | GC_AGENT_BY_CAR);
   p->st.flags[i] = (uint8_t)(fl | (petition ? GC_AGENT_PETITION : 0) | (m.car ? GC_AGENT_BY_CAR : 0));
+  if (c->cfg->activity.travel_together > 0 && p->hh_start[p->hh[i] + 1] - p->hh_start[p->hh[i]] > 1) {
+    party t = {from, start, from != GC_NONE && type == GC_PLACE_STATION, st, arrive,
+               with_family ? GC_NONE : hotel, region, capital_trip, p->st.away_until[i]};
+    companions(d, &t);
+  }
 }
 
 /* The return leg: by car through a checkpoint if the trip left by car
@@ -638,6 +775,12 @@ void gc_activity_agent_day(const gc_activity_ctx *ctx, uint32_t i, gc_event_buf 
   }
   uint16_t back = p->st.away_until[i];
   if (back > ctx->day) {                     /* away: only the phone is here */
+    if (p->st.trip_start[i] == ctx->day && ctx->cfg->activity.travel_together > 0) {
+      gather_party(out, p, i);               /* joined a trip of a lower id today (see the top) */
+      out->tally.agents_active++;            /* at home this morning, like a lower id's companion */
+      signals(&d);                           /* no evasion: the departure is the initiator's */
+      return;
+    }
     if (d.aware) phone_off_evasion(&d, 480);
     signals(&d);
     return;

@@ -13,8 +13,12 @@
 **
 ** Events go into a caller-owned gc_event_buf that grows geometrically and
 ** is reused day after day, so the loop allocates only while a buffer is
-** still growing.  The only state written is the agent's own trip fields,
-** so agents can be processed in any order and on any thread.
+** still growing.  The state written is the agent's own trip fields and,
+** when household members travel together (activity.travel_together > 0),
+** those of the members of its household who join its trip: a household's
+** agents must be processed in agent order into one buffer (as the blocks
+** of households are); households may go in any order and on any thread.
+** The buffer stays sorted by agent (see gc_activity.c).
 **
 ** Issue 3 adds compound entries with companions, religious visits, nights
 ** with a partner living apart, car trips and rail tickets, petition
@@ -93,6 +97,7 @@ typedef struct gc_truth_tally {
   uint64_t evasion_cents, evasion_centiminutes;  /* integers: sums identical for any thread count */
   uint64_t compound_entries, nights_with_partner;
   uint32_t offences_by_district[GC_MAX_DISTRICTS];  /* true offences in the city, by district */
+  uint64_t trip_companions;      /* household members who joined another's trip (travel_together) */
 } gc_truth_tally;
 
 typedef struct gc_event_buf {
@@ -122,7 +127,9 @@ typedef struct gc_activity_ctx {
 void gc_activity_ctx_init(gc_activity_ctx *ctx, const gc_config *cfg, const gc_world *w,
                           gc_population *pop, int day);
 
-/* Appends agent i's events for ctx->day to out. */
+/* Appends agent i's events for ctx->day to out (and, with travel_together,
+** inserts the party events of lower-id household members joining its trip
+** after their own events; see gc_activity.c). */
 void gc_activity_agent_day(const gc_activity_ctx *ctx, uint32_t i, gc_event_buf *out);
 
 /* Adds every count of `from` to `to` (blocks' tallies into a day's). */

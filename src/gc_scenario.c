@@ -106,7 +106,7 @@ static const char *const K_TRUTH[] = {"prevalence", "given", "lawful", NULL};
 static const char *const K_TIES[] = {"friends", "coworkers", "couples", "couples_apart",
                                      "family_out_of_region", NULL};
 static const char *const K_ACTIVITY[] = {"out_of_area_share", "trip_nights", "offences_by",
-                                         "offences_at", "petitions_by", "trip_by_car",
+                                         "offences_at", "petitions_by", "trip_by_car", "travel_together",
                                          "holiday", "utility", "behaviours", "purchases", NULL};
 static const char *const K_HOLIDAY[] = {"first_day", "days", "partner_visit", NULL};
 static const char *const K_UTILITY[] = {"electricity_kwh", "water_litres", "size_exponent",
@@ -2363,6 +2363,7 @@ static void activity(gcs_ctx *cx, const gcs_at *top) {
   act_offences_at(&a);
   act_petitions_by(&a);
   at_num(&a, "trip_by_car", PROB, &c->trip_by_car);
+  at_num(&a, "travel_together", PROB, &c->travel_together);
   act_holiday(&a);
   act_utility(&a);
   act_behaviours(&a);
@@ -3261,6 +3262,7 @@ static void defaults_activity(gc_activity_cfg *a) {
   a->offence_places = 1u << GC_PLACE_STATION;
   a->petition_truth = -1;
   a->trip_by_car = 0.5;
+  a->travel_together = 0;            /* nobody travels with anyone: the core's trips */
   a->holiday_first_day = -1;
 }
 

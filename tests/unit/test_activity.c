@@ -7,6 +7,7 @@
 #include "gc_activity.h"
 #include "gc_audit.h"
 #include "gc_sensors.h"
+#include "glasscage.h"
 
 typedef struct fixture {
   gc_test_city city;                /* first: f->city.cfg etc. below are its fields */
@@ -789,6 +790,269 @@ static void test_car_trips(void **state) {
   teardown(f);
 }
 
+/* ---- Travelling together (activity.travel_together; HRW-2017: "people
+** staying in the same hotel or travelling together").  Statistical checks
+** use 5 standard deviations (assert_binomial). */
+
+#define PARTY_SEQ 0x8000u       /* seq of events emitted on a companion's behalf (gc_activity.c) */
+
+static double together_p;       /* travel_together for the next tweak_together */
+
+static void tweak_together(gc_config *c) {
+  set_rate(c, GC_BEH_TRIP_REGION, 0.04);
+  set_rate(c, GC_BEH_TRIP_CAPITAL, 0.005);
+  c->population.vehicle_owner = 0.3;
+  c->activity.trip_by_car = 0.5;
+  c->reaction.aware.everyone = 1;                 /* the party's mode includes evasions */
+  c->reaction.evade[GC_EVADE_PRIVATE_DRIVER] = (gc_evasion_cfg){0.2, 800, 120};
+  c->reaction.evade[GC_EVADE_DECOY_TICKET] = (gc_evasion_cfg){0.2, 150, 60};
+  c->reaction.evade[GC_EVADE_PHONE_OFF] = (gc_evasion_cfg){0.3, 0, 30};
+  c->activity.travel_together = together_p;
+}
+
+static fixture *together_fixture(double p) {
+  together_p = p;
+  fixture *f = setup_with(tweak_together);
+  gc_population_init_state(&f->city.pop, &f->city.cfg);
+  return f;
+}
+
+/* Whether e is part of what a party shares: departure-flagged stays and the real ticket. */
+static int shared(const gc_event *e) {
+  return (e->kind == GC_TE_STAY && (e->flags & GC_EVF_DEPART)) ||
+         (e->kind == GC_TE_TICKET && !(e->flags & GC_EVF_DECOY));
+}
+
+/* FNV-1a over the fields of the day's events (qty in hundredths). */
+static uint64_t hash_events(uint64_t h, const gc_event_buf *b) {
+  for (size_t k = 0; k < b->n; k++) {
+    const gc_event *e = &b->ev[k];
+    uint64_t f[9] = {e->agent, e->place, e->other, (uint64_t)llround(e->qty * 100.0), e->start, e->end,
+                     e->seq, e->kind, e->flags};
+    for (int j = 0; j < 9; j++)
+      for (int byte = 0; byte < 8; byte++) { h ^= (f[j] >> (8 * byte)) & 0xff; h *= 0x100000001b3ull; }
+  }
+  return h;
+}
+
+/* travel_together = 0 is the model without the feature: the event stream
+** of eight days is the one the code before the feature produced (hash
+** recorded with it, commit 4329730), and no companion is tallied. */
+static void test_together_off_unchanged(void **state) {
+  (void)state;
+  fixture *f = together_fixture(0);
+  uint64_t h = 0xcbf29ce484222325ull;
+  size_t n = 0;
+  for (int day = 0; day < 8; day++) {
+    live_day(f, day);
+    h = hash_events(h, &f->ev);
+    n += f->ev.n;
+    assert_int_equal(f->ev.tally.trip_companions, 0);
+  }
+  if (h != 0x9c34a5c3dbcf7077ull || n != 80373) fail_msg("event stream changed: %zu events, hash 0x%llx", n, (unsigned long long)h);
+  teardown(f);
+}
+
+/* Switching the feature on changes nobody's own day but companions': an
+** agent who has never joined a trip emits, every day, exactly the events
+** (own seq) of the world without companions. */
+static void test_together_others_unchanged(void **state) {
+  (void)state;
+  fixture *f = together_fixture(0.4), *g = together_fixture(0);
+  const gc_population *p = &f->city.pop;
+  uint8_t *joined = calloc(p->n, 1);
+  size_t compared = 0;
+  for (int day = 0; day < 8; day++) {
+    live_day(f, day);
+    live_day(g, day);
+    for (size_t k = 0; k < f->ev.n; k++)
+      if (f->ev.ev[k].seq >= PARTY_SEQ) joined[f->ev.ev[k].agent] = 1;
+    size_t a = 0, b = 0;
+    while (a < f->ev.n || b < g->ev.n) {
+      while (a < f->ev.n && (joined[f->ev.ev[a].agent] || f->ev.ev[a].seq >= PARTY_SEQ)) a++;
+      while (b < g->ev.n && joined[g->ev.ev[b].agent]) b++;
+      if (a == f->ev.n || b == g->ev.n) break;
+      assert_memory_equal(&f->ev.ev[a], &g->ev.ev[b], sizeof(gc_event));
+      a++, b++, compared++;
+    }
+    while (a < f->ev.n && (joined[f->ev.ev[a].agent] || f->ev.ev[a].seq >= PARTY_SEQ)) a++;
+    while (b < g->ev.n && joined[g->ev.ev[b].agent]) b++;
+    assert_true(a == f->ev.n && b == g->ev.n);
+  }
+  uint32_t companions = 0;
+  for (uint32_t i = 0; i < p->n; i++) companions += joined[i];
+  assert_true(companions > 100 && compared > 50000);
+  free(joined);
+  teardown(f);
+  teardown(g);
+}
+
+/* Members who join ~ Binomial(eligible members, p), eligibility judged
+** here from what the test sees (detained, away or returning at the start
+** of the day, or already travelling today); companions share the
+** initiator's departure, ticket destination, arrival station, hotel and
+** nights; the day's buffer stays sorted by agent with distinct seqs; and
+** no one away at the start of a day emits a stay. */
+static void test_together_share_and_party(void **state) {
+  (void)state;
+  const double prob = 0.4;
+  fixture *f = together_fixture(prob);
+  gc_population *p = &f->city.pop;
+  uint16_t *away0 = calloc(p->n, sizeof *away0);
+  uint8_t *travelled = calloc(p->n, 1);
+  uint32_t *initiator = calloc(p->n, sizeof *initiator);
+  size_t *run = calloc(p->n + 1, sizeof *run);
+  double eligible = 0, joined = 0, parties_checked = 0, lower = 0, higher = 0, tallied = 0;
+  for (int day = 0; day < 10; day++) {
+    gc_activity_ctx ctx;
+    gc_activity_ctx_init(&ctx, &f->city.cfg, &f->city.w, p, day);
+    f->ev.n = 0;
+    memset(&f->ev.tally, 0, sizeof f->ev.tally);
+    memcpy(away0, p->st.away_until, p->n * sizeof *away0);
+    memset(travelled, 0, p->n);
+    for (uint32_t i = 0; i < p->n; i++) initiator[i] = GC_NONE;
+    for (uint32_t i = 0; i < p->n; i++) {
+      uint32_t h = p->hh[i], first = p->hh_start[h], last = p->hh_start[h + 1];
+      uint8_t elig[64] = {0};
+      assert_true(last - first <= 64);
+      for (uint32_t j = first; j < last; j++)
+        elig[j - first] = j != i && p->st.detained_until[j] <= day && !(away0[j] && away0[j] >= day) &&
+                          !travelled[j];
+      int was_companion = travelled[i];
+      gc_activity_agent_day(&ctx, i, &f->ev);
+      if (away0[i] && away0[i] == day) travelled[i] = 1;               /* came back today */
+      if (was_companion || p->st.trip_start[i] != day || p->st.away_until[i] <= day) continue;
+      travelled[i] = 1;                                                 /* its own trip today */
+      for (uint32_t j = first; j < last; j++) {
+        if (!elig[j - first]) {
+          assert_false(j != i && !travelled[j] && p->st.trip_start[j] == day && p->st.away_until[j] > day);
+          continue;
+        }
+        eligible++;
+        if (p->st.trip_start[j] != day || p->st.away_until[j] <= day) continue;
+        joined++;
+        travelled[j] = 1;
+        initiator[j] = i;
+        if (j < i) lower++; else higher++;
+        assert_int_equal(p->st.away_until[j], p->st.away_until[i]);   /* same nights */
+        assert_int_equal(p->st.away_region[j], p->st.away_region[i]);
+        assert_false(p->st.flags[j] & (GC_AGENT_PETITION | GC_AGENT_BY_CAR));
+      }
+    }
+    assert_false(f->ev.oom);
+    /* sorted by agent; each agent's own seqs 0, 1, ... and party seqs PARTY_SEQ, ... */
+    for (size_t k = 1; k < f->ev.n; k++) assert_true(f->ev.ev[k].agent >= f->ev.ev[k - 1].agent);
+    memset(run, 0, (p->n + 1) * sizeof *run);
+    for (size_t k = 0; k < f->ev.n; k++) run[f->ev.ev[k].agent + 1] = k + 1;
+    for (uint32_t i = 1; i <= p->n; i++) if (run[i] < run[i - 1]) run[i] = run[i - 1];
+    for (uint32_t i = 0; i < p->n; i++) {
+      uint16_t own = 0, party = PARTY_SEQ;
+      const gc_event *ie[8], *je[8];
+      int ni = 0, nj = 0;
+      for (size_t k = run[i]; k < run[i + 1]; k++) {
+        const gc_event *e = &f->ev.ev[k];
+        if (e->seq >= PARTY_SEQ) { assert_int_equal(e->seq, party++); assert_true(nj < 8); je[nj++] = e; }
+        else {
+          assert_int_equal(e->seq, own++);
+          if (initiator[i] != GC_NONE && i > initiator[i])   /* on its turn it was away: signals only */
+            assert_true(e->kind == GC_TE_CALL_NEW || e->kind == GC_TE_PHONE_OFF || e->kind == GC_TE_PURCHASE);
+        }
+        if (away0[i] > day && e->kind == GC_TE_STAY) fail_msg("agent %u away on day %d has a stay", i, day);
+      }
+      assert_int_equal(nj > 0, initiator[i] != GC_NONE);
+      if (initiator[i] == GC_NONE) continue;
+      for (size_t k = run[initiator[i]]; k < run[initiator[i] + 1]; k++) {
+        const gc_event *e = &f->ev.ev[k];
+        if (e->seq < PARTY_SEQ && shared(e)) { assert_true(ni < 8); ie[ni++] = e; }
+      }
+      assert_int_equal(ni, nj);
+      for (int k = 0; k < nj; k++) {
+        assert_int_equal(je[k]->kind, ie[k]->kind);
+        assert_int_equal(je[k]->place, ie[k]->place);            /* station or checkpoint, arrival, hotel */
+        assert_int_equal(je[k]->start, ie[k]->start);
+        assert_int_equal(je[k]->end, ie[k]->end);
+        assert_int_equal(je[k]->flags, GC_EVF_DEPART);           /* a passenger, never a petitioner */
+        if (je[k]->kind == GC_TE_TICKET) assert_int_equal(je[k]->other, ie[k]->other);   /* destination */
+        else assert_int_equal(je[k]->other, GC_NONE);
+      }
+      parties_checked++;
+    }
+    tallied += (double)f->ev.tally.trip_companions;
+  }
+  /* each eligible member's joining is one independent draw with probability p */
+  assert_binomial(joined, eligible, prob);
+  assert_true(joined == parties_checked && joined == tallied && lower > 50 && higher > 50);
+  free(away0);
+  free(travelled);
+  free(initiator);
+  free(run);
+  teardown(f);
+}
+
+static gc_run *run_all(const gc_config *cfg, int threads) {
+  gc_run *run = NULL;
+  char err[256];
+  assert_int_equal(gc_run_new(cfg, threads, &run, err, sizeof err), GC_OK);
+  int rc;
+  while ((rc = gc_run_step(run)) == GC_OK) {}
+  assert_int_equal(rc, GC_DONE);
+  assert_int_equal(gc_run_finish(run), GC_OK);
+  return run;
+}
+
+/* A whole run with companions: the daily truth tallies (and the rest of
+** the day rows) are identical for 1 and 2 threads. */
+static void test_together_threads(void **state) {
+  (void)state;
+  static gc_config cfg;
+  gc_test_load("small.yaml", NULL, 0, &cfg);
+  set_rate(&cfg, GC_BEH_TRIP_REGION, 0.03);
+  cfg.activity.travel_together = 0.5;
+  gc_run *r1 = run_all(&cfg, 1), *r2 = run_all(&cfg, 2);
+  const gc_audit *a = gc_run_audit(r1), *b = gc_run_audit(r2);
+  uint64_t companions = 0;
+  for (int d = 0; d < cfg.days; d++) {
+    assert_memory_equal(&a->daily[d].truth, &b->daily[d].truth, sizeof a->daily[d].truth);
+    companions += a->daily[d].truth.trip_companions;
+  }
+  assert_memory_equal(a->daily, b->daily, sizeof *a->daily * (size_t)cfg.days);
+  assert_true(companions > 200);
+  gc_run_free(r1);
+  gc_run_free(r2);
+}
+
+/* Relationship inference (HRW-2017) with real companions: on the small
+** city over 30 days, pairs ID-scanned together on two days (min_together
+** 2) are almost all coincidences when nobody travels together (the city
+** has two stations); when household members join half the trips, a large
+** share of them are true ties (seed 7: 1/299 against 3195/5933).  More
+** travellers also make more coincidences, so precision is well below 1. */
+static gc_inference_result inference_run(double together) {
+  static gc_config cfg;
+  gc_test_load("small.yaml", NULL, 0, &cfg);
+  cfg.days = 30;
+  set_rate(&cfg, GC_BEH_TRIP_REGION, 0.03);
+  cfg.activity.travel_together = together;
+  cfg.sensors.inference = (gc_inference_cfg){1, 2, 30, -1, -1};
+  gc_run *r = run_all(&cfg, 0);
+  gc_inference_result res = gc_run_audit(r)->inference;
+  gc_run_free(r);
+  return res;
+}
+
+static void test_together_inference_precision(void **state) {
+  (void)state;
+  gc_inference_result off = inference_run(0), on = inference_run(0.5);
+  double p_off = off.inferred ? (double)off.inferred_true / (double)off.inferred : 0;
+  double p_on = on.inferred ? (double)on.inferred_true / (double)on.inferred : 0;
+  print_message("inference precision: %llu/%llu = %.3f without companions, %llu/%llu = %.3f with\n",
+                (unsigned long long)off.inferred_true, (unsigned long long)off.inferred, p_off,
+                (unsigned long long)on.inferred_true, (unsigned long long)on.inferred, p_on);
+  assert_true(off.inferred > 50 && on.inferred > 50);
+  assert_true(on.inferred_true > 10 * off.inferred_true + 500);
+  assert_true(p_on > p_off + 0.3);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_detained_do_nothing_away_only_phone),
@@ -812,6 +1076,11 @@ int main(void) {
     cmocka_unit_test(test_evasion_private_driver),
     cmocka_unit_test(test_evasion_change_vehicle),
     cmocka_unit_test(test_car_trips),
+    cmocka_unit_test(test_together_off_unchanged),
+    cmocka_unit_test(test_together_others_unchanged),
+    cmocka_unit_test(test_together_share_and_party),
+    cmocka_unit_test(test_together_threads),
+    cmocka_unit_test(test_together_inference_precision),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -551,6 +551,7 @@ static void test_full_activity(void **state) {
   assert_int_equal(a->offence_places, (1u << GC_PLACE_STATION) | (1u << GC_PLACE_LEISURE));
   assert_int_equal(a->petition_truth, truth(c, "petition_trip"));
   assert_true(a->trip_by_car == 0.5);
+  assert_true(a->travel_together == 0.3);
   assert_int_equal(a->holiday_first_day, 9);   /* first_day: 10 is day index 9 */
   assert_int_equal(a->holiday_days, 4);
   assert_true(a->holiday_partner_visit == 0.9);
@@ -695,6 +696,7 @@ static void test_new_defaults(void **state) {
   assert_int_equal(c->activity.offence_places, 1u << GC_PLACE_STATION);
   assert_int_equal(c->activity.petition_truth, -1);
   assert_int_equal(c->activity.holiday_first_day, -1);
+  assert_true(c->activity.travel_together == 0);
   assert_true(c->sensors.cctv.coverage[GC_PLACE_STATION] == 0 && c->sensors.cctv.night_factor == 1);
   assert_int_equal(c->sensors.cctv.homes_list, -1);
   assert_int_equal(c->sensors.inference.enabled, 0);
@@ -780,8 +782,9 @@ static void test_full_errors(void **state) {
     "reactions.evasion.cash.prob=1.5",
     "population.trust.given={petition_grievance: suspicious}",
     "activity.behaviours.partner_visit.rate=2",             /* a probability */
+    "activity.travel_together=1.2",
   };
-  fx f = fx_full(sets, 16);
+  fx f = fx_full(sets, 17);
   assert_true(has_msg(&f, "--set:1:", "rules[3].distinct: not used by rules of kind "
                       "movement (only by frequency rules)"));
   assert_true(has_msg(&f, "rules[2].distinct: distinct: true counts distinct companions", NULL));
@@ -803,8 +806,9 @@ static void test_full_errors(void **state) {
   assert_true(has_msg(&f, "population.trust.given.petition_grievance: unknown trust level "
                       "\"suspicious\"", NULL));
   assert_true(has_msg(&f, "partner_visit.rate: partner_visit is a probability", NULL));
-  if (f.nerr != 16) fx_print(&f);
-  assert_int_equal(f.nerr, 16);
+  assert_true(has_msg(&f, "activity.travel_together: must be between 0 and 1, got 1.2", NULL));
+  if (f.nerr != 17) fx_print(&f);
+  assert_int_equal(f.nerr, 17);
   fx_free(&f);
 }
 
