@@ -96,7 +96,7 @@
 #define GC_ACT_PAIR_DAY 0x80000000u /* counter offset of couples' draws */
 #define GC_ACT_OWNER_TRIES 32       /* rejection draws for "a random vehicle owner" */
 #define GC_ACT_JOIN_DAY 0xC0000000u /* counter offset of the draws of household members joining a trip */
-#define GC_ACT_PARTY_SEQ 0x8000u    /* seq of events emitted on a companion's behalf */
+#define GC_ACT_PARTY_SEQ GC_SEQ_COMPANIONS  /* seq of events emitted on a companion's behalf */
 #define GC_ACT_PARTY_MAX 4          /* departure, ticket, arrival station, hotel */
 
 static int push(gc_event_buf *b, const gc_event *e) {
