@@ -42,8 +42,8 @@ static const char *const schema =
   " tasks_expired INTEGER, tasks_waiting INTEGER, trips_intercepted INTEGER, petitions_intercepted INTEGER);\n"
   "CREATE TABLE behaviour_daily(day INTEGER PRIMARY KEY, petitions_delivered INTEGER,"
   " petitions_abandoned INTEGER, offences_deterred INTEGER, offences_by_exempt_discovered INTEGER,"
-  " compound_entries INTEGER, nights_with_partner INTEGER, evasions INTEGER, evasion_yuan REAL,"
-  " evasion_minutes REAL);\n"
+  " compound_entries INTEGER, nights_with_partner INTEGER, trip_companions INTEGER, evasions INTEGER,"
+  " evasion_yuan REAL, evasion_minutes REAL);\n"
   "CREATE TABLE trust_daily(day INTEGER, level TEXT, position INTEGER, households INTEGER,"
   " PRIMARY KEY(day, level));\n"
   "CREATE TABLE evasion(kind TEXT PRIMARY KEY, uses INTEGER, yuan REAL, minutes REAL);\n"
@@ -310,7 +310,7 @@ static int write_obs_daily(writer *w, const gc_audit *a, int days) {
 
 static int write_response_daily(writer *w, const gc_audit *a, int days) {
   sqlite3_stmt *st = prep(w, "INSERT INTO response_daily VALUES(?,?,?,?,?,?,?,?,?,?,?)");
-  sqlite3_stmt *bh = prep(w, "INSERT INTO behaviour_daily VALUES(?,?,?,?,?,?,?,?,?,?)");
+  sqlite3_stmt *bh = prep(w, "INSERT INTO behaviour_daily VALUES(?,?,?,?,?,?,?,?,?,?,?)");
   int rc = st && bh ? 0 : -1;
   for (int d = 0; d < days && !rc; d++) {
     const gc_day *x = &a->daily[d];
@@ -324,10 +324,10 @@ static int write_response_daily(writer *w, const gc_audit *a, int days) {
              (long long)x->tasks_expired, (long long)x->tasks_waiting, (long long)x->intercepted,
              (long long)x->petitions_intercepted);
     if (!rc)
-      rc = row(w, bh, "iiiiiiiidd", (long long)d, (long long)x->truth.petitions_delivered,
+      rc = row(w, bh, "iiiiiiiiidd", (long long)d, (long long)x->truth.petitions_delivered,
                (long long)x->truth.petitions_abandoned, (long long)x->truth.offences_deterred,
                (long long)x->offences_exempt_discovered, (long long)x->truth.compound_entries,
-               (long long)x->truth.nights_with_partner, (long long)evasions,
+               (long long)x->truth.nights_with_partner, (long long)x->truth.trip_companions, (long long)evasions,
                (double)x->truth.evasion_cents / 100.0, (double)x->truth.evasion_centiminutes / 100.0);
   }
   sqlite3_finalize(st);
