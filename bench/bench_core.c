@@ -2,9 +2,9 @@
 ** bench_core.c — throughput and memory of the whole pipeline, against the
 ** machine's own limits measured in the same process run.
 **
-** usage: bench_core [POPULATION [DAYS [THREADS]]]   (default 1000000 30 0)
+** usage: bench_core [POPULATION [DAYS [THREADS [SCENARIO.yaml]]]]   (default 1000000 30 0 builtin:default)
 **
-** It runs the built-in default scenario at POPULATION agents for DAYS days
+** It runs the built-in default scenario (or SCENARIO.yaml) at POPULATION agents for DAYS days
 ** and prints agent-days/s, events/s, observations/s, alerts/s, peak RSS and
 ** bytes per agent.  Because these machines are noisy, absolute figures are
 ** paired with two peers measured right after, on the same threads:
@@ -90,11 +90,14 @@ int main(int argc, char **argv) {
   snprintf(s1, sizeof s1, "population.size=%lld", pop);
   snprintf(s2, sizeof s2, "days=%d", days);
   const char *sets[] = {s1, s2};
+  const char *file = argc > 4 ? argv[4] : NULL;     /* a scenario file; default: builtin:default */
   size_t len;
   const char *text = gcs_builtin_text("default", &len);
   static gc_config cfg;
   gc_diag *d = gc_diag_new();
-  if (!text || !d || gcs_load("builtin:default", text, len, sets, 2, &cfg, d)) {
+  int bad = !text || !d;
+  if (!bad) bad = file ? gcs_load_file(file, sets, 2, &cfg, d) : gcs_load("builtin:default", text, len, sets, 2, &cfg, d);
+  if (bad) {
     if (d) gc_diag_print(d, stderr);
     return 2;
   }
@@ -113,7 +116,7 @@ int main(int argc, char **argv) {
   uint64_t alerts = 0;
   for (int r = 0; r < cfg.nrules; r++) alerts += gc_audit_rule_total(a, r).alerts;
   double ad = (double)pop * days, sim = t2 - t1;
-  printf("glasscage bench: default scenario, %lld agents x %d days, %d threads\n", pop, days, gc_run_threads(run));
+  printf("glasscage bench: %s scenario, %lld agents x %d days, %d threads\n", cfg.name, pop, days, gc_run_threads(run));
   printf("  peers (same run):   Philox4x32-10 %.1fM calls/s   memcpy %.1f GB/s\n", philox / 1e6, bw / 1e9);
   printf("  build:              %.2f s (world, population, ties)\n", t1 - t0);
   printf("  simulate:           %.2f s\n", sim);

@@ -1704,15 +1704,17 @@ static void pop_vehicles(const gcs_at *pop) {
   at_num(&a, "registered_to_user", PROB, &p->vehicle_registered_to_user);
 }
 
-/* A sequence of distinct level names (risk levels). */
-static int level_names(gcs_ctx *cx, const gcs_node *n, const char *path, int lo, int hi,
-                       char names[][GC_NAME_MAX]) {
+/* A sequence of lo..hi distinct names (risk levels, priority classes);
+** `what` names one and `whats` several ("level", "levels"); `example`
+** shows the form. */
+static int distinct_names(gcs_ctx *cx, const gcs_node *n, const char *path, int lo, int hi, const char *what,
+                          const char *whats, const char *example, char names[][GC_NAME_MAX]) {
   if (n->kind != NODE_SEQ) {
-    type_err(cx, n, path, "a sequence of level names, level 0 first, e.g. [none, low, high]");
+    type_err(cx, n, path, example);
     return 0;
   }
   if (n->n < lo || n->n > hi) {
-    err(cx, n, path, "needs %d to %d levels, got %d", lo, hi, n->n);
+    err(cx, n, path, "needs %d to %d %s, got %d", lo, hi, whats, n->n);
     return 0;
   }
   int ok = 1;
@@ -1725,7 +1727,7 @@ static int level_names(gcs_ctx *cx, const gcs_node *n, const char *path, int lo,
     }
     for (int j = 0; j < i; j++)
       if (!strcmp(names[j], names[i]))
-        ok = 0, err(cx, n->val[i], p, "level \"%s\" is listed twice", names[i]);
+        ok = 0, err(cx, n->val[i], p, "%s \"%s\" is listed twice", what, names[i]);
   }
   return ok;
 }
@@ -1736,7 +1738,8 @@ static void pop_risk(const gcs_at *pop) {
   const gcs_node *n = at_get(pop, "risk_levels");
   char names[GC_MAX_RISK][GC_NAME_MAX], path[GCS_PATH_MAX];
   if (!n) return;
-  if (!level_names(pop->cx, n, at_path(pop, "risk_levels", path), 2, GC_MAX_RISK, names)) {
+  if (!distinct_names(pop->cx, n, at_path(pop, "risk_levels", path), 2, GC_MAX_RISK, "level", "levels",
+                      "a sequence of level names, level 0 first, e.g. [none, low, high]", names)) {
     pop->cx->risk_bad = 1;
     return;
   }
@@ -2576,37 +2579,13 @@ static void sensors(gcs_ctx *cx, const gcs_at *top) {
 /* ------------------------------------------------------------------------
 ** Response.
 */
-static int priority_names(gcs_ctx *cx, const gcs_node *n, const char *path,
-                          char names[][GC_NAME_MAX]) {
-  if (n->kind != NODE_SEQ) {
-    type_err(cx, n, path, "a sequence of names, highest first, e.g. [urgent, routine]");
-    return 0;
-  }
-  if (n->n < 1 || n->n > GC_MAX_PRIORITY) {
-    err(cx, n, path, "needs 1 to %d priorities, got %d", GC_MAX_PRIORITY, n->n);
-    return 0;
-  }
-  int ok = 1;
-  for (int i = 0; i < n->n; i++) {
-    char p[GCS_PATH_MAX];
-    path_idx(p, path, i);
-    if (v_name(cx, n->val[i], p, names[i], 0) < 0) {
-      ok = 0;
-      continue;
-    }
-    for (int j = 0; j < i; j++)
-      if (!strcmp(names[j], names[i]))
-        ok = 0, err(cx, n->val[i], p, "priority \"%s\" is listed twice", names[i]);
-  }
-  return ok;
-}
-
 static void resp_priorities(const gcs_at *a) {
   gc_response_cfg *r = &a->cx->cfg->response;
   const gcs_node *n = at_get(a, "priorities");
   char names[GC_MAX_PRIORITY][GC_NAME_MAX], p[GCS_PATH_MAX];
   if (!n) return;
-  if (!priority_names(a->cx, n, at_path(a, "priorities", p), names)) {
+  if (!distinct_names(a->cx, n, at_path(a, "priorities", p), 1, GC_MAX_PRIORITY, "priority", "priorities",
+                      "a sequence of names, highest first, e.g. [urgent, routine]", names)) {
     a->cx->prio_bad = 1;
     return;
   }

@@ -1,7 +1,7 @@
 /*
 ** gc_test.h — helpers shared by the unit tests: load a scenario from
 ** tests/data, failing the test with every diagnostic if it does not
-** validate, and build a small test city from it.
+** validate, build a small test city from it, or run it whole.
 */
 #ifndef GC_TEST_H
 #define GC_TEST_H
@@ -16,6 +16,7 @@
 #include "gc_population.h"
 #include "gc_scenario.h"
 #include "gc_world.h"
+#include "glasscage.h"
 
 #ifndef GC_TEST_DATA
 #define GC_TEST_DATA "tests/data"
@@ -49,6 +50,32 @@ static inline void gc_test_city_build(gc_test_city *c, const char *file, const c
 static inline void gc_test_city_free(gc_test_city *c) {
   gc_population_free(&c->pop);
   gc_world_free(&c->w);
+}
+
+/* The count of rule `rule`'s alert for person in b (0 if none). */
+static inline int gc_test_alerted(const gc_alert_buf *b, int rule, uint32_t person) {
+  for (size_t i = 0; i < b->n; i++)
+    if (b->a[i].rule == rule && b->a[i].person == person) return b->a[i].count;
+  return 0;
+}
+
+/* How many alerts (people) rule `rule` raised in b. */
+static inline size_t gc_test_rule_alerts(const gc_alert_buf *b, int rule) {
+  size_t n = 0;
+  for (size_t i = 0; i < b->n; i++) n += b->a[i].rule == rule;
+  return n;
+}
+
+/* A whole run of cfg to its end (tables computed); the caller frees it. */
+static inline gc_run *gc_test_run_all(const gc_config *cfg, int threads) {
+  gc_run *run = NULL;
+  char err[256];
+  assert_int_equal(gc_run_new(cfg, threads, &run, err, sizeof err), GC_OK);
+  int rc;
+  while ((rc = gc_run_step(run)) == GC_OK) {}
+  assert_int_equal(rc, GC_DONE);
+  assert_int_equal(gc_run_finish(run), GC_OK);
+  return run;
 }
 
 #endif

@@ -993,16 +993,6 @@ static void test_together_share_and_party(void **state) {
   teardown(f);
 }
 
-static gc_run *run_all(const gc_config *cfg, int threads) {
-  gc_run *run = NULL;
-  char err[256];
-  assert_int_equal(gc_run_new(cfg, threads, &run, err, sizeof err), GC_OK);
-  int rc;
-  while ((rc = gc_run_step(run)) == GC_OK) {}
-  assert_int_equal(rc, GC_DONE);
-  assert_int_equal(gc_run_finish(run), GC_OK);
-  return run;
-}
 
 /* A whole run with companions: the daily truth tallies (and the rest of
 ** the day rows) are identical for 1 and 2 threads. */
@@ -1012,7 +1002,7 @@ static void test_together_threads(void **state) {
   gc_test_load("small.yaml", NULL, 0, &cfg);
   set_rate(&cfg, GC_BEH_TRIP_REGION, 0.03);
   cfg.activity.travel_together = 0.5;
-  gc_run *r1 = run_all(&cfg, 1), *r2 = run_all(&cfg, 2);
+  gc_run *r1 = gc_test_run_all(&cfg, 1), *r2 = gc_test_run_all(&cfg, 2);
   const gc_audit *a = gc_run_audit(r1), *b = gc_run_audit(r2);
   uint64_t companions = 0;
   for (int d = 0; d < cfg.days; d++) {
@@ -1038,7 +1028,7 @@ static gc_inference_result inference_run(double together) {
   set_rate(&cfg, GC_BEH_TRIP_REGION, 0.03);
   cfg.activity.travel_together = together;
   cfg.sensors.inference = (gc_inference_cfg){1, 2, 30, -1, -1};
-  gc_run *r = run_all(&cfg, 0);
+  gc_run *r = gc_test_run_all(&cfg, 0);
   gc_inference_result res = gc_run_audit(r)->inference;
   gc_run_free(r);
   return res;

@@ -7,16 +7,6 @@
 #include "gc_test.h"
 #include "glasscage.h"
 
-static gc_run *run_all(const gc_config *cfg, int threads) {
-  gc_run *run = NULL;
-  char err[256];
-  assert_int_equal(gc_run_new(cfg, threads, &run, err, sizeof err), GC_OK);
-  int rc;
-  while ((rc = gc_run_step(run)) == GC_OK) {}
-  assert_int_equal(rc, GC_DONE);
-  assert_int_equal(gc_run_finish(run), GC_OK);
-  return run;
-}
 
 static void within(double observed, double expected, double sd, const char *what) {
   if (fabs(observed - expected) > 4 * sd)
@@ -30,7 +20,7 @@ static void test_presence_binomial(void **state) {
   (void)state;
   static gc_config cfg;
   gc_test_load("closed_form.yaml", NULL, 0, &cfg);
-  gc_run *run = run_all(&cfg, 0);
+  gc_run *run = gc_test_run_all(&cfg, 0);
   const gc_audit *a = gc_run_audit(run);
   double S = (double)a->list_daily[0];
   within(S, 0.05 * cfg.population.size, sqrt(cfg.population.size * 0.05 * 0.95), "list size");
@@ -55,7 +45,7 @@ static double at_least_two(double q, int n) {
 static void check_groups(const char *const *sets, int nsets, double migrant_factor) {
   static gc_config cfg;
   gc_test_load("closed_form.yaml", sets, nsets, &cfg);
-  gc_run *run = run_all(&cfg, 0);
+  gc_run *run = gc_test_run_all(&cfg, 0);
   const gc_audit *a = gc_run_audit(run);
   double q[2];
   q[0] = -expm1(-0.02) * 0.8;
@@ -87,7 +77,7 @@ static void test_percentile_exact(void **state) {
   static gc_config cfg;
   gc_test_load("closed_form.yaml", NULL, 0, &cfg);
   cfg.days = 3;
-  gc_run *run = run_all(&cfg, 0);
+  gc_run *run = gc_test_run_all(&cfg, 0);
   const gc_audit *a = gc_run_audit(run);
   for (int d = 0; d < cfg.days; d++) {
     uint64_t n = a->daily[d].obs_by_kind[GC_OBS_WATER];
@@ -133,7 +123,7 @@ static void test_identity_errors(void **state) {
   const char *sets[] = {"sensors.id_scan.identity_error=0.1", "days=5",
                         "population.phones.registered_to_user=1"};
   gc_test_load("closed_form.yaml", sets, 3, &cfg);
-  gc_run *run = run_all(&cfg, 0);
+  gc_run *run = gc_test_run_all(&cfg, 0);
   const gc_audit *a = gc_run_audit(run);
   uint64_t scans = 0, wrong = 0;
   for (int d = 0; d < cfg.days; d++) {
@@ -152,7 +142,7 @@ static void test_response_invariants(void **state) {
   static gc_config cfg;
   const char *sets[] = {"response.capacity_per_day=0", "days=5"};
   gc_test_load("small.yaml", sets, 2, &cfg);
-  gc_run *run = run_all(&cfg, 0);
+  gc_run *run = gc_test_run_all(&cfg, 0);
   const gc_audit *a = gc_run_audit(run);
   for (int r = 0; r < cfg.nrules; r++) {
     gc_rule_day t = gc_audit_rule_total(a, r);
@@ -164,7 +154,7 @@ static void test_response_invariants(void **state) {
   gc_run_free(run);
   const char *off[] = {"response.enabled=false", "days=5"};
   gc_test_load("small.yaml", off, 2, &cfg);
-  run = run_all(&cfg, 0);
+  run = gc_test_run_all(&cfg, 0);
   a = gc_run_audit(run);
   for (int d = 0; d < cfg.days; d++) assert_int_equal(a->daily[d].actions, 0);
   gc_run_free(run);
@@ -176,7 +166,7 @@ static void test_lawful_claims_are_harms(void **state) {
   static gc_config cfg;
   const char *sets[] = {"days=10", "population.size=20000", "response.capacity_per_day=100000"};
   gc_test_load("small.yaml", sets, 3, &cfg);
-  gc_run *run = run_all(&cfg, 0);
+  gc_run *run = gc_test_run_all(&cfg, 0);
   gc_rule_day t = gc_audit_rule_total(gc_run_audit(run), 3);   /* petitioner_station */
   assert_true(t.actions > 0);
   assert_int_equal(t.innocent_actions, t.actions);
@@ -201,7 +191,7 @@ static void test_twin_invariants(void **state) {
   gc_test_load("small.yaml", sets, 2, &cfg);
   twin = cfg;
   twin.response.enabled = 0;
-  gc_run *b = run_all(&cfg, 0), *t = run_all(&twin, 2);
+  gc_run *b = gc_test_run_all(&cfg, 0), *t = gc_test_run_all(&twin, 2);
   const gc_audit *ab = gc_run_audit(b), *at = gc_run_audit(t);
   int first = -1;
   for (int d = 0; d < cfg.days && first < 0; d++)
@@ -227,7 +217,7 @@ static void test_threads_identical(void **state) {
   (void)state;
   static gc_config cfg;
   gc_test_load("small.yaml", NULL, 0, &cfg);
-  gc_run *r1 = run_all(&cfg, 1), *r2 = run_all(&cfg, 2);
+  gc_run *r1 = gc_test_run_all(&cfg, 1), *r2 = gc_test_run_all(&cfg, 2);
   const gc_audit *a = gc_run_audit(r1), *b = gc_run_audit(r2);
   assert_memory_equal(a->rule_daily, b->rule_daily, sizeof *a->rule_daily * (size_t)cfg.days * (size_t)cfg.nrules);
   assert_memory_equal(a->daily, b->daily, sizeof *a->daily * (size_t)cfg.days);

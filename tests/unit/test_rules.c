@@ -49,18 +49,7 @@ static gc_obs scan(const fixture *f, uint32_t person, uint32_t place, int minute
 
 static uint32_t hotel(const fixture *f, int k) { return f->city.w.range[0][GC_PLACE_HOTEL] + (uint32_t)k; }
 
-/* Count of rule `rule`'s alerts for person (0 if none). */
-static int alerted(const fixture *f, int rule, uint32_t person) {
-  for (size_t i = 0; i < f->out.n; i++)
-    if (f->out.a[i].rule == rule && f->out.a[i].person == person) return f->out.a[i].count;
-  return 0;
-}
 
-static size_t rule_alerts(const fixture *f, int rule) {
-  size_t n = 0;
-  for (size_t i = 0; i < f->out.n; i++) n += f->out.a[i].rule == rule;
-  return n;
-}
 
 static void day(fixture *f, int d, const gc_obs *obs, size_t n) {
   assert_int_equal(gc_rules_day(f->rules, d, obs, n, &f->out), 0);
@@ -79,10 +68,10 @@ static void test_presence(void **state) {
     scan(f, 12, hotel(f, 1), 1200),                                          /* red-listed */
   };
   day(f, 0, obs, sizeof obs / sizeof *obs);
-  assert_int_equal(alerted(f, 0, 10), 2);
-  assert_int_equal(alerted(f, 0, 11), 0);
-  assert_int_equal(alerted(f, 0, 12), 0);
-  assert_int_equal(rule_alerts(f, 0), 1);
+  assert_int_equal(gc_test_alerted(&f->out, 0, 10), 2);
+  assert_int_equal(gc_test_alerted(&f->out, 0, 11), 0);
+  assert_int_equal(gc_test_alerted(&f->out, 0, 12), 0);
+  assert_int_equal(gc_test_rule_alerts(&f->out, 0), 1);
   assert_int_equal(f->out.triggers[0], 2);
   teardown(f);
 }
@@ -94,15 +83,15 @@ static void test_copresence_same_place_and_window(void **state) {
   join(f, 21, f->drug_users);
   gc_obs d0[] = {scan(f, 20, hotel(f, 2), 1300), scan(f, 22, hotel(f, 2), 1300)};  /* 22 not watched */
   day(f, 0, d0, 2);
-  assert_int_equal(rule_alerts(f, 1), 0);
+  assert_int_equal(gc_test_rule_alerts(&f->out, 1), 0);
   gc_obs d1[] = {scan(f, 21, hotel(f, 2), 100)};          /* 240 minutes after 20's scan */
   day(f, 1, d1, 1);
-  assert_int_equal(alerted(f, 1, 20), 1);
-  assert_int_equal(alerted(f, 1, 21), 1);
-  assert_int_equal(alerted(f, 1, 22), 0);
+  assert_int_equal(gc_test_alerted(&f->out, 1, 20), 1);
+  assert_int_equal(gc_test_alerted(&f->out, 1, 21), 1);
+  assert_int_equal(gc_test_alerted(&f->out, 1, 22), 0);
   gc_obs d3[] = {scan(f, 20, hotel(f, 2), 1000)};          /* 21's scan is 3,780 minutes old */
   day(f, 3, d3, 1);
-  assert_int_equal(rule_alerts(f, 1), 0);
+  assert_int_equal(gc_test_rule_alerts(&f->out, 1), 0);
   teardown(f);
 }
 
@@ -120,7 +109,7 @@ static void test_copresence_radius(void **state) {
     join(f, 31, f->drug_users);
     gc_obs obs[] = {scan(f, 30, hotel(f, 0), 1200), scan(f, 31, hotel(f, 1), 1210)};
     day(f, 0, obs, 2);
-    assert_int_equal(rule_alerts(f, 1), inside ? 2 : 0);
+    assert_int_equal(gc_test_rule_alerts(&f->out, 1), inside ? 2 : 0);
     teardown(f);
   }
 }
@@ -134,10 +123,10 @@ static void test_copresence_needs_k_distinct_people(void **state) {
   join(f, 42, f->drug_users);
   gc_obs two[] = {scan(f, 40, hotel(f, 4), 1200), scan(f, 40, hotel(f, 4), 1220), scan(f, 41, hotel(f, 4), 1230)};
   day(f, 0, two, 3);                   /* three scans, two people */
-  assert_int_equal(rule_alerts(f, 1), 0);
+  assert_int_equal(gc_test_rule_alerts(&f->out, 1), 0);
   gc_obs third[] = {scan(f, 42, hotel(f, 4), 10)};
   day(f, 1, third, 1);
-  assert_int_equal(rule_alerts(f, 1), 3);
+  assert_int_equal(gc_test_rule_alerts(&f->out, 1), 3);
   teardown(f);
 }
 
@@ -148,21 +137,21 @@ static void test_frequency_window(void **state) {
   gc_obs a = scan(f, 50, hotel(f, 0), 1200), b = scan(f, 51, hotel(f, 0), 1200);
   gc_obs d0[] = {a, b};
   day(f, 0, d0, 2);
-  assert_int_equal(rule_alerts(f, 2), 0);
+  assert_int_equal(gc_test_rule_alerts(&f->out, 2), 0);
   day(f, 1, NULL, 0);
   gc_obs d2[] = {a};                    /* 50: days 0 and 2 are within 3 days */
   day(f, 2, d2, 1);
-  assert_int_equal(alerted(f, 2, 50), 1);
+  assert_int_equal(gc_test_alerted(&f->out, 2, 50), 1);
   gc_obs d3[] = {b};                    /* 51: days 0 and 3 are 4 days apart */
   day(f, 3, d3, 1);
-  assert_int_equal(alerted(f, 2, 51), 0);
+  assert_int_equal(gc_test_alerted(&f->out, 2, 51), 0);
   gc_obs d4[] = {b, b};                 /* 51: day 3 and twice on day 4 */
   day(f, 4, d4, 2);
-  assert_int_equal(alerted(f, 2, 51), 2);
+  assert_int_equal(gc_test_alerted(&f->out, 2, 51), 2);
   /* a hotel in another region is not a local hotel stay */
   gc_obs away[] = {scan(f, 52, f->city.w.range[1][GC_PLACE_HOTEL], 1200), scan(f, 52, f->city.w.range[1][GC_PLACE_HOTEL], 1300)};
   day(f, 5, away, 2);
-  assert_int_equal(alerted(f, 2, 52), 0);
+  assert_int_equal(gc_test_alerted(&f->out, 2, 52), 0);
   teardown(f);
 }
 
@@ -179,9 +168,9 @@ static void test_baseline_percentile(void **state) {
   for (int k = 0; k < 200; k++) obs[k] = water(f, (uint32_t)k, (float)(200 - k));   /* values 200..1 */
   day(f, 0, obs, 200);
   /* 99th percentile of 1..200 is the value at rank round(0.99 * 199) = 197: 198 */
-  assert_int_equal(rule_alerts(f, 4), 2);
-  assert_int_equal(alerted(f, 4, f->city.pop.hh_start[0]), 1);
-  assert_int_equal(alerted(f, 4, f->city.pop.hh_start[1]), 1);
+  assert_int_equal(gc_test_rule_alerts(&f->out, 4), 2);
+  assert_int_equal(gc_test_alerted(&f->out, 4, f->city.pop.hh_start[0]), 1);
+  assert_int_equal(gc_test_alerted(&f->out, 4, f->city.pop.hh_start[1]), 1);
   teardown(f);
 }
 
@@ -191,16 +180,16 @@ static void test_baseline_personal(void **state) {
   for (int d = 0; d < 3; d++) {
     gc_obs obs[] = {water(f, 5, 10), water(f, 6, 10)};
     day(f, d, obs, 2);
-    assert_int_equal(rule_alerts(f, 5), 0);
+    assert_int_equal(gc_test_rule_alerts(&f->out, 5), 0);
   }
   gc_obs jump[] = {water(f, 5, 25), water(f, 6, 15)};
   day(f, 3, jump, 2);
-  assert_int_equal(alerted(f, 5, f->city.pop.hh_start[5]), 1);
-  assert_int_equal(alerted(f, 5, f->city.pop.hh_start[6]), 0);
+  assert_int_equal(gc_test_alerted(&f->out, 5, f->city.pop.hh_start[5]), 1);
+  assert_int_equal(gc_test_alerted(&f->out, 5, f->city.pop.hh_start[6]), 0);
   /* a household with too little history is not judged */
   gc_obs fresh[] = {water(f, 7, 10), water(f, 7, 100)};
   day(f, 4, fresh, 2);
-  assert_int_equal(rule_alerts(f, 5), 0);
+  assert_int_equal(gc_test_rule_alerts(&f->out, 5), 0);
   teardown(f);
 }
 
@@ -216,10 +205,10 @@ static void test_frequency_out_of_area_calls(void **state) {
   join(f, 61, f->drug_users);
   gc_obs d0[] = {call(60, 1), call(61, 0), call(61, 0), call(62, 1), call(62, 1)};
   day(f, 0, d0, 5);
-  assert_int_equal(rule_alerts(f, 6), 0);      /* 61's calls are local; 62 is not watched */
+  assert_int_equal(gc_test_rule_alerts(&f->out, 6), 0);      /* 61's calls are local; 62 is not watched */
   gc_obs d6[] = {call(60, 1)};                  /* day 6: days 0..6 are within 7 days */
   day(f, 6, d6, 1);
-  assert_int_equal(alerted(f, 6, 60), 1);
+  assert_int_equal(gc_test_alerted(&f->out, 6, 60), 1);
   teardown(f);
 }
 
@@ -236,11 +225,11 @@ static void test_baseline_fertilizer_jump(void **state) {
   day(f, 0, d0, 2);
   gc_obs d1[] = {purchase(70, 5), purchase(71, 5)};
   day(f, 1, d1, 2);
-  assert_int_equal(rule_alerts(f, 7), 0);
+  assert_int_equal(gc_test_rule_alerts(&f->out, 7), 0);
   gc_obs d2[] = {purchase(70, 15), purchase(71, 12)};  /* 15 > 2.5 x 5; 12 is not */
   day(f, 2, d2, 2);
-  assert_int_equal(alerted(f, 7, 70), 1);
-  assert_int_equal(alerted(f, 7, 71), 0);
+  assert_int_equal(gc_test_alerted(&f->out, 7, 70), 1);
+  assert_int_equal(gc_test_alerted(&f->out, 7, 71), 0);
   teardown(f);
 }
 

@@ -90,17 +90,7 @@ static uint32_t place(const fixture *f, int region, int type, int k) {
   return f->city.w.range[region][type] + (uint32_t)k;
 }
 
-static int alerted(const fixture *f, int rule, uint32_t person) {
-  for (size_t i = 0; i < f->out.n; i++)
-    if (f->out.a[i].rule == rule && f->out.a[i].person == person) return f->out.a[i].count;
-  return 0;
-}
 
-static size_t rule_alerts(const fixture *f, int rule) {
-  size_t n = 0;
-  for (size_t i = 0; i < f->out.n; i++) n += f->out.a[i].rule == rule;
-  return n;
-}
 
 static void day(fixture *f, int d, const gc_obs *obs, size_t n) {
   assert_int_equal(gc_rules_day(f->rules, d, obs, n, &f->out), 0);
@@ -135,13 +125,13 @@ static void test_presence_located_observations(void **state) {
     home_sighting,
   };
   day(f, 0, obs, N(obs));
-  assert_int_equal(alerted(f, 0, 10), 1);
-  assert_int_equal(alerted(f, 0, 11), 1);
-  assert_int_equal(alerted(f, 0, 13), 1);
-  assert_int_equal(alerted(f, 0, 15), 1);
-  assert_int_equal(rule_alerts(f, 0), 4);
-  assert_int_equal(rule_alerts(f, 1), 1);
-  assert_int_equal(alerted(f, 1, 14), 1);
+  assert_int_equal(gc_test_alerted(&f->out, 0, 10), 1);
+  assert_int_equal(gc_test_alerted(&f->out, 0, 11), 1);
+  assert_int_equal(gc_test_alerted(&f->out, 0, 13), 1);
+  assert_int_equal(gc_test_alerted(&f->out, 0, 15), 1);
+  assert_int_equal(gc_test_rule_alerts(&f->out, 0), 4);
+  assert_int_equal(gc_test_rule_alerts(&f->out, 1), 1);
+  assert_int_equal(gc_test_alerted(&f->out, 1, 14), 1);
   teardown(f);
 }
 
@@ -169,7 +159,7 @@ static void test_presence_radius_matches_brute_force(void **state) {
       for (uint32_t q = 0; q < w->nplaces && !near; q++)
         near = (w->type[q] == GC_PLACE_SCHOOL || w->type[q] == GC_PLACE_STATION) &&
                w->region[q] == w->region[p] && gc_world_dist(w, p, q) <= rc->radius_m;
-      assert_int_equal(alerted(f, 0, p), near);
+      assert_int_equal(gc_test_alerted(&f->out, 0, p), near);
       fired += (uint32_t)near;
       fired_not_at += near && w->type[p] != GC_PLACE_SCHOOL && w->type[p] != GC_PLACE_STATION;
     }
@@ -206,7 +196,7 @@ static void test_presence_radius_boundary(void **state) {
     compile(f);
     gc_obs o = at(f, GC_OBS_WIFI, 40, best, 700, 10);
     day(f, 0, &o, 1);
-    assert_int_equal(alerted(f, 0, 40), inside);
+    assert_int_equal(gc_test_alerted(&f->out, 0, 40), inside);
     teardown(f);
   }
 }
@@ -235,8 +225,8 @@ static void test_frequency_new_event_kinds(void **state) {
   assert_int_equal(f->out.n, 0);             /* one record each: below min_count 2 */
   day(f, 1, obs, N(obs));
   for (size_t k = 0; k < N(ev); k++) {
-    assert_int_equal(rule_alerts(f, (int)k), 1);
-    assert_int_equal(alerted(f, (int)k, 100 + (uint32_t)k), 1);
+    assert_int_equal(gc_test_rule_alerts(&f->out, (int)k), 1);
+    assert_int_equal(gc_test_alerted(&f->out, (int)k, 100 + (uint32_t)k), 1);
   }
   teardown(f);
 }
@@ -275,9 +265,9 @@ static void test_frequency_distinct_companions(void **state) {
                                                   {d4, N(d4)}, {d5, N(d5)}};
   for (int d = 0; d < 6; d++) {
     day(f, d, days[d].o, days[d].n);
-    assert_int_equal(alerted(f, 0, 201), d == 4);
-    assert_int_equal(rule_alerts(f, 0), d == 4);
-    assert_int_equal(alerted(f, 1, 200), d == 1 || d == 2);   /* 3 and 4 records, one of them today */
+    assert_int_equal(gc_test_alerted(&f->out, 0, 201), d == 4);
+    assert_int_equal(gc_test_rule_alerts(&f->out, 0), d == 4);
+    assert_int_equal(gc_test_alerted(&f->out, 1, 200), d == 1 || d == 2);   /* 3 and 4 records, one of them today */
   }
   teardown(f);
 }
@@ -316,11 +306,11 @@ static void test_movement(void **state) {
     {300, 1, 0, 1}, {301, 0, 1, 1}, {302, 0, 0, 0}, {303, 1, 0, 1}, {304, 0, 0, 0},
     {305, 0, 0, 0}, {306, 0, 0, 0}, {307, 0, 0, 0}, {308, 0, 1, 1}, {310, 0, 0, 0}};
   for (size_t k = 0; k < N(want); k++) {
-    assert_int_equal(alerted(f, GC_DEST_CAPITAL, want[k].p), want[k].c);
-    assert_int_equal(alerted(f, GC_DEST_OTHER_REGION, want[k].p), want[k].o);
-    assert_int_equal(alerted(f, GC_DEST_ANY, want[k].p), want[k].a);
+    assert_int_equal(gc_test_alerted(&f->out, GC_DEST_CAPITAL, want[k].p), want[k].c);
+    assert_int_equal(gc_test_alerted(&f->out, GC_DEST_OTHER_REGION, want[k].p), want[k].o);
+    assert_int_equal(gc_test_alerted(&f->out, GC_DEST_ANY, want[k].p), want[k].a);
   }
-  assert_int_equal(rule_alerts(f, GC_DEST_ANY), 4);
+  assert_int_equal(gc_test_rule_alerts(&f->out, GC_DEST_ANY), 4);
   teardown(f);
 }
 
@@ -347,9 +337,9 @@ static void test_absence_phone(void **state) {
     if (d <= 1) { obs[n++] = phone_off(402); obs[n++] = phone_off(402); }
     obs[n++] = phone_off(403);
     day(f, d, obs, n);
-    assert_int_equal(alerted(f, 0, 400), d == 2 || d == 5);
-    assert_int_equal(alerted(f, 0, 401), d == 5);
-    assert_int_equal(rule_alerts(f, 0), (size_t)(d == 2) + (d == 5) * 2);
+    assert_int_equal(gc_test_alerted(&f->out, 0, 400), d == 2 || d == 5);
+    assert_int_equal(gc_test_alerted(&f->out, 0, 401), d == 5);
+    assert_int_equal(gc_test_rule_alerts(&f->out, 0), (size_t)(d == 2) + (d == 5) * 2);
   }
   teardown(f);
 }
@@ -370,9 +360,9 @@ static void test_absence_off_grid(void **state) {
     obs[n++] = ob(GC_OBS_ELECTRICITY, 502, 0, 0, GC_NONE, 5, 0);
     if (d == 2) obs[n++] = ob(GC_OBS_WATER, 501, 0, 0, GC_NONE, 5, 0);
     day(f, d, obs, n);
-    assert_int_equal(alerted(f, 0, 500), d == 3 || d == 6);
-    assert_int_equal(alerted(f, 0, 501), d == 5);
-    assert_int_equal(rule_alerts(f, 0), (size_t)(d == 3) + (d == 5) + (d == 6));
+    assert_int_equal(gc_test_alerted(&f->out, 0, 500), d == 3 || d == 6);
+    assert_int_equal(gc_test_alerted(&f->out, 0, 501), d == 5);
+    assert_int_equal(gc_test_rule_alerts(&f->out, 0), (size_t)(d == 3) + (d == 5) + (d == 6));
   }
   teardown(f);
 }
@@ -415,9 +405,9 @@ static void test_absence_partner(void **state) {
     day(f, d, obs, n);
     /* together on days 0 (start), 6 (same hotel) and 12 (phone at the partner's home) */
     int fire = d == 4 || d == 10 || d == 16;
-    assert_int_equal(alerted(f, 0, a), fire);
-    assert_int_equal(alerted(f, 0, b), fire);
-    assert_int_equal(rule_alerts(f, 0), fire ? 2u : 0u);   /* other couples apart are not watched */
+    assert_int_equal(gc_test_alerted(&f->out, 0, a), fire);
+    assert_int_equal(gc_test_alerted(&f->out, 0, b), fire);
+    assert_int_equal(gc_test_rule_alerts(&f->out, 0), fire ? 2u : 0u);   /* other couples apart are not watched */
   }
   teardown(f);
 }
@@ -436,9 +426,9 @@ static void test_absence_payments(void **state) {
     if (d == 0) obs[n++] = at(f, GC_OBS_PAYMENT, 600, shop, 700, 0);
     if (d == 0 || d == 2) obs[n++] = at(f, GC_OBS_PAYMENT, 602, shop, 700, 0);
     day(f, d, obs, n);
-    assert_int_equal(alerted(f, 0, 600), d == 3 || d == 6);
-    assert_int_equal(alerted(f, 0, 602), d == 5);
-    assert_int_equal(rule_alerts(f, 0), (size_t)(d == 3) + (d == 5) + (d == 6));  /* never-payers never */
+    assert_int_equal(gc_test_alerted(&f->out, 0, 600), d == 3 || d == 6);
+    assert_int_equal(gc_test_alerted(&f->out, 0, 602), d == 5);
+    assert_int_equal(gc_test_rule_alerts(&f->out, 0), (size_t)(d == 3) + (d == 5) + (d == 6));  /* never-payers never */
   }
   teardown(f);
 }
@@ -468,7 +458,7 @@ static void test_absence_phone_closed_form(void **state) {
     for (int k = 2; k <= t; k += 2) want += pow(p, k) * (1 - p);
     if ((t + 1) % 2 == 0) want += pow(p, t + 1);
     double mean = n * want, sd = sqrt(n * want * (1 - want));
-    double got = (double)rule_alerts(f, 0);
+    double got = (double)gc_test_rule_alerts(&f->out, 0);
     if (t == 0) assert_true(got == 0);
     else assert_true(fabs(got - mean) <= 5 * sd);
   }
@@ -499,8 +489,8 @@ static void test_dwell_one_stay(void **state) {
     at(f, GC_OBS_ID_SCAN, 706, st, 600, 500),                                    /* scans carry no minutes */
   };
   day(f, 0, obs, N(obs));
-  assert_int_equal(alerted(f, 0, 700), 1);
-  assert_int_equal(rule_alerts(f, 0), 1);
+  assert_int_equal(gc_test_alerted(&f->out, 0, 700), 1);
+  assert_int_equal(gc_test_rule_alerts(&f->out, 0), 1);
   teardown(f);
 }
 
@@ -532,9 +522,9 @@ static void test_dwell_window_total(void **state) {
     if (d == 3) obs[n++] = at(f, GC_OBS_WIFI, 711, le, 600, 80);   /* day 0's 100 is out of the window */
     if (d == 4) obs[n++] = at(f, GC_OBS_WIFI, 712, le, 600, 1);    /* days 2..4: 1 minute */
     day(f, d, obs, n);
-    assert_int_equal(alerted(f, 0, 710), d == 2);
-    assert_int_equal(alerted(f, 0, 712), d == 1 ? 2 : 0);        /* a trigger per stay of the day */
-    assert_int_equal(rule_alerts(f, 0), (size_t)(d == 1 || d == 2));
+    assert_int_equal(gc_test_alerted(&f->out, 0, 710), d == 2);
+    assert_int_equal(gc_test_alerted(&f->out, 0, 712), d == 1 ? 2 : 0);        /* a trigger per stay of the day */
+    assert_int_equal(gc_test_rule_alerts(&f->out, 0), (size_t)(d == 1 || d == 2));
   }
   teardown(f);
 }
@@ -600,8 +590,8 @@ static void test_score_history_features(void **state) {
     obs[n++] = other_ticket;
     day(f, d, obs, n);
     assert_int_equal(pop->st.risk[P], plan[d].level);
-    assert_int_equal(alerted(f, 1, P), plan[d].alert);
-    assert_int_equal(rule_alerts(f, 1), (size_t)plan[d].alert);
+    assert_int_equal(gc_test_alerted(&f->out, 1, P), plan[d].alert);
+    assert_int_equal(gc_test_rule_alerts(&f->out, 1), (size_t)plan[d].alert);
     assert_int_equal(pop->st.risk[P + 1], 0);
   }
   day(f, 9, NULL, 0);                               /* ticket and alert have left their windows */
@@ -614,7 +604,7 @@ static void test_score_history_features(void **state) {
   pop->st.last_action[P] = 12;                      /* and on day 11 */
   day(f, 12, NULL, 0);
   assert_int_equal(pop->st.risk[P], 2);            /* actions on days 9 and 11 */
-  assert_int_equal(alerted(f, 1, P), 1);
+  assert_int_equal(gc_test_alerted(&f->out, 1, P), 1);
   day(f, 13, NULL, 0);
   assert_int_equal(pop->st.risk[P], 1);            /* days 10..12: the action of day 11 */
   day(f, 15, NULL, 0);                              /* days 12..14: none (a day skipped) */
@@ -671,23 +661,23 @@ static void test_score_conditions_ties_relief(void **state) {
   gc_obs scan = at(f, GC_OBS_ID_SCAN, P, place(f, 0, GC_PLACE_HOTEL, 0), 1300, 0);
   day(f, 0, &scan, 1);
   assert_int_equal(pop->st.risk[P], 3);
-  assert_int_equal(alerted(f, 0, P), 1);
-  assert_int_equal(alerted(f, 1, P), 0);                     /* rules saw yesterday's risk (0) */
+  assert_int_equal(gc_test_alerted(&f->out, 0, P), 1);
+  assert_int_equal(gc_test_alerted(&f->out, 1, P), 0);                     /* rules saw yesterday's risk (0) */
   assert_int_equal(pop->st.risk[Q], 0);
   assert_int_equal(pop->st.risk[R], 0);
-  assert_int_equal(rule_alerts(f, 0), 1);
+  assert_int_equal(gc_test_rule_alerts(&f->out, 0), 1);
   day(f, 1, &scan, 1);
-  assert_int_equal(alerted(f, 0, P), 0);                     /* still high: no rise */
-  assert_int_equal(alerted(f, 1, P), 1);                     /* risk >= high from day 0 */
+  assert_int_equal(gc_test_alerted(&f->out, 0, P), 0);                     /* still high: no rise */
+  assert_int_equal(gc_test_alerted(&f->out, 1, P), 1);                     /* risk >= high from day 0 */
   pop->st.risk_relief_until[P] = 4;                          /* nothing found: one lower until day 4 */
   for (int d = 2; d < 4; d++) {
     day(f, d, NULL, 0);
     assert_int_equal(pop->st.risk[P], 2);
-    assert_int_equal(rule_alerts(f, 0), 0);
+    assert_int_equal(gc_test_rule_alerts(&f->out, 0), 0);
   }
   day(f, 4, NULL, 0);
   assert_int_equal(pop->st.risk[P], 3);
-  assert_int_equal(alerted(f, 0, P), 1);                     /* a rise again */
+  assert_int_equal(gc_test_alerted(&f->out, 0, P), 1);                     /* a rise again */
   /* without the friend: 3.0 = medium; without the household members too: 2.0 = low */
   pop->st.lists[friend] = 0;
   day(f, 5, NULL, 0);
@@ -716,15 +706,15 @@ static void test_score_jump_and_unused_level(void **state) {
   for (uint32_t i = 0; i < pop->n; i++) nonzero += pop->st.risk[i] != 0;
   assert_int_equal(nonzero, 1);
   assert_int_equal(pop->st.risk[50], 3);
-  assert_int_equal(alerted(f, 0, 50), 1);
+  assert_int_equal(gc_test_alerted(&f->out, 0, 50), 1);
   gc_obs two[] = {u, u};
   day(f, 1, two, 2);                                       /* falls to medium */
   assert_int_equal(pop->st.risk[50], 2);
-  assert_int_equal(rule_alerts(f, 0), 0);
+  assert_int_equal(gc_test_rule_alerts(&f->out, 0), 0);
   day(f, 2, &u, 1);                                        /* 1 point: below medium, low unused */
   assert_int_equal(pop->st.risk[50], 0);
   day(f, 3, two, 2);                                       /* medium again: a rise to alert_level */
-  assert_int_equal(alerted(f, 0, 50), 1);
+  assert_int_equal(gc_test_alerted(&f->out, 0, 50), 1);
   teardown(f);
 }
 
@@ -749,8 +739,8 @@ static void test_score_two_rules_take_max(void **state) {
   day(f, 0, obs, N(obs));
   assert_int_equal(f->city.pop.st.risk[60], 2);           /* rule a only */
   assert_int_equal(f->city.pop.st.risk[61], 3);           /* a: high (3), b: low (1): max */
-  assert_int_equal(alerted(f, 0, 61), 1);
-  assert_int_equal(alerted(f, 1, 61), 0);
+  assert_int_equal(gc_test_alerted(&f->out, 0, 61), 1);
+  assert_int_equal(gc_test_alerted(&f->out, 1, 61), 0);
   teardown(f);
 }
 
