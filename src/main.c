@@ -362,6 +362,24 @@ static const gc_group_row *all_row(const gc_audit *a, int rule, int ntraits) {
   return NULL;
 }
 
+/* Harms beyond the rules' own tasks, printed only when the scenario has them. */
+static void other_harms(const gc_audit *a) {
+  uint64_t by[GC_ORIGIN_N] = {0}, visits = 0, evasions = 0, cents = 0;
+  for (int d = 0; d < a->days; d++) {
+    for (int o = 0; o < GC_ORIGIN_N; o++) by[o] += a->daily[d].actions_by_origin[o];
+    visits += a->daily[d].obs_by_kind[GC_OBS_HOME_VISIT];
+    for (int k = 0; k < GC_EVADE_N; k++) evasions += a->daily[d].truth.evasions[k];
+    cents += a->daily[d].truth.evasion_cents;
+  }
+  if (by[GC_ORIGIN_CARRIED] + by[GC_ORIGIN_QUOTA] + by[GC_ORIGIN_PATROL_STOP] + by[GC_ORIGIN_PATROL_DISCOVERY])
+    printf("other police actions: %llu on carried-over tasks, %llu quota visits, %llu patrol stops, "
+           "%llu patrol discoveries\n", (unsigned long long)by[GC_ORIGIN_CARRIED],
+           (unsigned long long)by[GC_ORIGIN_QUOTA], (unsigned long long)by[GC_ORIGIN_PATROL_STOP],
+           (unsigned long long)by[GC_ORIGIN_PATROL_DISCOVERY]);
+  if (visits) printf("home visits (households, by trust level): %llu\n", (unsigned long long)visits);
+  if (evasions) printf("acts of evasion: %llu, costing %.0f yuan\n", (unsigned long long)evasions, (double)cents / 100);
+}
+
 static void summary(const gc_run *run, const char *path, double secs) {
   const gc_config *cfg = gc_run_config(run);
   const gc_audit *a = gc_run_audit(run);
@@ -392,6 +410,7 @@ static void summary(const gc_run *run, const char *path, double secs) {
   double ad = (double)cfg->population.size * cfg->days;
   printf("\npeople detained: %llu, of whom with no unlawful hidden condition: %llu\n",
          (unsigned long long)detained, (unsigned long long)inn);
+  other_harms(a);
   printf("results: %s  (%.1fs, %.2fM agent-days/s)\n", path, secs, ad / secs / 1e6);
   printf("explore: sqlite3 %s 'SELECT * FROM rule_summary'   (tables: docs/results-schema.md)\n", path);
 }
