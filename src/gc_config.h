@@ -350,6 +350,8 @@ typedef struct gc_inference_cfg {
   int enabled;
   int min_together;                     /* co-occurrences before a tie is inferred */
   int travel_minutes;                   /* co-travel: scanned at one station within this */
+  int window_days;                      /* co-occurrences count only within this many days of the
+                                           previous one; older unconfirmed pairs are forgotten (0: never) */
   int from_list, join_list;             /* inferred associates of from_list join join_list; -1 none */
 } gc_inference_cfg;
 

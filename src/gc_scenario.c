@@ -128,8 +128,8 @@ static const char *const K_CCTV[] = {"coverage", "infrared", "night_factor", "mi
 static const char *const K_PLATES[] = {"coverage", "detection", "misread", NULL};
 static const char *const K_COMPOUND[] = {"coverage", "companions_recorded", NULL};
 static const char *const K_HOME_VISITS[] = {"unusual_if", "unusual_otherwise", NULL};
-static const char *const K_INFERENCE[] = {"min_together", "travel_minutes", "associates_of",
-                                          "associates_join", NULL};
+static const char *const K_INFERENCE[] = {"min_together", "travel_minutes", "window_days",
+                                          "associates_of", "associates_join", NULL};
 static const char *const K_LIST[] = {"members", "removal_per_day", "exempt", NULL};
 static const char *const K_RESPONSE[] = {"capacity_per_day", "priorities", "actions",
                                          "enabled", "carry_over_days", "quota",
@@ -2540,6 +2540,7 @@ static void sen_inference(const gcs_at *sen) {
   f->enabled = 1;
   at_int(&a, "min_together", 1, 1000, &f->min_together);
   at_int(&a, "travel_minutes", 1, 1440, &f->travel_minutes);
+  at_int(&a, "window_days", 0, GC_DAYS_MAX, &f->window_days);
   const gcs_node *of = at_get(&a, "associates_of"), *join = at_get(&a, "associates_join");
   if (of) v_list(cx, of, at_path(&a, "associates_of", p), &f->from_list);
   if (join) v_list(cx, join, at_path(&a, "associates_join", p), &f->join_list);

@@ -25,6 +25,12 @@
 ** the map is far larger than the cache and a probe is otherwise one memory
 ** miss.  A pair seen twice in a day counts once (last_day).
 **
+** With inference.window_days = w > 0, a co-occurrence more than w days after
+** the pair's previous one starts its count again, so an unconfirmed pair
+** last seen more than w days ago can never be confirmed by its old count:
+** before the map would grow, it is rebuilt without those pairs.  Memory is
+** then bounded by the pairs seen within a window plus the inferred ties.
+**
 ** Switch: cfg->sensors.inference.enabled, as the scenario loader sets it
 ** (true when the scenario has an `inference:` section); nothing is
 ** allocated or computed when it is 0.
@@ -40,20 +46,30 @@ static uint64_t mix64(uint64_t x) {
   return x ^ (x >> 31);
 }
 
-static int map_grow(gc_pair_map *m) {
-  size_t ncap = m->cap ? m->cap * 2 : 1024;
+/* Rebuilds the map at capacity ncap, keeping the slots keep() accepts. */
+static int map_rebuild(gc_pair_map *m, size_t ncap, int day, int window, int need) {
   gc_pair_slot *ns = calloc(ncap, sizeof *ns);
   if (!ns) return -1;
+  size_t n = 0;
   for (size_t k = 0; k < m->cap; k++) {
-    if (!m->slot[k].key) continue;
-    size_t i = mix64(m->slot[k].key) & (ncap - 1);
+    const gc_pair_slot *sl = &m->slot[k];
+    if (!sl->key) continue;
+    /* forget an unconfirmed pair whose next co-occurrence could no longer count */
+    if (window > 0 && sl->count < need && day + 1 - (int)sl->last_day > window) continue;
+    size_t i = mix64(sl->key) & (ncap - 1);
     while (ns[i].key) i = (i + 1) & (ncap - 1);
-    ns[i] = m->slot[k];
+    ns[i] = *sl;
+    n++;
   }
   free(m->slot);
   m->slot = ns;
   m->cap = ncap;
+  m->n = n;
   return 0;
+}
+
+static int map_grow(gc_pair_map *m) {
+  return map_rebuild(m, m->cap ? m->cap * 2 : 1024, 0, 0, 0);
 }
 
 /* The slot of key, inserted (count 0) if absent (*created = 1); NULL when out of memory. */
@@ -139,9 +155,12 @@ static void together(gc_sensors *s, gc_population *pop, int day, uint64_t key) {
     s->inf.true_seen += (uint64_t)true_tie(pop, a, b);
   }
   if (sl->last_day == (uint16_t)(day + 1)) return;
+  int need = s->cfg->sensors.inference.min_together < 1 ? 1 : s->cfg->sensors.inference.min_together;
+  int window = s->cfg->sensors.inference.window_days;
+  if (window > 0 && sl->count < need && sl->last_day && day + 1 - (int)sl->last_day > window)
+    sl->count = 0;                        /* too long ago: start again */
   sl->last_day = (uint16_t)(day + 1);
   if (sl->count < UINT16_MAX) sl->count++;
-  int need = s->cfg->sensors.inference.min_together < 1 ? 1 : s->cfg->sensors.inference.min_together;
   if (sl->count != need) return;
   s->inf.inferred++;
   s->inf.inferred_true += (uint64_t)true_tie(pop, a, b);
@@ -202,6 +221,10 @@ int gc_sensors_infer(gc_sensors *s, gc_population *pop, int day, const gc_obs *o
   if (collect_scans(s, obs, n, &ns)) return -1;
   if (ns > 1) qsort(s->scans, ns, sizeof *s->scans, cmp_scan);
   if (day_pairs(s, ns, &np)) return -1;
+  const gc_inference_cfg *ic = &s->cfg->sensors.inference;
+  if ((s->pairs.n + np) * 2 > s->pairs.cap && ic->window_days > 0 && s->pairs.cap &&
+      map_rebuild(&s->pairs, s->pairs.cap, day, ic->window_days, ic->min_together < 1 ? 1 : ic->min_together))
+    return -1;                            /* forget stale pairs before growing */
   while ((s->pairs.n + np) * 2 > s->pairs.cap)
     if (map_grow(&s->pairs)) return -1;
   const uint64_t *key = s->day_pairs;

@@ -1027,7 +1027,7 @@ static gc_inference_result inference_run(double together) {
   cfg.days = 30;
   set_rate(&cfg, GC_BEH_TRIP_REGION, 0.03);
   cfg.activity.travel_together = together;
-  cfg.sensors.inference = (gc_inference_cfg){1, 2, 30, -1, -1};
+  cfg.sensors.inference = (gc_inference_cfg){.enabled = 1, .min_together = 2, .travel_minutes = 30, .from_list = -1, .join_list = -1};
   gc_run *r = gc_test_run_all(&cfg, 0);
   gc_inference_result res = gc_run_audit(r)->inference;
   gc_run_free(r);

@@ -598,6 +598,7 @@ static void test_full_sensors(void **state) {
   assert_int_equal(s->inference.enabled, 1);
   assert_int_equal(s->inference.min_together, 3);
   assert_int_equal(s->inference.travel_minutes, 30);
+  assert_int_equal(s->inference.window_days, 7);
   assert_int_equal(s->inference.from_list, list(c, "petitioners"));
   assert_int_equal(s->inference.join_list, list(c, "key_persons"));
   fx_free(&f);

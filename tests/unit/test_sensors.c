@@ -844,6 +844,55 @@ static void test_inference(void **state) {
   teardown(f);
 }
 
+/* window_days = 5, min_together = 2: a second co-stay 4 or 5 days later
+** confirms a tie, 6 days later starts the count again; forgetting stale
+** pairs (before the map grows) never loses a count that could still matter. */
+static void window_on(gc_config *c) {
+  inference_on(c);
+  c->sensors.inference.window_days = 5;
+  c->sensors.inference.from_list = c->sensors.inference.join_list = -1;
+}
+
+static void test_inference_window(void **state) {
+  (void)state;
+  fixture *f = setup(window_on);
+  gc_population *p = &f->city.pop;
+  f->sensors = gc_sensors_new(&f->city.cfg, &f->city.w, p);
+  assert_non_null(f->sensors);
+  const gc_world *w = &f->city.w;
+  uint32_t h1 = w->range[0][GC_PLACE_HOTEL];
+  /* pairs (10,11) again on day 4, (20,21) on day 5, (30,31) on day 6 */
+  gc_obs d0[] = {scan(10, h1, GC_PLACE_HOTEL, 0), scan(11, h1, GC_PLACE_HOTEL, 0),
+                 scan(20, h1 + 1, GC_PLACE_HOTEL, 0), scan(21, h1 + 1, GC_PLACE_HOTEL, 0),
+                 scan(30, h1 + 2, GC_PLACE_HOTEL, 0), scan(31, h1 + 2, GC_PLACE_HOTEL, 0)};
+  assert_int_equal(gc_sensors_infer(f->sensors, p, 0, d0, 6), 0);
+  /* day 3: 80 strangers at one hotel (3160 pairs) force the map to grow */
+  static gc_obs crowd[80];
+  assert_true(p->n > 400);
+  for (uint32_t k = 0; k < 80; k++) crowd[k] = scan(200 + k, h1 + 3, GC_PLACE_HOTEL, 0);
+  assert_int_equal(gc_sensors_infer(f->sensors, p, 3, crowd, 80), 0);
+  gc_obs d4[] = {d0[0], d0[1]}, d5[] = {d0[2], d0[3]}, d6[] = {d0[4], d0[5]};
+  assert_int_equal(gc_sensors_infer(f->sensors, p, 4, d4, 2), 0);
+  assert_int_equal(gc_sensors_inference(f->sensors).inferred, 1);
+  assert_int_equal(gc_sensors_infer(f->sensors, p, 5, d5, 2), 0);
+  assert_int_equal(gc_sensors_inference(f->sensors).inferred, 2);      /* exactly 5 days: counts */
+  gc_obs d8[] = {scan(40, h1 + 4, GC_PLACE_HOTEL, 0), scan(41, h1 + 4, GC_PLACE_HOTEL, 0)};
+  assert_int_equal(gc_sensors_infer(f->sensors, p, 8, d8, 2), 0);
+  /* day 12: another crowd; by now the day-3 crowd is stale and forgotten, (40,41) is not */
+  for (uint32_t k = 0; k < 80; k++) crowd[k] = scan(300 + k, h1 + 3, GC_PLACE_HOTEL, 0);
+  assert_int_equal(gc_sensors_infer(f->sensors, p, 12, crowd, 80), 0);
+  assert_int_equal(gc_sensors_infer(f->sensors, p, 6 + 7, d6, 2), 0);
+  assert_int_equal(gc_sensors_inference(f->sensors).inferred, 2);      /* 13 days later: starts again */
+  assert_int_equal(gc_sensors_infer(f->sensors, p, 13, d8, 2), 0);
+  assert_int_equal(gc_sensors_inference(f->sensors).inferred, 3);      /* kept through the rebuild */
+  assert_int_equal(gc_sensors_infer(f->sensors, p, 14, d6, 2), 0);
+  assert_int_equal(gc_sensors_inference(f->sensors).inferred, 4);      /* confirmed the next day */
+  /* memory: the second crowd's 3160 pairs replaced the first's rather than adding to them
+  ** (without forgetting the map would hold 6320 + 3 pairs) */
+  assert_true(f->sensors->pairs.n < 3160 + 4 + 10);
+  teardown(f);
+}
+
 /* Many pairs: the map grows and keeps every count (all pairs of 120
 ** people at one hotel on min_together days). */
 static void test_inference_many_pairs(void **state) {
@@ -985,6 +1034,7 @@ int main(void) {
     cmocka_unit_test(test_patrol_sensing),
     cmocka_unit_test(test_inference),
     cmocka_unit_test(test_inference_many_pairs),
+    cmocka_unit_test(test_inference_window),
     cmocka_unit_test(test_inference_off),
     cmocka_unit_test(test_partition_independent),
     cmocka_unit_test(test_switched_off),
