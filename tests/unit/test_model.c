@@ -184,11 +184,9 @@ static uint64_t actions_of_day(const gc_day *d) {
 ** its true world is identical to the base run's (same events, same
 ** observations, same alerts) up to and including the first day on which
 ** police act in the base run; the runs may diverge only after it. */
-static void test_twin_invariants(void **state) {
-  (void)state;
+static void twin_invariants(const char *file, const char *const *sets, int nsets) {
   static gc_config cfg, twin;
-  const char *sets[] = {"days=12", "population.size=20000"};
-  gc_test_load("small.yaml", sets, 2, &cfg);
+  gc_test_load(file, sets, nsets, &cfg);
   twin = cfg;
   twin.response.enabled = 0;
   gc_run *b = gc_test_run_all(&cfg, 0), *t = gc_test_run_all(&twin, 2);
@@ -210,6 +208,14 @@ static void test_twin_invariants(void **state) {
   assert_true(st[GC_M_ACTIONS] == 0 && st[GC_M_PEOPLE_DETAINED] == 0 && st[GC_M_INNOCENT_DETENTION_DAYS] == 0);
   gc_run_free(b);
   gc_run_free(t);
+}
+
+static void test_twin_invariants(void **state) {
+  (void)state;
+  const char *small[] = {"days=12", "population.size=20000"};
+  twin_invariants("small.yaml", small, 2);
+  const char *full[] = {"population.size=5000"};     /* every sensor, patrols, quotas, reactions */
+  twin_invariants("full.yaml", full, 1);
 }
 
 /* Same seed, 1 and 2 threads: identical audit, to the byte. */
