@@ -37,8 +37,9 @@
 **    offence is committed with probability reaction.deterrence (thinning of
 **    the undeterred Poisson count, so committed ~ Poisson(rate x factor));
 **    offences_deterred counts the thinned-out offences, i.e. the draws that
-**    were suppressed, which are exactly the offences the no-response twin
-**    commits and this world does not.
+**    were suppressed: offences the no-response twin commits and this world
+**    does not because of deterrence (detention prevents others, counted in
+**    neither).
 **  - chilling: a petitioner marked chilled by the response gives up every
 **    later petition trip (counted when the trip would have started).
 **  - evasion by aware agents (Tianjin's "anti-reconnaissance awareness",

@@ -12,9 +12,10 @@
 **                   lower trust means more home visits, HRW-2018) runs in
 **                   both directions.
 **   interceptions   GC_AGENT_INTERCEPTED marks people whose trip was ended
-**                   on its departure day; it stays set through the next
-**                   day (activity, sensors, rules may read it) and is
-**                   cleared at that day's end.
+**                   on its departure day, for the rest of that day; the
+**                   activity model clears it when the person's next day
+**                   starts, and this module again at that day's end (a
+**                   guard that costs only the day's interceptions).
 **   trust census    households per trust level at the end of the day, for
 **                   the audit, kept up to date from the day's actions
 **                   without a pass over all households.
