@@ -4,7 +4,7 @@
 BUILD ?= build
 ARGS ?=
 
-.PHONY: all deps build run test bench clean
+.PHONY: all deps build run test bench scenario-docs clean
 
 all: build
 
@@ -25,6 +25,9 @@ test: build
 
 bench: build
 	bash bench/run.sh $(BUILD)
+
+scenario-docs: build
+	python3 tools/scenario_doc.py $(BUILD) --all
 
 clean:
 	rm -rf $(BUILD) build-asan out

@@ -17,7 +17,7 @@
 static const char *const schema =
   "CREATE TABLE run_info(key TEXT PRIMARY KEY, value TEXT);\n"
   "CREATE TABLE rules(rule TEXT PRIMARY KEY, position INTEGER, kind TEXT, source TEXT, description TEXT,"
-  " claims TEXT, lawful_claim INTEGER, priority TEXT, action TEXT, then_list TEXT);\n"
+  " claims TEXT, lawful_claim INTEGER, priority TEXT, action TEXT, then_list TEXT, selects_by TEXT);\n"
   "CREATE TABLE rule_daily(day INTEGER, rule TEXT, alerts INTEGER, people_flagged INTEGER,"
   " people_with_claim INTEGER, actions INTEGER, innocent_actions INTEGER, unhandled INTEGER,"
   " skipped INTEGER, findings INTEGER, false_findings INTEGER, detentions INTEGER, innocent_detentions INTEGER,"
@@ -190,22 +190,28 @@ static int write_run_info(writer *w, const gc_config *cfg, const gc_world *wo, c
 }
 
 static int write_rules(writer *w, const gc_config *cfg) {
-  sqlite3_stmt *st = prep(w, "INSERT INTO rules VALUES(?,?,?,?,?,?,?,?,?,?)");
+  sqlite3_stmt *st = prep(w, "INSERT INTO rules VALUES(?,?,?,?,?,?,?,?,?,?,?)");
   if (!st) return -1;
   int rc = 0;
   for (int i = 0; i < cfg->nrules && !rc; i++) {
     const gc_rule_cfg *r = &cfg->rule[i];
-    char desc[512], claims[256] = "";
+    char desc[512], claims[256] = "", by[GC_MAX_TRAITS * GC_NAME_MAX] = "";
     int lawful = 1;
+    uint32_t sel = gc_rules_selects_by(cfg, i);
+    for (int t = 0; t < cfg->population.ntraits; t++)
+      if ((sel >> t) & 1) {
+        size_t u = strlen(by);
+        snprintf(by + u, sizeof by - u, "%s%s", u ? "," : "", cfg->population.trait[t].name);
+      }
     gc_rules_describe(cfg, i, desc, sizeof desc);
     for (int k = 0; k < r->nclaims; k++) {
       size_t u = strlen(claims);
       snprintf(claims + u, sizeof claims - u, "%s%s", k ? "," : "", cfg->population.truth[r->claims[k]].name);
       lawful &= cfg->population.truth[r->claims[k]].lawful;
     }
-    rc = row(w, st, "tittttittz", r->name, (long long)i, gc_rule_kind_name(r->kind), r->source, desc, claims,
+    rc = row(w, st, "tittttittzt", r->name, (long long)i, gc_rule_kind_name(r->kind), r->source, desc, claims,
              (long long)lawful, cfg->response.priority[r->priority], gc_action_name(r->action),
-             r->then_list >= 0 ? cfg->list[r->then_list].name : NULL);
+             r->then_list >= 0 ? cfg->list[r->then_list].name : NULL, by);
   }
   sqlite3_finalize(st);
   return rc;

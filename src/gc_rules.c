@@ -285,6 +285,24 @@ void gc_describe_where(const gc_rule_cfg *rc, char *buf, size_t len) {
   }
 }
 
+static uint32_t selector_traits(const gc_config *cfg, const gc_selector *s, int depth) {
+  uint32_t m = 0;
+  for (int k = 0; k < s->nany + s->nall; k++) {
+    gc_cond c = k < s->nany ? s->any[k] : s->all[k - s->nany];
+    if (c.kind == GC_COND_TRAIT) m |= 1u << c.index;
+    else if (c.kind == GC_COND_LIST && depth < GC_MAX_LISTS)
+      m |= selector_traits(cfg, &cfg->list[c.index].members, depth + 1);
+  }
+  return m;
+}
+
+uint32_t gc_rules_selects_by(const gc_config *cfg, int rule) {
+  uint32_t m = 0;
+  for (int r = 0; r < cfg->nrules; r++)
+    if (rule < 0 || r == rule) m |= selector_traits(cfg, &cfg->rule[r].who, 0);
+  return m;
+}
+
 void gc_rules_describe(const gc_config *cfg, int i, char *buf, size_t len) {
   registry[cfg->rule[i].kind]->describe(cfg, &cfg->rule[i], buf, len);
 }

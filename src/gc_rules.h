@@ -56,6 +56,11 @@ void gc_rules_free(gc_rules *r);
 ** Returns 0, or -1 on allocation failure. */
 int gc_rules_day(gc_rules *r, int day, const gc_obs *obs, size_t n, gc_alert_buf *out);
 
+/* Traits rule i (or, for -1, any rule) selects people by, directly or
+** through the lists it names, as a bit mask: a group defined by them is
+** burdened by design, so disparity summaries look past them. */
+uint32_t gc_rules_selects_by(const gc_config *cfg, int rule);
+
 /* One line describing rule i in words, written into buf. */
 void gc_rules_describe(const gc_config *cfg, int i, char *buf, size_t len);
 

@@ -308,27 +308,6 @@ static void progress(const gc_run *run, double t0, int quiet, const char *what) 
   if (day == cfg->days) fputc('\n', stderr);
 }
 
-/* Traits a selector names, directly or through the lists it names. */
-static uint32_t selector_traits(const gc_config *cfg, const gc_selector *s, int depth) {
-  uint32_t m = 0;
-  for (int k = 0; k < s->nany + s->nall; k++) {
-    gc_cond c = k < s->nany ? s->any[k] : s->all[k - s->nany];
-    if (c.kind == GC_COND_TRAIT) m |= 1u << c.index;
-    else if (c.kind == GC_COND_LIST && depth < GC_MAX_LISTS)
-      m |= selector_traits(cfg, &cfg->list[c.index].members, depth + 1);
-  }
-  return m;
-}
-
-/* Traits a rule (or, for -1, any rule) selects people by: a group defined
-** by them is burdened by design, so the summary looks past them. */
-static uint32_t targeted_traits(const gc_config *cfg, int rule) {
-  uint32_t m = 0;
-  for (int r = 0; r < cfg->nrules; r++)
-    if (rule < 0 || r == rule) m |= selector_traits(cfg, &cfg->rule[r].who, 0);
-  return m;
-}
-
 /* The largest flag-rate ratio above 1 of a non-reference group against its
 ** trait's reference group, over groups of at least 100 people with at least
 ** 10 of them flagged (smaller counts make ratios noise), and over traits the
@@ -336,7 +315,7 @@ static uint32_t targeted_traits(const gc_config *cfg, int rule) {
 static double worst_ratio(const gc_run *run, int rule, char *label, size_t len) {
   const gc_audit *a = gc_run_audit(run);
   const gc_config *cfg = gc_run_config(run);
-  uint32_t targeted = targeted_traits(cfg, rule);
+  uint32_t targeted = gc_rules_selects_by(cfg, rule);
   double worst = 1.0;
   snprintf(label, len, "-");
   for (size_t g = 0; g < a->ngroups; g++) {

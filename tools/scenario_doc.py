@@ -1,0 +1,256 @@
+#!/usr/bin/env python3
+"""Writes docs/scenarios/NAME.md for built-in scenarios, from an actual run.
+
+usage: python3 tools/scenario_doc.py BUILD_DIR [--out DIR] [--set KEY=VALUE]... NAME... | --all
+
+--out DIR writes the pages to DIR instead of docs/scenarios (the tests use
+it); --set passes overrides to the run (a page made so says so).
+
+For each scenario it runs `glasscage run builtin:NAME --twin no-response`
+into a temporary folder, reads results.db and writes the page: the
+scenario's own comment block (what the system is reported to do, how the
+scenario models it, where each parameter comes from), then findings tables
+generated from the run -- never typed by hand -- and the command that
+regenerates them.  Python's standard library only (sqlite3, subprocess).
+"""
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT_DIR = os.path.join(ROOT, "docs", "scenarios")
+
+# twin_delta metrics shown on the page, in this order
+TWIN_METRICS = ["offences", "offences_by_exempt", "petition_trips", "petitions_delivered",
+                "petitions_intercepted", "petitions_abandoned", "actions", "innocent_actions",
+                "people_detained", "innocent_people_detained", "innocent_detention_days",
+                "true_findings", "evasion_money", "listed_at_end"]
+
+
+def run(build, name, out, sets):
+    exe = os.path.join(build, "glasscage")
+    extra = [a for kv in sets for a in ("--set", kv)]
+    subprocess.run([exe, "run", "builtin:" + name, "--twin", "no-response", "--quiet", "--out", out] + extra,
+                   check=True)
+    text = subprocess.run([exe, "scenarios", "show", name], check=True, capture_output=True,
+                          text=True).stdout
+    version = subprocess.run([exe, "--version"], check=True, capture_output=True, text=True).stdout
+    return text, version.strip()
+
+
+def comment_block(text):
+    """The scenario file's leading comment lines, without the '# '."""
+    lines = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        lines.append(line[2:] if line.startswith("# ") else line[1:])
+    return "\n".join(lines).strip()
+
+
+def fmt(x, digits=1):
+    if x is None:
+        return "-"
+    if isinstance(x, float):
+        return f"{x:,.{digits}f}"
+    return f"{x:,}"
+
+
+def pct(x):
+    return "-" if x is None else f"{100 * x:.1f}%"
+
+
+def selects_by(db, rule):
+    """Traits the rule (any rule for '*') selects people by: burdened by design, so left out."""
+    q = "SELECT selects_by FROM rules" + ("" if rule == "*" else " WHERE rule = ?")
+    rows = db.execute(q, () if rule == "*" else (rule,)).fetchall()
+    return {t for (by,) in rows for t in (by or "").split(",") if t}
+
+
+def worst_ratio(db, rule):
+    """Largest flag-rate ratio above 1 of a non-reference group over its reference group, among
+    groups of 100+ people with 10+ flagged and traits the rule does not select by (as the CLI's
+    summary)."""
+    skip = selects_by(db, rule)
+    for trait, value, ratio in db.execute(
+            "SELECT trait, value, flag_ratio FROM group_disparity WHERE rule = ? AND trait != 'all' "
+            "AND value != reference AND population >= 100 AND flagged >= 10 AND flag_ratio > 1 "
+            "ORDER BY flag_ratio DESC", (rule,)):
+        if trait not in skip:
+            return f"{trait}={value} x{ratio:.1f}"
+    return "-"
+
+
+def rule_table(db):
+    out = ["| rule | kind | source | people flagged | precision | innocent people actioned | "
+           "innocent actions per true detection | most disproportionate group |",
+           "|---|---|---|---|---|---|---|---|"]
+    rules = db.execute("SELECT rule, kind, source, lawful_claim FROM rules ORDER BY position").fetchall()
+    for rule, kind, source, lawful in rules + [("*", "all rules", "", 0)]:
+        g = db.execute("SELECT flagged, flagged_with_claim, innocent_actioned FROM group_audit "
+                       "WHERE rule = ? AND trait = 'all'", (rule,)).fetchone()
+        # true detections: findings of rules whose claims are unlawful (finding a planned
+        # petition is not a success); innocent actions of every rule
+        d = db.execute("SELECT SUM(d.innocent_actions + d.carried_innocent_actions), "
+                       "SUM(CASE WHEN r.lawful_claim = 0 THEN d.findings ELSE 0 END) "
+                       "FROM rule_daily d JOIN rules r USING(rule)" + ("" if rule == "*" else " WHERE rule = ?"),
+                       () if rule == "*" else (rule,)).fetchone()
+        flagged, with_claim, innocent = g
+        inn, found = d[0] or 0, d[1] or 0
+        if lawful:
+            per = "lawful claim: every action is a harm"
+        elif found:
+            per = f"{inn / found:.1f}"
+        else:
+            per = f"{inn} : 0" if inn else "-"
+        precision = pct(with_claim / flagged) if flagged else "-"
+        name = "**all rules**" if rule == "*" else f"`{rule}`"
+        out.append(f"| {name} | {kind} | {source} | {fmt(flagged)} | {precision} | {fmt(innocent)} | "
+                   f"{per} | {worst_ratio(db, rule)} |")
+    return "\n".join(out)
+
+
+def list_table(db):
+    days = db.execute("SELECT MAX(day) FROM list_daily").fetchone()[0]
+    if days is None:
+        return "The scenario keeps no lists."
+    out = ["| list | exempt | day 0 | last day | growth |", "|---|---|---|---|---|"]
+    for name, exempt in db.execute("SELECT list, exempt FROM lists ORDER BY rowid"):
+        first = db.execute("SELECT size FROM list_daily WHERE list = ? AND day = 0", (name,)).fetchone()[0]
+        last = db.execute("SELECT size FROM list_daily WHERE list = ? AND day = ?", (name, days)).fetchone()[0]
+        out.append(f"| `{name}` | {'yes' if exempt else 'no'} | {fmt(first)} | {fmt(last)} | "
+                   f"{'+' if last >= first else ''}{fmt(last - first)} |")
+    return "\n".join(out)
+
+
+def harm_table(db):
+    rows = db.execute(
+        "SELECT h.trait, h.value, h.population, h.people_actioned, h.innocent_people_actioned, "
+        "h.home_visits, h.detention_days, h.evasion_yuan, d.actioned_ratio FROM group_harms h "
+        "LEFT JOIN harm_disparity d ON d.trait = h.trait AND d.value = h.value "
+        "ORDER BY h.trait = 'all' DESC, h.rowid").fetchall()
+    out = ["| group | people | actioned (any origin) | of whom innocent | actioned ratio vs reference | "
+           "home visits | detention days | evasion (yuan) |", "|---|---|---|---|---|---|---|---|"]
+    for trait, value, pop, act, inn, visits, ddays, yuan, ratio in rows:
+        label = "everyone" if trait == "all" else f"{trait}={value}"
+        out.append(f"| {label} | {fmt(pop)} | {fmt(act)} | {fmt(inn)} | "
+                   f"{'-' if ratio is None or trait == 'all' else f'{ratio:.2f}'} | {fmt(visits)} | "
+                   f"{fmt(ddays)} | {fmt(yuan, 0)} |")
+    return "\n".join(out)
+
+
+def twin_table(db):
+    rows = {m: (b, t, d, meaning) for m, b, t, d, meaning in
+            db.execute("SELECT metric, base, twin, delta, meaning FROM twin_delta")}
+    out = ["| metric | with police response | twin without | difference | meaning |",
+           "|---|---|---|---|---|"]
+    for m in TWIN_METRICS:
+        if m not in rows:
+            continue
+        b, t, d, meaning = rows[m]
+        if b == 0 and t == 0:
+            continue
+        out.append(f"| `{m}` | {fmt(b, 0)} | {fmt(t, 0)} | {'+' if d > 0 else ''}{fmt(d, 0)} | {meaning} |")
+    return "\n".join(out)
+
+
+def page(name, text, version, db, sets):
+    info = dict(db.execute("SELECT key, value FROM run_info"))
+    desc = next((l.split(":", 1)[1].strip() for l in text.splitlines() if l.startswith("description:")), "")
+    if desc in (">", "|", ">-", "|-"):
+        lines = text.splitlines()
+        i = next(k for k, l in enumerate(lines) if l.startswith("description:"))
+        desc = " ".join(l.strip() for l in lines[i + 1:] if l.startswith("  ")
+                        and not l.startswith("   ")).split("\n")[0]
+        body = []
+        for l in lines[i + 1:]:
+            if not l.startswith("  "):
+                break
+            body.append(l.strip())
+        desc = " ".join(body)
+    return f"""# `{name}` — {desc}
+
+<!-- Generated by tools/scenario_doc.py from a run of the shipped scenario: do not edit by hand. -->
+
+Run it: `build/glasscage run builtin:{name} --twin no-response` (or `glasscage scenarios show {name}`
+to read and copy the scenario). Regenerate this page: `python3 tools/scenario_doc.py build {name}`.
+
+## The system and how the scenario models it
+
+The scenario file's own account (sources by short name; every parameter marked as a figure from the
+source, a public statistic, or an assumption):
+
+```
+{comment_block(text)}
+```
+
+## Findings
+
+{"**Made with overrides** " + ", ".join(f"`--set {kv}`" for kv in sets) + ": not the shipped scenario." if sets else ""}
+From one run: {info.get('population')} synthetic people, {info.get('days')} days, seed {info.get('seed')},
+{version} (scenario hash {info.get('scenario_hash')}). One run is one draw: rerun with other seeds
+(`--seed N`) before quoting a small count.
+
+### Rules
+
+Precision: share of flagged people who had a condition the rule claims to detect. Innocent actions
+per true detection: actions on people without an unlawful claimed condition, per action that found
+a condition the person really has (`a : 0` when nothing true was found). Lawful conditions
+(petitioning, religious practice) are never successes.
+
+{rule_table(db)}
+
+### Lists
+
+{list_table(db)}
+
+### Who carries the harms
+
+Every police action (alerts, carried tasks, quota visits, patrols), home visits and evasion, by group.
+
+{harm_table(db)}
+
+### What police response changed (twin without response, identical random streams)
+
+{twin_table(db)}
+"""
+
+
+def main():
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    build = sys.argv[1]
+    args, names, sets, out_dir = sys.argv[2:], [], [], OUT_DIR
+    while args:
+        a = args.pop(0)
+        if a in ("--out", "--set") and not args:
+            sys.exit(f"scenario_doc.py: {a} takes a value")
+        if a == "--out":
+            out_dir = args.pop(0)
+        elif a == "--set":
+            sets.append(args.pop(0))
+        else:
+            names.append(a)
+    if names == ["--all"]:
+        listing = subprocess.run([os.path.join(build, "glasscage"), "scenarios"], check=True,
+                                 capture_output=True, text=True).stdout
+        names = [l.split()[0] for l in listing.splitlines() if l.strip() and not l.startswith(" ")
+                 and l.split()[0] != "NAME" and ":" not in l.split()[0]]
+    os.makedirs(out_dir, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in names:
+            out = os.path.join(tmp, name)
+            text, version = run(build, name, out, sets)
+            db = sqlite3.connect(os.path.join(out, "results.db"))
+            path = os.path.join(out_dir, name + ".md")
+            with open(path + ".tmp", "w") as f:
+                f.write(page(name, text, version, db, sets))
+            os.replace(path + ".tmp", path)
+            db.close()
+            print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
