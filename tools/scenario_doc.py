@@ -13,6 +13,7 @@ scenario models it, where each parameter comes from), then findings tables
 generated from the run -- never typed by hand -- and the command that
 regenerates them.  Python's standard library only (sqlite3, subprocess).
 """
+import math
 import os
 import sqlite3
 import subprocess
@@ -156,6 +157,44 @@ def twin_table(db):
     return "\n".join(out)
 
 
+def base_rates_closed_form(text):
+    """Parameters of the base_rates scenario read from its text, and the rule's closed-form
+    sensitivity, specificity and precision (presence at a hotel on the only day: a person with
+    hotel-night rate r flags with probability 1 - exp(-r); planners have rate r m)."""
+    import re
+    def num(pattern):
+        m = re.search(pattern, text, re.S)
+        if not m:
+            raise ValueError(f"base_rates: cannot find {pattern!r} in the scenario")
+        return float(m.group(1))
+    p = num(r"plans_offence:\s*\n\s*prevalence:\s*([0-9.eE+-]+)")
+    r = num(r"hotel_local:\s*\n\s*rate:\s*([0-9.eE+-]+)")
+    m = num(r"multipliers:\s*\{plans_offence:\s*([0-9.eE+-]+)\}")
+    s, f = 1 - math.exp(-r * m), 1 - math.exp(-r)
+    return {"p": p, "sensitivity": s, "specificity": 1 - f, "precision": p * s / (p * s + (1 - p) * f)}
+
+
+def closed_form_section(name, text, db):
+    if name != "base_rates":
+        return ""
+    cf = base_rates_closed_form(text)
+    n, t, flagged, tp = db.execute("SELECT population, with_claim, flagged, flagged_with_claim FROM group_audit "
+                                   "WHERE rule = 'hotel_night' AND trait = 'all'").fetchone()
+    return f"""
+### Closed form beside the simulation
+
+| | closed form (from the scenario's parameters) | this run |
+|---|---|---|
+| base rate | {cf['p']:.4f} | {t / n:.4f} ({t:,} of {n:,}) |
+| sensitivity | {cf['sensitivity']:.4f} | {tp / t if t else float('nan'):.4f} |
+| specificity | {cf['specificity']:.4f} | {1 - (flagged - tp) / (n - t):.4f} |
+| precision p s / (p s + (1 - p)(1 - spec)) | {cf['precision']:.4f} | {tp / flagged if flagged else float('nan'):.4f} |
+| innocent people flagged per true case | {(1 - cf['precision']) / cf['precision']:.1f} | {(flagged - tp) / tp if tp else float('nan'):.1f} |
+
+`tests/cli/test_reproductions.py` checks the simulated counts against these binomial expectations.
+"""
+
+
 def page(name, text, version, db, sets):
     info = dict(db.execute("SELECT key, value FROM run_info"))
     desc = next((l.split(":", 1)[1].strip() for l in text.splitlines() if l.startswith("description:")), "")
@@ -193,6 +232,7 @@ From one run: {info.get('population')} synthetic people, {info.get('days')} days
 {version} (scenario hash {info.get('scenario_hash')}). One run is one draw: rerun with other seeds
 (`--seed N`) before quoting a small count.
 
+{closed_form_section(name, text, db)}
 ### Rules
 
 Precision: share of flagged people who had a condition the rule claims to detect. Innocent actions
