@@ -81,7 +81,8 @@ static const char *const usage_scenarios =
   "usage: glasscage scenarios [show NAME]\n"
   "\n"
   "Lists the built-in scenarios, or prints one as YAML (a starting point for\n"
-  "your own: glasscage scenarios show default > mine.yaml).\n";
+  "your own: glasscage scenarios show default > mine.yaml). Run one with\n"
+  "glasscage run builtin:NAME; docs/scenarios/NAME.md describes what it finds.\n";
 
 /* Interrupted runs leave nothing behind: the handler removes the temporary
 ** results file (unlink is async-signal-safe) and exits with 128 + signal.
@@ -263,8 +264,11 @@ static int cmd_scenarios(int argc, char **argv) {
     gc_config *cfg = malloc(sizeof *cfg);
     gc_diag *d = gc_diag_new();
     if (!cfg || !d) { free(cfg); gc_diag_free(d); return EXIT_RUNTIME; }
+    int width = 0;
+    for (int i = 0; i < gcs_nbuiltins; i++)
+      if ((int)strlen(gcs_builtins[i].name) > width) width = (int)strlen(gcs_builtins[i].name);
     for (int i = 0; i < gcs_nbuiltins; i++) {
-      printf("%-16s", gcs_builtins[i].name);
+      printf("%-*s", width, gcs_builtins[i].name);
       if (!gcs_load(gcs_builtins[i].name, gcs_builtins[i].text, gcs_builtins[i].len, NULL, 0, cfg, d)) {
         size_t n = strlen(cfg->description);
         while (n && (cfg->description[n - 1] == '\n' || cfg->description[n - 1] == ' ')) n--;
