@@ -89,7 +89,8 @@ def rule_table(db):
            "innocent actions per true detection | most disproportionate group |",
            "|---|---|---|---|---|---|---|---|"]
     rules = db.execute("SELECT rule, kind, source, lawful_claim FROM rules ORDER BY position").fetchall()
-    for rule, kind, source, lawful in rules + [("*", "all rules", "", 0)]:
+    all_lawful = int(bool(rules) and all(r[3] for r in rules))
+    for rule, kind, source, lawful in rules + [("*", "all rules", "", all_lawful)]:
         g = db.execute("SELECT flagged, flagged_with_claim, innocent_actioned FROM group_audit "
                        "WHERE rule = ? AND trait = 'all'", (rule,)).fetchone()
         # true detections: findings of rules whose claims are unlawful (finding a planned
