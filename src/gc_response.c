@@ -289,6 +289,8 @@ static long long run_tasks(gc_response *r, int day, gc_outcome *out, size_t ntas
     t->reached = 1;
     if (r->mark[t->person] & MARK_ACTED) { o->status = GC_OUT_DUPLICATE; continue; }
     if (r->pop->st.detained_until[t->person] > day) { o->status = GC_OUT_IN_DETENTION; continue; }
+    if (rc->action == GC_ACT_LIST_ENTRY && rc->action_list >= 0 &&     /* already listed: nothing to do */
+        (r->pop->st.lists[t->person] >> rc->action_list & 1)) { o->status = GC_OUT_DUPLICATE; continue; }
     if (cost > *left) { o->status = GC_OUT_CAPACITY; t->reached = 0; continue; }
     *left -= cost;
     int origin = t->alert == UINT32_MAX ? GC_ORIGIN_CARRIED : GC_ORIGIN_ALERT;

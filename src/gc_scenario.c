@@ -2318,6 +2318,10 @@ static void act_petitions_by(const gcs_at *a) {
   const gcs_node *n = at_get(a, "petitions_by");
   char p[GCS_PATH_MAX];
   int t;
+  if (n && n->kind == NODE_SCALAR && n->text && !strcmp(n->text, "none")) {
+    cx->cfg->activity.petition_truth = -1;       /* nobody petitions, whatever else is lawful */
+    return;
+  }
   if (!n || v_truth(cx, n, at_path(a, "petitions_by", p), &t) < 0) return;
   if (!cx->cfg->population.truth[t].lawful)
     err(cx, n, p, "\"%s\" is not lawful: petition trips are lawful, so petitions_by must name a "

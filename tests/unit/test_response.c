@@ -69,6 +69,27 @@ static void test_one_action_per_person(void **state) {
   teardown(f);
 }
 
+/* A list-entry rule on someone already on its list does nothing (skipped):
+** no capacity, no action, no harm counted again every day. */
+static void test_list_entry_once(void **state) {
+  (void)state;
+  fixture *f = setup(NULL, 0);
+  gc_rule_cfg *rc = &f->city.cfg.rule[2];
+  rc->action = GC_ACT_LIST_ENTRY;
+  rc->action_list = 2;
+  f->city.pop.st.lists[300] &= (uint16_t)~(1u << 2);
+  gc_alert al[] = {{300, 2, 1}};
+  gc_outcome out[1];
+  assert_int_equal(respond(f, 0, al, 1, out), 0);
+  assert_int_equal(out[0].status, GC_OUT_DONE);
+  assert_true(f->city.pop.st.lists[300] >> 2 & 1);
+  assert_int_equal(f->acts.n, 1);
+  assert_int_equal(respond(f, 1, al, 1, out), 0);
+  assert_int_equal(out[0].status, GC_OUT_DUPLICATE);
+  assert_int_equal(f->acts.n, 0);
+  teardown(f);
+}
+
 static void test_finding_detains_and_lists(void **state) {
   (void)state;
   const char *sets[] = {"response.actions.drug_test.finds=1", "response.actions.drug_test.on_finding=detention",
@@ -614,6 +635,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_priority_under_capacity),
     cmocka_unit_test(test_one_action_per_person),
+    cmocka_unit_test(test_list_entry_once),
     cmocka_unit_test(test_finding_detains_and_lists),
     cmocka_unit_test(test_no_false_findings_when_zero),
     cmocka_unit_test(test_list_pruning),

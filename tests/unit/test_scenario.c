@@ -916,6 +916,17 @@ static void test_bad_corpus(void **state) {
   assert_true(n >= 60);
 }
 
+/* petitions_by: none switches petitions off although truths are lawful. */
+static void test_petitions_by_none(void **state) {
+  (void)state;
+  static gc_config c;
+  gc_test_load("full.yaml", NULL, 0, &c);
+  assert_true(c.activity.petition_truth >= 0);
+  const char *sets[] = {"activity.petitions_by=none"};
+  gc_test_load("full.yaml", sets, 1, &c);
+  assert_int_equal(c.activity.petition_truth, -1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_default_loads),      cmocka_unit_test(test_default_rules),
@@ -935,6 +946,7 @@ int main(void) {
     cmocka_unit_test(test_full_response_reactions), cmocka_unit_test(test_new_defaults),
     cmocka_unit_test(test_full_sets),          cmocka_unit_test(test_full_errors),
     cmocka_unit_test(test_undeclared_levels),  cmocka_unit_test(test_level_conditions),
+    cmocka_unit_test(test_petitions_by_none),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
