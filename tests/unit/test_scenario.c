@@ -919,12 +919,15 @@ static void test_bad_corpus(void **state) {
 /* petitions_by: none switches petitions off although truths are lawful. */
 static void test_petitions_by_none(void **state) {
   (void)state;
-  static gc_config c;
-  gc_test_load("full.yaml", NULL, 0, &c);
-  assert_true(c.activity.petition_truth >= 0);
+  fx f = fx_full(NULL, 0);
+  expect_ok(&f);
+  assert_true(f.cfg->activity.petition_truth >= 0);
+  fx_free(&f);
   const char *sets[] = {"activity.petitions_by=none"};
-  gc_test_load("full.yaml", sets, 1, &c);
-  assert_int_equal(c.activity.petition_truth, -1);
+  f = fx_full(sets, 1);
+  expect_ok(&f);
+  assert_int_equal(f.cfg->activity.petition_truth, -1);
+  fx_free(&f);
 }
 
 int main(void) {
