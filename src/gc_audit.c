@@ -54,7 +54,7 @@ int gc_audit_init(gc_audit *a, const gc_config *cfg, uint32_t n) {
   a->list_group_daily = calloc(d * (size_t)(cfg->nlists ? cfg->nlists : 1) * (size_t)(a->nvalues ? a->nvalues : 1),
                                sizeof *a->list_group_daily);
   int side = cfg->response.patrol.districts_side > 0 ? cfg->response.patrol.districts_side : 1;
-  a->ndistricts = side * side;
+  a->ndistricts = cfg->response.patrol.nincidents > 0 ? cfg->response.patrol.nincidents : side * side;
   if (cfg->response.patrol.patrols > 0 && !(a->patrol_daily = calloc(d, sizeof *a->patrol_daily))) {
     gc_audit_free(a);
     return -1;

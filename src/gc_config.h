@@ -460,11 +460,18 @@ typedef struct gc_action_cfg {
 /* Place-based patrols sent where incidents were discovered before: the
 ** runaway-feedback mechanism of Ensign et al. (2018) and Lum & Isaac (2016).
 ** The city is cut into side x side districts; each day `patrols` districts
-** are drawn with probability proportional to their discovery counts. */
+** are drawn with probability proportional to their discovery counts.
+** With `incidents` (nincidents > 0) the districts are a 1 x nincidents strip
+** and their incidents come from an abstract Poisson process per district,
+** as in Ensign et al.'s urn, instead of from agents' offences. */
 typedef struct gc_patrol_cfg {
   int patrols;                          /* patrols per day; 0 = off */
   int districts_side;
   double prior;                         /* initial discovery count of every district */
+  int npriors;                          /* > 0: priors[] per district instead of `prior` */
+  double priors[GC_MAX_DISTRICTS];
+  int nincidents;                       /* > 0: abstract incident mode, this many districts */
+  double incidents[GC_MAX_DISTRICTS];   /* daily Poisson rate of true incidents per district */
   double decay;                         /* daily decay of counts (0.01 = 1%) */
   double discover;                      /* P(an offence in a patrolled district is discovered) */
   double reported;                      /* P(an offence anywhere is reported by the public) */

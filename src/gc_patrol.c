@@ -22,11 +22,22 @@
 ** reject every discovery.  Public reports are not biased by where patrols
 ** are and are always counted.
 **
+** Abstract incident mode (Ensign et al. 2018's urn, no agents): district
+** d has Poisson(incidents[d]) true incidents on a day.  Each is discovered
+** with probability 1 - (1 - discover)^k for k patrols there (then accepted
+** as above) and, independently, reported with probability `reported`; a
+** discovered and reported incident adds two, as in the paper's update
+** matrix where discoveries and reports are separate streams.
+**
 ** Draws (PATROL key): (0, day, j) the allocation of day `day`, four
 ** patrols per counter; acceptance of a discovery (person, day, 1 << 31 |
 ** mix of place and minute), so it does not depend on the order of the
-** observations.
+** observations.  Incident mode: a stream (1 << 30 | d, day, 0..) per
+** district and day: the Poisson count, then three uniforms per incident
+** (discovered, accepted, reported), drawn whatever the outcome so a
+** district's draws do not depend on the others'.
 */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "gc_patrol.h"
@@ -54,7 +65,9 @@ gc_patrol *gc_patrol_new(const gc_config *cfg, const gc_world *w) {
   p->days = cfg->days;
   p->rec = calloc(p->days > 0 ? (size_t)p->days : 1, sizeof *p->rec);
   if (!p->rec) { free(p); return NULL; }
-  for (int d = 0; d < p->nd; d++) p->count[d] = cfg->response.patrol.prior;
+  const gc_patrol_cfg *pc = &cfg->response.patrol;
+  if (pc->nincidents > 0) p->nd = pc->nincidents < GC_MAX_DISTRICTS ? pc->nincidents : GC_MAX_DISTRICTS;
+  for (int d = 0; d < p->nd; d++) p->count[d] = pc->npriors > d ? pc->priors[d] : pc->prior;
   return p;
 }
 
@@ -113,11 +126,44 @@ static double acceptance(const gc_patrol *p, int d, double total) {
   return 1 - (total > 0 ? p->count[d] / total : 1.0 / p->nd);
 }
 
+/* Abstract incident mode: the day's incidents of every district, into add[]. */
+static void learn_incidents(gc_patrol *p, int day, gc_patrol_day *r, double total, double *add) {
+  const gc_patrol_cfg *pc = &p->cfg->response.patrol;
+  for (int d = 0; d < p->nd; d++) {
+    gc_stream s;
+    gc_stream_init(&s, p->key, 0x40000000u | (uint32_t)d, (uint32_t)day);
+    uint32_t n = gc_stream_poisson(&s, pc->incidents[d]), found = 0, told = 0;
+    int k = p->today[d];
+    double discover = k == 0 ? 0 : k == 1 ? pc->discover : 1 - pow(1 - pc->discover, k);
+    double accept = acceptance(p, d, total);
+    for (uint32_t i = 0; i < n; i++) {
+      double u_found = gc_stream_u01(&s), u_accept = gc_stream_u01(&s), u_told = gc_stream_u01(&s);
+      if (u_found < discover) {
+        found++;
+        if (u_accept < accept) add[d] += 1;
+      }
+      if (u_told < pc->reported) {
+        told++;
+        add[d] += 1;
+      }
+    }
+    if (r) {
+      r->incidents[d] = n;
+      r->discoveries[d] = found;
+      r->reported[d] = told;
+    }
+  }
+}
+
 void gc_patrol_learn(gc_patrol *p, int day, const gc_obs *obs, size_t n) {
   if (!p->on) return;
   gc_patrol_day *r = rec_of(p, day);
   double add[GC_MAX_DISTRICTS] = {0}, total = 0;
   for (int d = 0; d < p->nd; d++) total += p->count[d];
+  if (p->cfg->response.patrol.nincidents > 0) {
+    learn_incidents(p, day, r, total, add);
+    n = 0;
+  }
   for (size_t i = 0; i < n; i++) {
     const gc_obs *o = &obs[i];
     if (o->kind != GC_OBS_DISCOVERY && o->kind != GC_OBS_REPORTED) continue;

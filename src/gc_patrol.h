@@ -11,6 +11,13 @@
 ** probability 1 - (district's share of patrols), the authors' fix.
 ** Sensing (who a patrol stops, what it discovers) is done by the sensors
 ** from gc_patrol_today(); acting on it by the response.
+**
+** Abstract incident mode (response.patrol.incidents): Ensign et al.'s urn
+** itself.  Each district has true incidents ~ Poisson(rate) a day, drawn
+** here; a patrolled district's incidents are discovered (probability
+** `discover` per patrol), any incident is reported (probability
+** `reported`), and both feed the counts.  Agents' offences are then not
+** sensed as discoveries or reports: the population only fills the city.
 */
 #ifndef GC_PATROL_H
 #define GC_PATROL_H
@@ -29,6 +36,7 @@ typedef struct gc_patrol_day {
   uint32_t discoveries[GC_MAX_DISTRICTS];
   uint32_t reported[GC_MAX_DISTRICTS];
   float weight[GC_MAX_DISTRICTS];       /* count used to allocate that day's patrols */
+  uint32_t incidents[GC_MAX_DISTRICTS]; /* true incidents (abstract incident mode only) */
 } gc_patrol_day;
 
 /* Returns the patrol state, or NULL (allocation failure).  Patrols are off
@@ -42,7 +50,9 @@ void gc_patrol_plan(gc_patrol *p, int day);
 /* Patrols per district today (ndistricts entries), or NULL when off. */
 const uint8_t *gc_patrol_today(const gc_patrol *p);
 
-/* Updates counts from the day's DISCOVERY and REPORTED observations, then decays them. */
+/* Updates counts from the day's DISCOVERY and REPORTED observations (in the
+** abstract incident mode: from the day's drawn incidents, obs unused), then
+** decays them. */
 void gc_patrol_learn(gc_patrol *p, int day, const gc_obs *obs, size_t n);
 
 /* The record of `day` (after gc_patrol_learn), or NULL when off. */

@@ -404,7 +404,10 @@ static int write_list_groups(writer *w, const gc_config *cfg, const gc_audit *a,
   return rc;
 }
 
-static int write_patrol(writer *w, const gc_audit *a, int days) {
+/* offences: the agents' true offences in the district, or in the abstract
+** incident mode the true incidents of its Poisson process. */
+static int write_patrol(writer *w, const gc_config *cfg, const gc_audit *a, int days) {
+  int abstract = cfg->response.patrol.nincidents > 0;
   if (!a->patrol_daily) return 0;
   sqlite3_stmt *st = prep(w, "INSERT INTO patrol_daily VALUES(?,?,?,?,?,?,?)");
   int rc = st ? 0 : -1;
@@ -413,7 +416,7 @@ static int write_patrol(writer *w, const gc_audit *a, int days) {
       const gc_patrol_day *p = &a->patrol_daily[d];
       rc = row(w, st, "iiidiii", (long long)d, (long long)k, (long long)p->patrols[k], (double)p->weight[k],
                (long long)p->discoveries[k], (long long)p->reported[k],
-               (long long)a->daily[d].truth.offences_by_district[k]);
+               (long long)(abstract ? p->incidents[k] : a->daily[d].truth.offences_by_district[k]));
     }
   sqlite3_finalize(st);
   return rc;
@@ -456,7 +459,7 @@ static int write_all(writer *w, const gc_config *cfg, const gc_world *wo, const 
   if (write_obs_daily(w, a, info->days_run) || write_response_daily(w, a, info->days_run)) return -1;
   if (write_evasion(w, cfg, a, info->days_run) || write_harms(w, cfg, a)) return -1;
   if (write_trust(w, cfg, a, info->days_run)) return -1;
-  if (write_list_groups(w, cfg, a, info->days_run) || write_patrol(w, a, info->days_run)) return -1;
+  if (write_list_groups(w, cfg, a, info->days_run) || write_patrol(w, cfg, a, info->days_run)) return -1;
   if (write_inference(w, a) || write_twin(w, cfg, a, info)) return -1;
   return exec(w, "COMMIT;");
 }

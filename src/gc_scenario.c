@@ -136,7 +136,7 @@ static const char *const K_RESPONSE[] = {"capacity_per_day", "priorities", "acti
                                          "lower_risk_days", "intercept", "patrol", NULL};
 static const char *const K_QUOTA[] = {"per_day", "from", NULL};
 static const char *const K_PATROL[] = {"patrols", "districts", "prior", "decay", "discover",
-                                       "reported", "stop", "correction", "action", NULL};
+                                       "reported", "stop", "correction", "action", "incidents", NULL};
 static const char *const K_ACTION[] = {"cost", "finds", "false_finding", "on_finding", "days",
                                        NULL};
 static const char *const K_REACTIONS[] = {"aware", "aware_after_action", "evasion",
@@ -2658,7 +2658,30 @@ static void resp_quota(const gcs_at *resp) {
   if (at_need(&a, "from")) v_list(a.cx, at_get(&a, "from"), at_path(&a, "from", p), &r->quota_list);
 }
 
-/* Place-based patrols (Ensign et al. 2018; Lum & Isaac 2016). */
+/* A sequence of 1..max numbers in range r into out; returns how many, or
+** -1 after an error. */
+static int num_seq(gcs_ctx *cx, const gcs_node *n, const char *path, gcs_range r, int max, double *out) {
+  if (n->kind != NODE_SEQ) {
+    type_err(cx, n, path, "a sequence of numbers");
+    return -1;
+  }
+  if (n->n < 1 || n->n > max) {
+    err(cx, n, path, "needs 1 to %d numbers, got %d", max, n->n);
+    return -1;
+  }
+  int ok = 1;
+  for (int i = 0; i < n->n; i++) {
+    char p[GCS_PATH_MAX];
+    path_idx(p, path, i);
+    if (v_num(cx, n->val[i], p, r, &out[i]) < 0) ok = 0;
+  }
+  return ok ? n->n : -1;
+}
+
+/* Place-based patrols (Ensign et al. 2018; Lum & Isaac 2016).  With
+** `incidents` (the abstract urn of Ensign et al.) the districts are the
+** list's entries; `prior` is a number for every district or a list, one
+** per district. */
 static void resp_patrol(const gcs_at *resp) {
   gcs_ctx *cx = resp->cx;
   gc_patrol_cfg *t = &cx->cfg->response.patrol;
@@ -2666,14 +2689,36 @@ static void resp_patrol(const gcs_at *resp) {
   char p[GCS_PATH_MAX];
   if (at_open(&a, resp, "patrol") <= 0) return;
   at_keys(&a, K_PATROL);
+  const gcs_node *inc = at_get(&a, "incidents");
+  int ninc = inc ? num_seq(cx, inc, at_path(&a, "incidents", p), RANGE(0, 1000), GC_MAX_DISTRICTS, t->incidents) : 0;
+  if (ninc > 0) t->nincidents = ninc;
+  if (inc) unused_key(&a, "districts", "has no use with incidents (the districts are the entries of incidents)");
   int np = at_int(&a, "patrols", 0, GC_MAX_DISTRICTS, &t->patrols);
-  int nd = at_int(&a, "districts", 1, 8, &t->districts_side);
-  if (np >= 0 && nd >= 0 && t->patrols > t->districts_side * t->districts_side)
-    err(cx, at_get(&a, "patrols") ? at_get(&a, "patrols") : a.pos, at_path(&a, "patrols", p),
-        "%d patrols a day, but the city has only %d district%s (districts: %d, a %d x %d grid)",
-        t->patrols, t->districts_side * t->districts_side, t->districts_side > 1 ? "s" : "",
-        t->districts_side, t->districts_side, t->districts_side);
-  at_num(&a, "prior", RANGE_POS(1e6), &t->prior);
+  int nd = inc ? ninc : at_int(&a, "districts", 1, 8, &t->districts_side);
+  int ndist = inc ? ninc : t->districts_side * t->districts_side;
+  if (np >= 0 && nd >= 0 && t->patrols > ndist) {
+    const gcs_node *at = at_get(&a, "patrols") ? at_get(&a, "patrols") : a.pos;
+    if (inc)
+      err(cx, at, at_path(&a, "patrols", p), "%d patrols a day, but incidents has only %d district%s",
+          t->patrols, ndist, ndist > 1 ? "s" : "");
+    else
+      err(cx, at, at_path(&a, "patrols", p),
+          "%d patrols a day, but the city has only %d district%s (districts: %d, a %d x %d grid)",
+          t->patrols, ndist, t->districts_side > 1 ? "s" : "", t->districts_side, t->districts_side,
+          t->districts_side);
+  }
+  const gcs_node *pr = at_get(&a, "prior");
+  if (pr && pr->kind == NODE_SEQ) {
+    double v[GC_MAX_DISTRICTS];
+    int n = num_seq(cx, pr, at_path(&a, "prior", p), RANGE(0, 1e6), GC_MAX_DISTRICTS, v);
+    if (n > 0 && nd >= 0 && n != ndist)
+      err(cx, pr, at_path(&a, "prior", p), "has %d entr%s, one per district is needed (%d district%s)", n,
+          n == 1 ? "y" : "ies", ndist, ndist > 1 ? "s" : "");
+    else if (n > 0) {
+      t->npriors = n;
+      memcpy(t->priors, v, (size_t)n * sizeof *v);
+    }
+  } else at_num(&a, "prior", RANGE_POS(1e6), &t->prior);
   at_num(&a, "decay", PROB, &t->decay);
   at_num(&a, "discover", PROB, &t->discover);
   at_num(&a, "reported", PROB, &t->reported);

@@ -120,11 +120,23 @@ static void place_equipment(gc_world *w, const gc_config *cfg) {
   }
 }
 
-/* Patrol districts: a side x side grid over the home city. */
+/* Patrol districts: a side x side grid over the home city, or, in the
+** abstract incident mode (response.patrol.incidents), a 1 x N strip of
+** vertical bands (no agent's offence feeds the patrols then; the bands only
+** say where patrol stops happen). */
 static void assign_districts(gc_world *w, const gc_config *cfg) {
-  int side = cfg->response.patrol.districts_side;
+  int side = cfg->response.patrol.districts_side, strip = cfg->response.patrol.nincidents;
   w->districts_side = side > 0 ? side : 1;
   w->ndistricts = w->districts_side * w->districts_side;
+  if (strip > 0) {
+    w->ndistricts = strip;
+    for (uint32_t p = 0; p < w->nplaces; p++) {
+      int d = (int)(w->x[p] / w->city_m * strip);
+      d = d < 0 ? 0 : d >= strip ? strip - 1 : d;
+      w->district[p] = w->region[p] == 0 ? (uint16_t)d : GC_NO_DISTRICT;
+    }
+    return;
+  }
   for (uint32_t p = 0; p < w->nplaces; p++)
     w->district[p] = w->region[p] == 0 ? (uint16_t)gc_world_district_xy(w, w->x[p], w->y[p]) : GC_NO_DISTRICT;
 }

@@ -34,7 +34,8 @@ typedef struct gc_world {
   uint8_t *scanner;                     /* 1: place has an ID scanner */
   uint8_t *equip;                       /* GC_EQ_* bits: other sensors at the place */
   uint16_t *district;                   /* patrol district of a city place; GC_NO_DISTRICT elsewhere */
-  int districts_side, ndistricts;       /* city cut into side x side districts (>= 1) */
+  int districts_side, ndistricts;       /* city cut into side x side districts (>= 1); with
+                                        ** response.patrol.incidents, ndistricts bands of x */
   uint32_t range[GC_MAX_REGIONS][GC_PLACE_NTYPES + 1];  /* [r][t]..[r][t+1] */
   /* grid */
   double origin_x[GC_MAX_REGIONS], origin_y[GC_MAX_REGIONS];

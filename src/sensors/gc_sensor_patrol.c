@@ -11,7 +11,9 @@
 **   REPORTED     any offence in the city, with probability patrol.reported
 **                (the public reports it; independent of discovery).
 ** Discoveries and reports are what gc_patrol_learn feeds on: patrols find
-** offences only where they are, which is the runaway feedback loop.
+** offences only where they are, which is the runaway feedback loop.  In the
+** abstract incident mode (patrol.incidents) offences yield neither: the
+** incidents are gc_patrol's own Poisson process; stops still happen.
 */
 #include "gc_sensor_kind.h"
 
@@ -44,6 +46,7 @@ static void observe(const gc_sensor_ctx *c, const gc_sense_run *run, const gc_ev
     gc_obs_push(out, &o);
     return;
   }
+  if (pc->nincidents > 0) return;       /* abstract incidents: gc_patrol draws them */
   philox4x32_ctr_t u = gc_sense_draw(c, c->key, e, GC_SALT_PATROL);
   if (here && gc_u01(u.v[0]) < any_of(pc->discover, k)) {
     gc_obs o = {e->agent, e->agent, e->place, d, 0, minute, GC_OBS_DISCOVERY, t, 0};
