@@ -21,8 +21,10 @@ for n in $names; do
   check "$n: validates" "$BIN" validate "builtin:$n"
   check "$n: starts with a comment block citing a source" \
     bash -c "'$BIN' scenarios show '$n' | head -1 | grep -q '^#' && '$BIN' scenarios show '$n' | grep -Eq 'HRW-201[789]|WANG-2017|NYT-2022|Ensign|Lum'"
-  if ! "$BIN" run "builtin:$n" --set population.size=5000 --twin no-response --quiet --out "$TMP/$n"; then
-    check "$n: runs at 5,000 people" false
+  size=$("$BIN" validate "builtin:$n" | sed -n 's/.*: \([0-9]*\) people.*/\1/p')
+  [ -n "$size" ] && [ "$size" -gt 5000 ] && size=5000
+  if ! "$BIN" run "builtin:$n" --set population.size="${size:-5000}" --twin no-response --quiet --out "$TMP/$n"; then
+    check "$n: runs at ${size:-5000} people" false
     continue
   fi
   DB=$TMP/$n/results.db
