@@ -175,7 +175,53 @@ def base_rates_closed_form(text):
     return {"p": p, "sensitivity": s, "specificity": 1 - f, "precision": p * s / (p * s + (1 - p) * f)}
 
 
+def urn_section(text, db):
+    """Ensign et al.'s urn: this run's long-run patrol share of region 0 beside the true crime
+    share and the roots of (c+d-a-b)x^2 + (a-2c-d)x + c = 0."""
+    import re
+    m = re.search(r"incidents:\s*\[([0-9.eE+-]+),\s*([0-9.eE+-]+)\]", text)
+    w = re.search(r"\n\s*reported:\s*([0-9.eE+-]+)", text)
+    disc = re.search(r"\n\s*discover:\s*([0-9.eE+-]+)", text)
+    if not m:
+        raise ValueError("feedback_urn: cannot find response.patrol.incidents in the scenario")
+    la, lb = float(m.group(1)), float(m.group(2))
+    w = float(w.group(1)) if w else 0.0
+    dv = float(disc.group(1)) if disc else 1.0
+    a, b, c, d = la * dv + w * la, w * lb, w * la, lb * dv + w * lb
+    A, B, C = c + d - a - b, a - 2 * c - d, c
+    if abs(A) < 1e-12:
+        roots = [-C / B] if B else []
+    else:
+        disc2 = B * B - 4 * A * C
+        roots = sorted(((-B - math.sqrt(disc2)) / (2 * A), (-B + math.sqrt(disc2)) / (2 * A))) if disc2 >= 0 else []
+    roots = [abs(r) if abs(r) < 1e-9 else r for r in roots if -1e-9 <= r <= 1 + 1e-9]
+    last = db.execute("SELECT MAX(day) FROM patrol_daily").fetchone()[0]
+    first = max(0, last - 199)
+    sent = db.execute("SELECT SUM(CASE WHEN district = 0 THEN patrols ELSE 0 END) * 1.0 / SUM(patrols) "
+                      "FROM patrol_daily WHERE day >= ?", (first,)).fetchone()[0]
+    wshare = db.execute("SELECT AVG(w0 / (w0 + w1)) FROM (SELECT day, SUM(CASE WHEN district = 0 THEN weight END) w0, "
+                        "SUM(CASE WHEN district = 1 THEN weight END) w1 FROM patrol_daily WHERE day >= ? GROUP BY day)",
+                        (first,)).fetchone()[0]
+    return f"""
+### The urn beside its analytic values
+
+| | value |
+|---|---|
+| true crime share of region 0, λ0 / (λ0 + λ1) | {la / (la + lb):.4f} |
+| update matrix [[a, b], [c, d]] | [[{a:.4f}, {b:.4f}], [{c:.4f}, {d:.4f}]] |
+| roots of (c+d−a−b)x² + (a−2c−d)x + c in [0, 1] | {", ".join(f"{r:.4f}" for r in roots) or "none"} |
+| this run: share of patrols sent to region 0, days {first}–{last} | {sent:.4f} |
+| this run: mean allocation probability of region 0, same days | {wshare:.4f} |
+
+With no public reports the roots are 0 and 1: patrols run away to one region instead of the true
+crime share. One run is one draw; `tests/cli/test_urn.py` compares the mean over many seeds with
+these values (and with the correction and with reported incidents), with stated tolerances.
+"""
+
+
 def closed_form_section(name, text, db):
+    if name == "feedback_urn":
+        return urn_section(text, db)
     if name != "base_rates":
         return ""
     cf = base_rates_closed_form(text)
