@@ -32,6 +32,11 @@
 ** truth is a petition trip; it is delivered on the first day after
 ** departure, unless the response intercepted it on the departure day.
 **
+** Offences of people whose truth enables them happen at a random city place
+** of the `offences_at` types, or, with activity.offences_near_home, at one
+** in the offender's home district (the world's district index), which is
+** what lets residential segregation decide who a hotspot patrol meets.
+**
 ** Reactions to policing (NYT-2022; HRW-2018 "surveillance itself deters"):
 **  - deterrence: within reaction.deterrence_days after an action, each
 **    offence is committed with probability reaction.deterrence (thinning of
@@ -719,6 +724,31 @@ static uint32_t offence_place(day_state *d) {
   return GC_NONE;
 }
 
+/* activity.offences_near_home: a random place of the offence types in the
+** offender's home district (Lum & Isaac 2016: drug use happens where users
+** live, so where they live decides whether a hotspot patrol is there), or
+** one anywhere in the city if the district has none.  One word, as
+** offence_place, so the draws do not shift. */
+static uint32_t offence_place_near_home(day_state *d) {
+  const gc_world *w = d->ctx->world;
+  const gc_population *p = d->ctx->pop;
+  uint16_t mask = d->ctx->cfg->activity.offence_places;
+  uint32_t h = p->hh[d->agent];
+  int hd = gc_world_district_xy(w, p->hh_x[h], p->hh_y[h]);
+  uint32_t total = 0;
+  for (int t = 0; t < GC_PLACE_NTYPES; t++)
+    if (mask >> t & 1) total += gc_world_dcount(w, hd, t);
+  if (!total) return offence_place(d);
+  uint32_t u = gc_stream_below(&d->s, total);
+  for (int t = 0; t < GC_PLACE_NTYPES; t++) {
+    if (!(mask >> t & 1)) continue;
+    uint32_t cnt = gc_world_dcount(w, hd, t);
+    if (u < cnt) return w->dt_place[w->dt_start[(size_t)hd * GC_PLACE_NTYPES + (size_t)t] + u];
+    u -= cnt;
+  }
+  return GC_NONE;
+}
+
 /* Whether agent i is deterred today: acted on within deterrence_days
 ** (the days after the action; 0 = ever since). */
 static int deterred(const gc_activity_ctx *c, uint32_t i) {
@@ -735,7 +765,7 @@ static void offences(day_state *d) {
   uint32_t n = gc_stream_poisson(&d->s, rate(d, GC_BEH_OFFENCE));   /* the undeterred count */
   double keep = n && deterred(c, d->agent) ? c->cfg->reaction.deterrence : 1;
   for (uint32_t k = 0; k < n; k++) {
-    uint32_t place = offence_place(d);
+    uint32_t place = c->cfg->activity.offences_near_home ? offence_place_near_home(d) : offence_place(d);
     if (keep < 1 && !chance(d, keep)) {
       d->out->tally.offences_deterred++;
       continue;

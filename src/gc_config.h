@@ -43,6 +43,7 @@
 #define GC_MAX_FEATURES  12   /* weighted features of a score rule */
 #define GC_MAX_UNUSUAL   8    /* (condition, probability) pairs of home-visit reports */
 #define GC_MAX_DISTRICTS 64   /* patrol districts (side <= 8) */
+#define GC_MAX_NEIGHBOURHOODS 8  /* residential-segregation entries of population.households */
 
 #define GC_POPULATION_MAX 50000000  /* 50M: beyond this a run is refused */
 #define GC_DAYS_MAX       3650
@@ -244,6 +245,18 @@ typedef struct gc_world_cfg {
   int away_stations;
 } gc_world_cfg;
 
+/* Residential segregation (Lum & Isaac 2016: the groups a hotspot map
+** targets live in some neighbourhoods): a household whose head meets `cond`
+** (the first entry that matches) has its home, with probability `share`,
+** uniformly inside one of `district[]` (patrol districts of
+** response.patrol.districts), and otherwise anywhere in the city. */
+typedef struct gc_neighbourhood_cfg {
+  gc_cond cond;                         /* a trait condition on the household head */
+  double share;
+  int ndistricts;
+  uint8_t district[GC_MAX_DISTRICTS];   /* distinct, each < districts_side^2 */
+} gc_neighbourhood_cfg;
+
 typedef struct gc_household_cfg {
   int nsizes;
   int size[GC_MAX_HHSIZES];
@@ -253,6 +266,8 @@ typedef struct gc_household_cfg {
   int ncrowded;
   int crowded_size[GC_MAX_HHSIZES];
   double crowded_size_share[GC_MAX_HHSIZES];
+  int nneighbourhoods;                  /* 0: homes uniform over the city */
+  gc_neighbourhood_cfg neighbourhood[GC_MAX_NEIGHBOURHOODS];
 } gc_household_cfg;
 
 typedef struct gc_ties_cfg {
@@ -320,6 +335,8 @@ typedef struct gc_activity_cfg {
   double utility_noise_sd;              /* sd of log daily use */
   int offence_truth;                    /* truth index enabling GC_BEH_OFFENCE; -1 none */
   uint16_t offence_places;              /* bit per place type where offences happen (default: station) */
+  int offences_near_home;               /* 1: at a place of those types in the offender's home
+                                           district (the city if it has none); 0: anywhere */
   int petition_truth;                   /* lawful truth whose capital trips are petitions; -1 none */
   double trip_by_car;                   /* share of vehicle owners' trips made by car */
   int holiday_first_day, holiday_days;  /* a festival (Spring Festival): weekend rates, partners meet */

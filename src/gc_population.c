@@ -7,6 +7,10 @@
 **     contiguously, so sizes are drawn one household after another.  Each
 **     head's traits come from its own stream, so this order costs nothing
 **     in reproducibility.
+**  1b. homes, in parallel: uniform over the city or, for households a
+**     `neighbourhoods` entry matches (residential segregation, Lum & Isaac
+**     2016), inside the entry's districts with its share (only the head's
+**     traits are needed, and they are drawn).
 **  2. everyone else's traits and truth, in parallel: shared traits
 **     (ethnicity, migrant status) are copied from the head, others drawn
 **     from the first matching `given` or the unconditional shares.
@@ -148,13 +152,49 @@ static void build_households(gc_population *p, const gc_config *cfg) {
   p->hh_start[h] = p->n;
 }
 
+/* lo + u * width as a float that stays in the cell [lo, lo + width) of
+** gc_world_district_xy: the rounding to float may land on the next cell's
+** edge (or the previous one's), so step until it is inside. */
+static float in_cell(double lo, double width, double u, const gc_world *w, int cell) {
+  float v = (float)(lo + u * width);
+  while (v > 0 && (int)(v / w->city_m * w->districts_side) > cell) v = nextafterf(v, 0.0f);
+  while ((int)(v / w->city_m * w->districts_side) < cell) v = nextafterf(v, INFINITY);
+  return v;
+}
+
+/* Residential segregation: the first neighbourhood entry whose condition
+** household h's head meets places the home, with probability `share`,
+** uniformly in one of its districts (each equally likely, so inside the
+** listed area the home is uniform).  Draws from counter (h, 2) of the
+** HOUSEHOLD stream, and only for households an entry matches: without the
+** key, or for anyone it does not match, the home is the core's draw. */
+static void neighbourhood_home(gc_population *p, const gc_household_cfg *hc, const gc_world *w, gc_rng_key key,
+                               uint32_t h) {
+  uint32_t head = p->hh_start[h];
+  for (int k = 0; k < hc->nneighbourhoods; k++) {
+    const gc_neighbourhood_cfg *nb = &hc->neighbourhood[k];
+    if (!gc_pop_cond(p, head, nb->cond)) continue;
+    philox4x32_ctr_t u = gc_rng4(key, h, 2, 0);
+    if (gc_u01(u.v[0]) >= nb->share) return;
+    uint32_t pick = (uint32_t)(gc_u01(u.v[1]) * nb->ndistricts);
+    int d = nb->district[pick < (uint32_t)nb->ndistricts ? pick : (uint32_t)nb->ndistricts - 1];
+    double x0, y0, wd;
+    gc_world_district_box(w, d, &x0, &y0, &wd);
+    p->hh_x[h] = in_cell(x0, wd, gc_u01(u.v[2]), w, d % w->districts_side);
+    p->hh_y[h] = in_cell(y0, wd, gc_u01(u.v[3]), w, d / w->districts_side);
+    return;
+  }
+}
+
 static void place_homes(gc_population *p, const gc_config *cfg, const gc_world *w) {
   gc_rng_key key = gc_rng_key_make(cfg->seed, GC_RNG_HOUSEHOLD);
+  const gc_household_cfg *hc = &cfg->population.households;
   #pragma omp parallel for schedule(static)
   for (uint32_t h = 0; h < p->nhh; h++) {
     philox4x32_ctr_t u = gc_rng4(key, h, 1, 0);
     p->hh_x[h] = (float)(gc_u01(u.v[0]) * w->city_m);
     p->hh_y[h] = (float)(gc_u01(u.v[1]) * w->city_m);
+    if (hc->nneighbourhoods) neighbourhood_home(p, hc, w, key, h);
   }
 }
 

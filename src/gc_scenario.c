@@ -98,7 +98,8 @@ static const char *const K_PHONES[] = {"owners", "registered_to_user", "second_h
 static const char *const K_VEHICLES[] = {"owners", "registered_to_user", NULL};
 static const char *const K_TRUST[] = {"levels", "initial", "given", "drop_per_action",
                                       "recover_days", NULL};
-static const char *const K_HOUSEHOLDS[] = {"sizes", "crowded", NULL};
+static const char *const K_HOUSEHOLDS[] = {"sizes", "crowded", "neighbourhoods", NULL};
+static const char *const K_NEIGHBOURHOOD[] = {"if", "districts", "share", NULL};
 static const char *const K_CROWDED[] = {"if", "share", "sizes", NULL};
 static const char *const K_TRAIT[] = {"values", "prevalence", "household", "reference",
                                       "given", NULL};
@@ -106,7 +107,7 @@ static const char *const K_TRUTH[] = {"prevalence", "given", "lawful", NULL};
 static const char *const K_TIES[] = {"friends", "coworkers", "couples", "couples_apart",
                                      "family_out_of_region", NULL};
 static const char *const K_ACTIVITY[] = {"out_of_area_share", "trip_nights", "offences_by",
-                                         "offences_at", "petitions_by", "trip_by_car", "travel_together",
+                                         "offences_at", "offences_near_home", "petitions_by", "trip_by_car", "travel_together",
                                          "holiday", "utility", "behaviours", "purchases", NULL};
 static const char *const K_HOLIDAY[] = {"first_day", "days", "partner_visit", NULL};
 static const char *const K_UTILITY[] = {"electricity_kwh", "water_litres", "size_exponent",
@@ -237,6 +238,9 @@ typedef struct gcs_ctx {
   /* Score features naming a rule (`alerts: NAME`): resolved after all rules
   ** are read, since a feature may name a later rule. */
   const gcs_node *alerts_node[GC_MAX_RULES][GC_MAX_FEATURES];
+  /* population.households.neighbourhoods[k].districts: checked against the
+  ** district grid once response.patrol.districts is read. */
+  const gcs_node *nb_districts[GC_MAX_NEIGHBOURHOODS];
 } gcs_ctx;
 
 /* A position in the schema walk: a mapping (or nothing) and its key path. */
@@ -1919,6 +1923,110 @@ static void hh_crowded(const gcs_at *hh) {
              h->crowded_size_share, &h->ncrowded);
 }
 
+/* One neighbourhoods entry {if: CONDITION, districts: [..], share: p}.
+** District numbers are range-checked here against the largest grid and
+** against the scenario's grid in hh_neighbourhood_grid, after the response
+** section is read. */
+static int hh_neighbourhood(gcs_ctx *cx, const gcs_node *n, const char *path, gc_neighbourhood_cfg *out) {
+  gcs_at a;
+  char p[GCS_PATH_MAX];
+  gcs_scope sc = {SC_TRAIT, cx->cfg->population.ntraits, 0, 0,
+                  "neighbourhoods.if is one trait condition on the household head"};
+  memset(out, 0, sizeof *out);
+  if (n->kind != NODE_MAP) {
+    type_err(cx, n, path, "an entry such as {if: ethnicity=minority, districts: [0, 1], share: 0.8}");
+    return 0;
+  }
+  at_of(&a, cx, n, path);
+  at_keys(&a, K_NEIGHBOURHOOD);
+  int ok = 1;
+  const gcs_node *c = at_need(&a, "if") ? at_get(&a, "if") : NULL;
+  if (!c) ok = 0;
+  else if (c->kind != NODE_SCALAR) {
+    type_err(cx, c, at_path(&a, "if", p), "one trait condition such as ethnicity=minority");
+    ok = 0;
+  } else if (cond_parse(cx, c, at_path(&a, "if", p), &sc, &out->cond) < 0) ok = 0;
+  if (at_need_num(&a, "share", PROB, &out->share) <= 0) ok = 0;
+  const gcs_node *d = at_need(&a, "districts") ? at_get(&a, "districts") : NULL;
+  if (!d) return 0;
+  at_path(&a, "districts", p);
+  if (d->kind != NODE_SEQ) {
+    type_err(cx, d, p, "a sequence of district numbers, e.g. [0, 1, 4, 5]");
+    return 0;
+  }
+  if (d->n < 1 || d->n > GC_MAX_DISTRICTS) {
+    err(cx, d, p, "needs 1 to %d districts, got %d", GC_MAX_DISTRICTS, d->n);
+    return 0;
+  }
+  for (int i = 0; i < d->n; i++) {
+    char q[GCS_PATH_MAX];
+    int v;
+    path_idx(q, p, i);
+    if (v_int32(cx, d->val[i], q, 0, GC_MAX_DISTRICTS - 1, &v) < 0) {
+      ok = 0;
+      continue;
+    }
+    for (int j = 0; j < out->ndistricts; j++)
+      if (out->district[j] == v) {
+        err(cx, d->val[i], q, "district %d is listed twice", v);
+        ok = 0;
+      }
+    out->district[out->ndistricts++] = (uint8_t)v;
+  }
+  return ok;
+}
+
+static void hh_neighbourhoods(const gcs_at *hh) {
+  gcs_ctx *cx = hh->cx;
+  gc_household_cfg *h = &cx->cfg->population.households;
+  const gcs_node *n = at_get(hh, "neighbourhoods");
+  char path[GCS_PATH_MAX];
+  if (!n) return;
+  at_path(hh, "neighbourhoods", path);
+  if (n->kind != NODE_SEQ) {
+    type_err(cx, n, path, "a sequence of entries such as {if: ethnicity=minority, districts: [0, 1], "
+             "share: 0.8}");
+    return;
+  }
+  if (n->n > GC_MAX_NEIGHBOURHOODS) {
+    err(cx, n, path, "too many entries (at most %d)", GC_MAX_NEIGHBOURHOODS);
+    return;
+  }
+  for (int i = 0; i < n->n; i++) {
+    char p[GCS_PATH_MAX];
+    path_idx(p, path, i);
+    gc_neighbourhood_cfg nb;
+    if (!hh_neighbourhood(cx, n->val[i], p, &nb)) continue;
+    cx->nb_districts[h->nneighbourhoods] = map_get(n->val[i], "districts");
+    h->neighbourhood[h->nneighbourhoods++] = nb;
+  }
+}
+
+/* After the response section: every listed district lies in the grid of
+** response.patrol.districts. */
+static void hh_neighbourhood_grid(gcs_ctx *cx) {
+  const gc_household_cfg *h = &cx->cfg->population.households;
+  int side = cx->cfg->response.patrol.districts_side, nd = side * side;
+  if (h->nneighbourhoods > 0 && cx->cfg->response.patrol.nincidents > 0) {
+    /* abstract incidents lay districts out as a strip, not the grid homes are placed on */
+    err(cx, cx->nb_districts[0], "population.households.neighbourhoods",
+        "neighbourhoods place homes on the grid of patrol districts, which response.patrol.incidents "
+        "replaces with abstract regions: use one or the other");
+    return;
+  }
+  for (int k = 0; k < h->nneighbourhoods; k++)
+    for (int i = 0; i < h->neighbourhood[k].ndistricts; i++)
+      if (h->neighbourhood[k].district[i] >= nd) {
+        char p[GCS_PATH_MAX], q[GCS_PATH_MAX], r[GCS_PATH_MAX];
+        path_idx(p, "population.households.neighbourhoods", k);
+        path_key(q, p, "districts");
+        path_idx(r, q, i);
+        err(cx, cx->nb_districts[k]->val[i], r, "district %d is outside the city's %d x %d grid of "
+            "districts (0..%d; response.patrol.districts: %d)", h->neighbourhood[k].district[i], side, side,
+            nd - 1, side);
+      }
+}
+
 static void pop_households(const gcs_at *pop) {
   gc_household_cfg *h = &pop->cx->cfg->population.households;
   gcs_at a;
@@ -1928,6 +2036,7 @@ static void pop_households(const gcs_at *pop) {
   if (at_get(&a, "sizes"))
     hh_sizes(a.cx, at_get(&a, "sizes"), at_path(&a, "sizes", p), h->size, h->share, &h->nsizes);
   hh_crowded(&a);
+  hh_neighbourhoods(&a);
 }
 
 /* ------------------------------------------------------------------------
@@ -2368,6 +2477,7 @@ static void activity(gcs_ctx *cx, const gcs_at *top) {
   if (at_get(&a, "offences_by"))
     v_truth(cx, at_get(&a, "offences_by"), at_path(&a, "offences_by", p), &c->offence_truth);
   act_offences_at(&a);
+  at_bool(&a, "offences_near_home", &c->offences_near_home);
   act_petitions_by(&a);
   at_num(&a, "trip_by_car", PROB, &c->trip_by_car);
   at_num(&a, "travel_together", PROB, &c->travel_together);
@@ -3370,6 +3480,7 @@ static void validate(gcs_ctx *cx, const gcs_node *root) {
   trust_given(cx, root);
   sensors(cx, &top);
   response(cx, &top);
+  hh_neighbourhood_grid(cx);
   rules(cx, &top);
   reactions(cx, &top);
 }

@@ -141,6 +141,28 @@ static void assign_districts(gc_world *w, const gc_config *cfg) {
     w->district[p] = w->region[p] == 0 ? (uint16_t)gc_world_district_xy(w, w->x[p], w->y[p]) : GC_NO_DISTRICT;
 }
 
+/* City places by (district, type), a CSR in place order: "a random leisure
+** place of district d" (offences near the offender's home) is a uniform
+** index into one range.  One counting pass over the places. */
+static int district_index(gc_world *w) {
+  size_t nb = (size_t)w->ndistricts * GC_PLACE_NTYPES;
+  w->dt_start = calloc(nb + 1, sizeof *w->dt_start);
+  w->dt_place = malloc(((size_t)w->nplaces + 1) * sizeof *w->dt_place);
+  uint32_t *fill = malloc((nb + 1) * sizeof *fill);
+  if (!w->dt_start || !w->dt_place || !fill) {
+    free(fill);
+    return -1;
+  }
+  for (uint32_t p = 0; p < w->nplaces; p++)
+    if (w->district[p] != GC_NO_DISTRICT) w->dt_start[(size_t)w->district[p] * GC_PLACE_NTYPES + w->type[p] + 1]++;
+  for (size_t b = 0; b < nb; b++) w->dt_start[b + 1] += w->dt_start[b];
+  memcpy(fill, w->dt_start, nb * sizeof *fill);
+  for (uint32_t p = 0; p < w->nplaces; p++)
+    if (w->district[p] != GC_NO_DISTRICT) w->dt_place[fill[(size_t)w->district[p] * GC_PLACE_NTYPES + w->type[p]]++] = p;
+  free(fill);
+  return 0;
+}
+
 int gc_world_build(gc_world *w, const gc_config *cfg) {
   memset(w, 0, sizeof *w);
   w->nregions = cfg->world.other_regions + 2;
@@ -175,6 +197,7 @@ int gc_world_build(gc_world *w, const gc_config *cfg) {
   place_equipment(w, cfg);
   if (build_grid(w, cfg)) goto err;
   assign_districts(w, cfg);
+  if (district_index(w)) goto err;
   return 0;
 err:
   gc_world_free(w);
@@ -184,7 +207,7 @@ err:
 void gc_world_free(gc_world *w) {
   free(w->x); free(w->y); free(w->type); free(w->region); free(w->scanner);
   free(w->equip); free(w->district);
-  free(w->cell_start); free(w->cell_place);
+  free(w->cell_start); free(w->cell_place); free(w->dt_start); free(w->dt_place);
   memset(w, 0, sizeof *w);
 }
 

@@ -36,6 +36,9 @@ typedef struct gc_world {
   uint16_t *district;                   /* patrol district of a city place; GC_NO_DISTRICT elsewhere */
   int districts_side, ndistricts;       /* city cut into side x side districts (>= 1); with
                                         ** response.patrol.incidents, ndistricts bands of x */
+  uint32_t *dt_start;                   /* ndistricts * GC_PLACE_NTYPES + 1: city places of district d
+                                           and type t are dt_place[dt_start[d*NT+t] .. dt_start[d*NT+t+1]] */
+  uint32_t *dt_place;
   uint32_t range[GC_MAX_REGIONS][GC_PLACE_NTYPES + 1];  /* [r][t]..[r][t+1] */
   /* grid */
   double origin_x[GC_MAX_REGIONS], origin_y[GC_MAX_REGIONS];
@@ -70,6 +73,21 @@ static inline int gc_world_district_xy(const gc_world *w, double x, double y) {
   cx = cx < 0 ? 0 : cx >= side ? side - 1 : cx;
   cy = cy < 0 ? 0 : cy >= side ? side - 1 : cy;
   return cy * side + cx;
+}
+
+/* Number of city places of type t in district d; the k-th is
+** w->dt_place[w->dt_start[d * GC_PLACE_NTYPES + t] + k]. */
+static inline uint32_t gc_world_dcount(const gc_world *w, int d, int t) {
+  size_t b = (size_t)d * GC_PLACE_NTYPES + (size_t)t;
+  return w->dt_start[b + 1] - w->dt_start[b];
+}
+
+/* District d's square of the grid: [*x0, *x0 + side_m) x [*y0, *y0 + side_m). */
+static inline void gc_world_district_box(const gc_world *w, int d, double *x0, double *y0, double *side_m) {
+  int side = w->districts_side;
+  *side_m = w->city_m / side;
+  *x0 = (d % side) * *side_m;
+  *y0 = (d / side) * *side_m;
 }
 
 /* Distance in metres between two places. */

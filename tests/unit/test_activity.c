@@ -504,6 +504,61 @@ static void test_deterrence(void **state) {
   teardown(f);
 }
 
+static void tweak_near_home(gc_config *c) {
+  tweak_offences(c);
+  c->reaction.deterrence = 1;
+  c->activity.offences_near_home = 1;
+}
+
+/* activity.offences_near_home: every offence is at a station or leisure
+** place of the offender's home district when that district has one (else
+** anywhere in the city); the draws stay aligned, so each agent commits the
+** same number of offences with the key on or off. */
+static void test_offences_near_home(void **state) {
+  (void)state;
+  fixture *f = setup_with(tweak_offences), *g = setup_with(tweak_near_home);
+  const gc_world *w = &g->city.w;
+  gc_population *p = &g->city.pop;
+  for (uint32_t i = 0; i < p->n; i++) p->truth[i] |= 1, f->city.pop.truth[i] |= 1;
+  f->city.cfg.reaction.deterrence = 1;
+  int has[GC_MAX_DISTRICTS] = {0}, fallback_districts = 0;
+  for (int d = 0; d < w->ndistricts; d++) {
+    has[d] = gc_world_dcount(w, d, GC_PLACE_STATION) + gc_world_dcount(w, d, GC_PLACE_LEISURE) > 0;
+    fallback_districts += !has[d];
+  }
+  uint32_t *count = calloc(p->n, sizeof *count);
+  assert_non_null(count);
+  size_t near = 0, anywhere = 0;
+  for (int day = 1; day <= 3; day++) {
+    live_day(f, day);
+    for (size_t k = 0; k < f->ev.n; k++)
+      if (f->ev.ev[k].kind == GC_TE_OFFENCE) count[f->ev.ev[k].agent]++;
+    live_day(g, day);
+    for (size_t k = 0; k < g->ev.n; k++) {
+      const gc_event *e = &g->ev.ev[k];
+      if (e->kind != GC_TE_OFFENCE) continue;
+      count[e->agent]--;
+      uint32_t h = p->hh[e->agent];
+      int home = gc_world_district_xy(w, p->hh_x[h], p->hh_y[h]);
+      int t = w->type[e->place];
+      assert_true(t == GC_PLACE_STATION || t == GC_PLACE_LEISURE);
+      assert_int_equal(w->region[e->place], 0);
+      if (has[home]) {
+        assert_int_equal(w->district[e->place], home);
+        near++;
+      } else {
+        anywhere++;
+      }
+    }
+  }
+  for (uint32_t i = 0; i < p->n; i++) assert_int_equal(count[i], 0);
+  assert_true(near > 1000);
+  if (fallback_districts) assert_true(anywhere > 0);
+  free(count);
+  teardown(f);
+  teardown(g);
+}
+
 static void tweak_petitions(gc_config *c) {
   set_rate(c, GC_BEH_TRIP_REGION, 0);
   set_rate(c, GC_BEH_TRIP_CAPITAL, 0.05);      /* x 20 for petitioners */
@@ -1063,6 +1118,7 @@ int main(void) {
     cmocka_unit_test(test_religious_visits),
     cmocka_unit_test(test_partner_nights),
     cmocka_unit_test(test_deterrence),
+    cmocka_unit_test(test_offences_near_home),
     cmocka_unit_test(test_chilling_and_delivery),
     cmocka_unit_test(test_stay_minutes),
     cmocka_unit_test(test_evasion_cash_and_phone_off),

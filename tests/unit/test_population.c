@@ -197,6 +197,98 @@ static void test_trust_off(void **state) {
   city_free(c);
 }
 
+/* Residential segregation: minority households (head ethnicity=minority)
+** live in districts 0, 1, 4, 5 of the 4 x 4 grid with probability 0.6, else
+** anywhere, so the share of their homes in those districts is
+** 0.6 + 0.4 x 4/16 = 0.7: binomial, 4.5 sd.  Inside the listed area each
+** district is equally likely (binomial 1/4 of those homes, 4.5 sd).  Every
+** household the entry does not match keeps exactly the home it has without
+** the key, and nothing else about the population changes. */
+static const char *const big[] = {"population.size=40000"};
+
+static void segregate(gc_config *c) {
+  gc_household_cfg *h = &c->population.households;
+  h->nneighbourhoods = 1;
+  h->neighbourhood[0] = (gc_neighbourhood_cfg){
+      .cond = {GC_COND_TRAIT, (uint8_t)trait_index(c, "ethnicity"), 1}, .share = 0.6, .ndistricts = 4,
+      .district = {0, 1, 4, 5}};
+}
+
+static gc_test_city *big_city(tweak_fn tweak) {
+  gc_test_city *c = calloc(1, sizeof *c);
+  assert_non_null(c);
+  gc_test_load("small.yaml", big, 1, &c->cfg);
+  assert_int_equal(c->cfg.response.patrol.districts_side, 4);
+  if (tweak) tweak(&c->cfg);
+  assert_int_equal(gc_world_build(&c->w, &c->cfg), 0);
+  assert_int_equal(gc_population_build(&c->pop, &c->cfg, &c->w), 0);
+  return c;
+}
+
+static void test_neighbourhoods(void **state) {
+  (void)state;
+  gc_test_city *a = big_city(NULL), *b = big_city(segregate);
+  int eth = trait_index(&b->cfg, "ethnicity");
+  assert_int_equal(a->pop.nhh, b->pop.nhh);
+  assert_memory_equal(a->pop.hh_start, b->pop.hh_start, ((size_t)a->pop.nhh + 1) * sizeof *a->pop.hh_start);
+  assert_memory_equal(a->pop.trait[eth], b->pop.trait[eth], a->pop.n);
+  assert_memory_equal(a->pop.truth, b->pop.truth, a->pop.n * sizeof *a->pop.truth);
+  assert_memory_equal(a->pop.work, b->pop.work, a->pop.n * sizeof *a->pop.work);
+  double minority = 0, inside = 0, per[16] = {0};
+  for (uint32_t h = 0; h < b->pop.nhh; h++) {
+    float x = b->pop.hh_x[h], y = b->pop.hh_y[h];
+    assert_true(x >= 0 && x <= b->w.city_m && y >= 0 && y <= b->w.city_m);
+    if (b->pop.trait[eth][b->pop.hh_start[h]] != 1) {
+      assert_true(x == a->pop.hh_x[h] && y == a->pop.hh_y[h]);      /* untouched */
+      continue;
+    }
+    minority++;
+    int d = gc_world_district_xy(&b->w, x, y);
+    if (d == 0 || d == 1 || d == 4 || d == 5) {
+      inside++;
+      per[d]++;
+    }
+  }
+  assert_true(minority > 500);
+  double p = 0.6 + 0.4 * 4.0 / 16.0, sd = sqrt(minority * p * (1 - p));
+  if (fabs(inside - minority * p) > 4.5 * sd)
+    fail_msg("%.0f of %.0f minority homes in the listed districts, expected %.1f +- 4.5 x %.2f", inside, minority,
+             minority * p, sd);
+  for (int d = 0; d < 16; d++) {
+    if (d != 0 && d != 1 && d != 4 && d != 5) continue;
+    double q = sqrt(inside * 0.25 * 0.75);
+    if (fabs(per[d] - inside / 4) > 4.5 * q) fail_msg("district %d: %.0f of %.0f", d, per[d], inside);
+  }
+  city_free(a);
+  city_free(b);
+}
+
+/* A home placed in a district is inside it even at the float edge: share 1
+** into every district of an 8 x 8 grid, and each home's district is one of
+** the listed ones. */
+static void all_minority_in_even_districts(gc_config *c) {
+  c->response.patrol.districts_side = 8;
+  gc_household_cfg *h = &c->population.households;
+  h->nneighbourhoods = 2;
+  gc_neighbourhood_cfg *nb = &h->neighbourhood[0];
+  *nb = (gc_neighbourhood_cfg){.cond = {GC_COND_TRAIT, (uint8_t)trait_index(c, "ethnicity"), 1}, .share = 1};
+  for (int d = 0; d < 64; d += 2) nb->district[nb->ndistricts++] = (uint8_t)d;
+  h->neighbourhood[1] = (gc_neighbourhood_cfg){      /* everyone else; the first match wins */
+      .cond = {GC_COND_TRAIT, (uint8_t)trait_index(c, "ethnicity"), 0}, .share = 1, .ndistricts = 1, .district = {63}};
+}
+
+static void test_neighbourhood_first_match_and_edges(void **state) {
+  (void)state;
+  gc_test_city *b = big_city(all_minority_in_even_districts);
+  int eth = trait_index(&b->cfg, "ethnicity");
+  for (uint32_t h = 0; h < b->pop.nhh; h++) {
+    int d = gc_world_district_xy(&b->w, b->pop.hh_x[h], b->pop.hh_y[h]);
+    if (b->pop.trait[eth][b->pop.hh_start[h]] == 1) assert_int_equal(d % 2, 0);
+    else assert_int_equal(d, 63);
+  }
+  city_free(b);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_vehicle_owners),
@@ -204,6 +296,8 @@ int main(void) {
     cmocka_unit_test(test_compound_is_nearest),
     cmocka_unit_test(test_trust_and_awareness),
     cmocka_unit_test(test_trust_off),
+    cmocka_unit_test(test_neighbourhoods),
+    cmocka_unit_test(test_neighbourhood_first_match_and_edges),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
