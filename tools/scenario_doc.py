@@ -219,7 +219,46 @@ these values (and with the correction and with reported incidents), with stated 
 """
 
 
+def lum_isaac_section(text, db):
+    """Lum & Isaac: the minority districts' share of discoveries beside their share of true
+    offences, by month, with drug use by group."""
+    import re
+    m = re.search(r"\{if: ethnicity=minority, districts: \[([0-9, ]+)\]", text)
+    if not m:
+        raise ValueError("lum_isaac: cannot find the minority's neighbourhood districts")
+    ds = ",".join(str(int(x)) for x in m.group(1).split(","))
+    rows = []
+    last = db.execute("SELECT MAX(day) FROM patrol_daily").fetchone()[0]
+    for start in range(0, last + 1, 30):
+        disc, off, pat = db.execute(
+            f"SELECT SUM(CASE WHEN district IN ({ds}) THEN discoveries ELSE 0 END) * 1.0 / NULLIF(SUM(discoveries), 0), "
+            f"SUM(CASE WHEN district IN ({ds}) THEN offences ELSE 0 END) * 1.0 / NULLIF(SUM(offences), 0), "
+            f"SUM(CASE WHEN district IN ({ds}) THEN patrols ELSE 0 END) * 1.0 / NULLIF(SUM(patrols), 0) "
+            "FROM patrol_daily WHERE day BETWEEN ? AND ?", (start, start + 29)).fetchone()
+        rows.append(f"| {start}–{min(start + 29, last)} | {pct(pat)} | {pct(off)} | {pct(disc)} |")
+    use = db.execute("SELECT value, CAST(with_claim AS REAL) / population FROM group_audit WHERE rule = '*' "
+                     "AND trait = 'ethnicity' ORDER BY value").fetchall()
+    uses = ", ".join(f"{v} {pct(x)}" for v, x in use)
+    table = "\n".join(rows)
+    return f"""
+### Differential enforcement at equal behaviour
+
+Drug use by group (hidden truth): {uses}. The minority's districts ({ds}) hold the historical record
+the patrols start from:
+
+| days | patrols sent there | true offences there | discoveries there |
+|---|---|---|---|
+{table}
+
+Equal use, yet the discoveries (and so the detentions, see the harm table below) follow the patrols,
+which follow the record. `tests/cli/test_lum_isaac.py` checks this over several seeds against the
+sampling error, and that an equal starting record removes the gap.
+"""
+
+
 def closed_form_section(name, text, db):
+    if name == "lum_isaac":
+        return lum_isaac_section(text, db)
     if name == "feedback_urn":
         return urn_section(text, db)
     if name != "base_rates":
