@@ -46,6 +46,8 @@ What this checks:
     lam_B), the true crime share (stable).
 (c) reports w = 0.5, discover 1: a = lam_A + w lam_A, b = w lam_B, c = w lam_A, d = lam_B + w lam_B;
     the root in (0, 1) (0.629), which is neither the crime share nor the runaway.
+(d) the study's second pair, top-1 against a random region (lam 2.35592, priors 609 vs 7): without
+    the correction the share stays far above the crime share 0.610; with it, it reaches 0.610 (as (b)).
 """
 import math
 import os
@@ -189,6 +191,22 @@ def main():
               f"{m:.4f} vs {r:.4f}, tolerance {tol:.4f}")
         check(f"(c) reported {w}: the root differs from the true crime share by more than the tolerance",
               abs(r - crime) > tol, f"{r:.4f} vs {crime:.4f}")
+        # (d) top-1 against a random region: lambda 2.35592, priors 609 vs 7 (Ensign et al.'s
+        # second Oakland pair).  The runaway keeps patrols away from the crime share; the
+        # correction brings them to it.
+        lam_c = 2.35592
+        crime_c = LAM_A / (LAM_A + lam_c)
+        pair = [f"response.patrol.incidents=[{LAM_A}, {lam_c}]", "response.patrol.prior=[609, 7]"]
+        shares, realised, _, _ = runs(exe, tmp, "d", 60, pair)
+        m, se = report("(d) top-1 vs random region, 609 vs 7", shares, realised)
+        check(f"(d) top-1 vs random: long-run share is not the true crime share {crime_c:.3f} (> it by 4.5 SE)",
+              m - 4.5 * se > crime_c, f"{m:.4f} +- {se:.4f}")
+        shares, realised, allx, total = runs(exe, tmp, "e", 100, pair + ["response.patrol.correction=true"])
+        m, se = report("(d) top-1 vs random, correction", shares, realised)
+        g = lambda x: x * (1 - x) * ((1 - x) * LAM_A - x * lam_c)  # noqa: E731
+        tol = 4.5 * se + bias_allowance(g, crime_c, allx, total)
+        check(f"(d) top-1 vs random, correction: long-run share at the true crime share {crime_c:.4f}",
+              abs(m - crime_c) <= tol, f"{m:.4f} vs {crime_c:.4f}, tolerance {tol:.4f}")
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 
