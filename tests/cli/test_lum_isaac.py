@@ -37,19 +37,13 @@ import subprocess
 import sys
 import tempfile
 
-passed = failed = 0
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import check, finish  # noqa: E402
+
 MINORITY_DISTRICTS = (0, 1, 4, 5)
 SEEDS = (1, 2, 3)
 
 
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}")
 
 
 def run(exe, tmp, tag, seed, sets):
@@ -124,8 +118,7 @@ def main():
     for s, r in zip(SEEDS, corrected):
         print(f"   correction seed {s}: gap {r['gap']:+.3f} (uncorrected {biased[SEEDS.index(s)]['gap']:+.3f}), "
               f"targeting ratio {ratio(r['harms'], 'people'):.2f}")
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    finish()
 
 
 if __name__ == "__main__":

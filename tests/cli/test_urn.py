@@ -57,20 +57,14 @@ import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import check, finish  # noqa: E402
+
 LAM_A, LAM_B = 3.68511, 2.816466
 DELTA = 0.01
 WINDOW = 200
-passed = failed = 0
 
 
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok {name}" + (f"  ({detail})" if detail else ""))
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}")
 
 
 def one_run(exe, tmp, tag, seed, sets):
@@ -207,8 +201,7 @@ def main():
         tol = 4.5 * se + bias_allowance(g, crime_c, allx, total)
         check(f"(d) top-1 vs random, correction: long-run share at the true crime share {crime_c:.4f}",
               abs(m - crime_c) <= tol, f"{m:.4f} vs {crime_c:.4f}, tolerance {tol:.4f}")
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    finish()
 
 
 if __name__ == "__main__":
