@@ -4,12 +4,17 @@
 ** the same or nearby hotels; the tripwire builder: two drug users in one
 ** hotel (NYT-2022).
 **
-** Each day the rule gathers its candidates (ID scans of watched people at
-** the rule's place types) with absolute times (day * 1440 + minute), keeps
+** Each day the rule gathers its candidates (located records of watched
+** people at the rule's place types: ID scans, and camera sightings, wifi
+** logs and plate reads where a place has those sensors -- the tripwire
+** builder's "four people with a protest history enter the same park" needs
+** cameras, parks have no ID scanners) with absolute times (day * 1440 +
+** minute), keeps
 ** the candidates of earlier days that are still inside the time window, and
 ** sorts all of them by place.  For every candidate of today (the anchor) it
 ** looks up places within radius_m through the world's grid, collects the
-** distinct persons seen there within within_minutes of the anchor, and if
+** distinct persons seen there within within_minutes of the anchor (a person
+** seen by two sensors counts once), and if
 ** there are at least min_people, flags all of them (a trigger each).
 ** Groups are anchored on today's scans, so a group is found on the day its
 ** last member arrives; people already flagged for it earlier may be flagged
@@ -102,11 +107,16 @@ static int evaluate(gc_rule *r, const gc_rule_env *env, gc_u32vec *hits) {
   copres_state *s = r->state;
   int64_t base = (int64_t)env->day * 1440;
   age(s, base, r->cfg->within_minutes);
-  const gc_obs *o;
-  GC_FOR_KIND(env, GC_OBS_ID_SCAN, o) {
-    if (!((r->where_mask >> o->sub) & 1) || !gc_rule_watches(r, env, o->person)) continue;
-    cand c = {o->where, o->person, base + o->time, 1};
-    if (push_cand(s, c)) return -1;
+  static const int kinds[] = {GC_OBS_ID_SCAN, GC_OBS_SIGHTING, GC_OBS_WIFI, GC_OBS_PLATE};
+  for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+    const gc_obs *o;
+    int type;
+    GC_FOR_KIND(env, kinds[k], o) {
+      if (!gc_obs_at_place(o, &type) || !((r->where_mask >> type) & 1) || !gc_rule_watches(r, env, o->person))
+        continue;
+      cand c = {o->where, o->person, base + o->time, 1};
+      if (push_cand(s, c)) return -1;
+    }
   }
   if (s->n > 1) qsort(s->c, s->n, sizeof *s->c, by_place_time);
   for (size_t i = 0; i < s->n; i++) {

@@ -100,6 +100,38 @@ static void day(fixture *f, int d, const gc_obs *obs, size_t n) {
 
 /* ---------------------------------------------------------------- presence */
 
+/* Copresence reads cameras and wifi like ID scans ("four people with a
+** protest history enter the same park": parks have no ID scanners); a person
+** seen by two sensors counts once; home sightings are not at a place. */
+static void test_copresence_sightings(void **state) {
+  (void)state;
+  fixture *f = setup();
+  gc_rule_cfg *park = add_rule(f, GC_RULE_COPRESENCE, PETITIONERS);
+  park->nwhere = 1;
+  park->where[0] = GC_PLACE_LEISURE;
+  park->min_people = 4;
+  park->radius_m = 0;
+  park->within_minutes = 60;
+  compile(f);
+  for (uint32_t p = 30; p <= 40; p++) join(f, p, PETITIONERS);
+  uint32_t pk = place(f, 0, GC_PLACE_LEISURE, 0), pk2 = place(f, 0, GC_PLACE_LEISURE, 1);
+  gc_obs home = ob(GC_OBS_SIGHTING, 39, pk2, GC_PLACE_HOME, GC_NONE, 30, 1000);
+  home.flags = GC_OBSF_HOME;
+  gc_obs obs[] = {
+    /* park 1: four people by camera, wifi, both, and a plate read: a group of four */
+    at(f, GC_OBS_SIGHTING, 30, pk, 1000, 60), at(f, GC_OBS_WIFI, 31, pk, 1010, 60),
+    at(f, GC_OBS_SIGHTING, 32, pk, 1020, 60), at(f, GC_OBS_WIFI, 32, pk, 1020, 60),
+    at(f, GC_OBS_PLATE, 33, pk, 1030, 0),
+    /* park 2: three people, one of them seen twice, and a home sighting: no group */
+    at(f, GC_OBS_SIGHTING, 35, pk2, 1000, 60), at(f, GC_OBS_WIFI, 35, pk2, 1000, 60),
+    at(f, GC_OBS_SIGHTING, 36, pk2, 1005, 60), at(f, GC_OBS_ID_SCAN, 37, pk2, 1010, 0), home,
+  };
+  day(f, 0, obs, N(obs));
+  for (uint32_t p = 30; p <= 33; p++) assert_int_equal(gc_test_alerted(&f->out, 0, p) > 0, 1);
+  assert_int_equal(gc_test_rule_alerts(&f->out, 0), 4);
+  teardown(f);
+}
+
 static void test_presence_located_observations(void **state) {
   (void)state;
   fixture *f = setup();
@@ -804,6 +836,7 @@ static void test_describe(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_presence_located_observations),
+    cmocka_unit_test(test_copresence_sightings),
     cmocka_unit_test(test_presence_radius_matches_brute_force),
     cmocka_unit_test(test_presence_radius_boundary),
     cmocka_unit_test(test_frequency_new_event_kinds),
