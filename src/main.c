@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "gc_diag.h"
+#include "gc_export.h"
 #include "gc_results.h"
 #include "gc_rules.h"
 #include "gc_scenario.h"
@@ -43,6 +44,7 @@ static const char *const usage_main =
   "  run [SCENARIO.yaml]        simulate and write DIR/results.db (default: built-in 'default')\n"
   "  validate [SCENARIO.yaml]   check a scenario and report every error\n"
   "  scenarios [show NAME]      list the built-in scenarios, or print one\n"
+  "  export RESULTS.db --csv DIR  every table of a results database as CSV\n"
   "\n"
   "  glasscage COMMAND --help   options of a command\n"
   "  glasscage --version\n"
@@ -290,6 +292,49 @@ static int cmd_scenarios(int argc, char **argv) {
   return usage_error("scenarios takes no arguments or 'show NAME'", NULL);
 }
 
+static const char *const usage_export =
+  "usage: glasscage export RESULTS.db --csv DIR\n"
+  "\n"
+  "Writes every table and view of a results database (docs/results-schema.md)\n"
+  "as DIR/NAME.csv with a header row, for pandas, R or a spreadsheet. The folder\n"
+  "is created if needed; existing files of the same names are replaced.\n";
+
+static int make_dirs(const char *path);
+
+static int cmd_export(int argc, char **argv) {
+  const char *db = NULL, *dir = NULL;
+  for (int i = 0; i < argc; i++) {
+    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { fputs(usage_export, stdout); return EXIT_OK; }
+    if (!strcmp(argv[i], "--csv")) {
+      if (i + 1 >= argc) return usage_error("--csv takes a folder", NULL);
+      dir = argv[++i];
+    } else if (argv[i][0] == '-' && argv[i][1]) {
+      return usage_error("unknown option %s", argv[i]);
+    } else if (db) {
+      return usage_error("more than one results database given (%s)", argv[i]);
+    } else {
+      db = argv[i];
+    }
+  }
+  if (!db || !dir) return usage_error("usage: glasscage export RESULTS.db --csv DIR%s", "");
+  if (access(db, R_OK)) {
+    fprintf(stderr, "glasscage: %s: %s\n", db, strerror(errno));
+    return EXIT_USAGE;
+  }
+  if (make_dirs(dir)) {
+    fprintf(stderr, "glasscage: cannot create folder %s: %s\n", dir, strerror(errno));
+    return EXIT_RUNTIME;
+  }
+  char err[512];
+  int n = gc_export_csv(db, dir, err, sizeof err);
+  if (n < 0) {
+    fprintf(stderr, "glasscage: %s\n", err);
+    return n == -2 ? EXIT_USAGE : EXIT_RUNTIME;
+  }
+  printf("wrote %d CSV files to %s\n", n, dir);
+  return EXIT_OK;
+}
+
 static int make_dirs(const char *path) {
   char buf[4096];
   if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) return -1;
@@ -529,6 +574,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(cmd, "run")) rc = cmd_run(argc - 2, argv + 2);
   else if (!strcmp(cmd, "validate")) rc = cmd_validate(argc - 2, argv + 2);
   else if (!strcmp(cmd, "scenarios")) rc = cmd_scenarios(argc - 2, argv + 2);
+  else if (!strcmp(cmd, "export")) rc = cmd_export(argc - 2, argv + 2);
   else rc = usage_error("unknown command %s", cmd);
   if (fflush(stdout) || ferror(stdout)) {
     fprintf(stderr, "glasscage: error writing output\n");
