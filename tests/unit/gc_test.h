@@ -52,6 +52,29 @@ static inline void gc_test_city_free(gc_test_city *c) {
   gc_world_free(&c->w);
 }
 
+/* Index of the trait, hidden-truth condition or list called `name` in c;
+** the test fails if there is none. */
+static inline int gc_test_trait(const gc_config *c, const char *name) {
+  for (int i = 0; i < c->population.ntraits; i++)
+    if (!strcmp(c->population.trait[i].name, name)) return i;
+  fail_msg("no trait %s", name);
+  return -1;
+}
+
+static inline int gc_test_truth(const gc_config *c, const char *name) {
+  for (int i = 0; i < c->population.ntruth; i++)
+    if (!strcmp(c->population.truth[i].name, name)) return i;
+  fail_msg("no truth %s", name);
+  return -1;
+}
+
+static inline int gc_test_list(const gc_config *c, const char *name) {
+  for (int i = 0; i < c->nlists; i++)
+    if (!strcmp(c->list[i].name, name)) return i;
+  fail_msg("no list %s", name);
+  return -1;
+}
+
 /* The count of rule `rule`'s alert for person in b (0 if none). */
 static inline int gc_test_alerted(const gc_alert_buf *b, int rule, uint32_t person) {
   for (size_t i = 0; i < b->n; i++)

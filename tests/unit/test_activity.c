@@ -273,20 +273,6 @@ static void set_rate(gc_config *c, int b, double r) {
   c->activity.beh[b].rate_weekday = c->activity.beh[b].rate_weekend = r;
 }
 
-static int trait_of(const gc_config *c, const char *name) {
-  for (int t = 0; t < c->population.ntraits; t++)
-    if (!strcmp(c->population.trait[t].name, name)) return t;
-  fail_msg("no trait %s", name);
-  return -1;
-}
-
-static int truth_of(const gc_config *c, const char *name) {
-  for (int t = 0; t < c->population.ntruth; t++)
-    if (!strcmp(c->population.truth[t].name, name)) return t;
-  fail_msg("no truth %s", name);
-  return -1;
-}
-
 static void no_trips(gc_config *c) {
   set_rate(c, GC_BEH_TRIP_REGION, 0);
   set_rate(c, GC_BEH_TRIP_CAPITAL, 0);
@@ -306,7 +292,7 @@ static void tweak_compound(gc_config *c) {
   set_rate(c, GC_BEH_COMPOUND_VISIT, 0.05);
   gc_behaviour_cfg *b = &c->activity.beh[GC_BEH_COMPOUND_VISIT];
   b->nmult = 1;
-  b->mult[0] = (gc_multiplier){{GC_COND_TRAIT, (uint8_t)trait_of(c, "migrant"), 1}, 10};
+  b->mult[0] = (gc_multiplier){{GC_COND_TRAIT, (uint8_t)gc_test_trait(c, "migrant"), 1}, 10};
   set_rate(c, GC_BEH_COMPANIONS, 1.5);
   set_rate(c, GC_BEH_NEW_COMPANION, 0.2);
 }
@@ -325,7 +311,7 @@ static void test_compound_entries_and_companions(void **state) {
   (void)state;
   fixture *f = setup_with(tweak_compound);
   const gc_population *p = &f->city.pop;
-  int mig = trait_of(&f->city.cfg, "migrant");
+  int mig = gc_test_trait(&f->city.cfg, "migrant");
   double entries[2] = {0, 0}, companions = 0, pooled = 0, strangers = 0, tally = 0;
   const int days = 10;
   for (int day = 0; day < days; day++) {
@@ -407,7 +393,7 @@ static void tweak_partners(gc_config *c) {
   set_rate(c, GC_BEH_PARTNER_VISIT, 0.3);
   gc_behaviour_cfg *b = &c->activity.beh[GC_BEH_PARTNER_VISIT];
   b->nmult = 1;                                           /* a sham marriage needs one member */
-  b->mult[0] = (gc_multiplier){{GC_COND_TRAIT, (uint8_t)trait_of(c, "drug_history"), 1}, 0};
+  b->mult[0] = (gc_multiplier){{GC_COND_TRAIT, (uint8_t)gc_test_trait(c, "drug_history"), 1}, 0};
   c->activity.holiday_first_day = 5;
   c->activity.holiday_days = 3;
   c->activity.holiday_partner_visit = 0.9;
@@ -420,7 +406,7 @@ static void test_partner_nights(void **state) {
   (void)state;
   fixture *f = setup_with(tweak_partners);
   const gc_population *p = &f->city.pop;
-  int dh = trait_of(&f->city.cfg, "drug_history");
+  int dh = gc_test_trait(&f->city.cfg, "drug_history");
   double pairs = 0;
   for (uint32_t i = 0; i < p->n; i++) {
     uint32_t j = p->partner[i];
@@ -570,7 +556,7 @@ static void test_chilling_and_delivery(void **state) {
   (void)state;
   fixture *f = setup_with(tweak_petitions);
   gc_population *p = &f->city.pop;
-  int pt = truth_of(&f->city.cfg, "petition_trip");
+  int pt = gc_test_truth(&f->city.cfg, "petition_trip");
   assert_int_equal(f->city.cfg.activity.petition_truth, pt);
   uint32_t petitioners = 0;
   for (uint32_t i = 0; i < p->n; i++)
@@ -624,14 +610,14 @@ static void tweak_stays(gc_config *c) {
   gc_behaviour_cfg *b = &c->activity.beh[GC_BEH_STATION_VISIT];
   b->minutes = 90;
   b->nminmult = 1;
-  b->minmult[0] = (gc_multiplier){{GC_COND_TRAIT, (uint8_t)trait_of(c, "drug_history"), 1}, 3};
+  b->minmult[0] = (gc_multiplier){{GC_COND_TRAIT, (uint8_t)gc_test_trait(c, "drug_history"), 1}, 3};
 }
 
 /* Stay lengths: U[0.5, 1.5) x minutes x multipliers; built-in otherwise. */
 static void test_stay_minutes(void **state) {
   (void)state;
   fixture *f = setup_with(tweak_stays);
-  int dh = trait_of(&f->city.cfg, "drug_history");
+  int dh = gc_test_trait(&f->city.cfg, "drug_history");
   double sum[2] = {0, 0}, n[2] = {0, 0};
   for (int day = 0; day < 3; day++) {
     live_day(f, day);

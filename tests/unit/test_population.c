@@ -35,13 +35,6 @@ static void assert_binomial(double k, double n, double p) {
   if (fabs(k - n * p) > 5 * sd + 1) fail_msg("count %.0f, expected %.1f +- 5 x %.2f", k, n * p, sd);
 }
 
-static int trait_index(const gc_config *c, const char *name) {
-  for (int t = 0; t < c->population.ntraits; t++)
-    if (!strcmp(c->population.trait[t].name, name)) return t;
-  fail_msg("no trait %s", name);
-  return -1;
-}
-
 static int list_index(const gc_config *c, const char *name) {
   for (int l = 0; l < c->nlists; l++)
     if (!strcmp(c->list[l].name, name)) return l;
@@ -146,7 +139,7 @@ static void test_trust_and_awareness(void **state) {
   (void)state;
   gc_test_city *c = city_with(NULL);
   gc_config *cfg = &c->cfg;
-  int eth = trait_index(cfg, "ethnicity"), grievance = trait_index(cfg, "petition_grievance");
+  int eth = gc_test_trait(cfg, "ethnicity"), grievance = gc_test_trait(cfg, "petition_grievance");
   int petitioners = list_index(cfg, "petitioners");
   gc_trust_cfg *tc = &cfg->population.trust;
   tc->nlevels = 3;
@@ -210,7 +203,7 @@ static void segregate(gc_config *c) {
   gc_household_cfg *h = &c->population.households;
   h->nneighbourhoods = 1;
   h->neighbourhood[0] = (gc_neighbourhood_cfg){
-      .cond = {GC_COND_TRAIT, (uint8_t)trait_index(c, "ethnicity"), 1}, .share = 0.6, .ndistricts = 4,
+      .cond = {GC_COND_TRAIT, (uint8_t)gc_test_trait(c, "ethnicity"), 1}, .share = 0.6, .ndistricts = 4,
       .district = {0, 1, 4, 5}};
 }
 
@@ -228,7 +221,7 @@ static gc_test_city *big_city(tweak_fn tweak) {
 static void test_neighbourhoods(void **state) {
   (void)state;
   gc_test_city *a = big_city(NULL), *b = big_city(segregate);
-  int eth = trait_index(&b->cfg, "ethnicity");
+  int eth = gc_test_trait(&b->cfg, "ethnicity");
   assert_int_equal(a->pop.nhh, b->pop.nhh);
   assert_memory_equal(a->pop.hh_start, b->pop.hh_start, ((size_t)a->pop.nhh + 1) * sizeof *a->pop.hh_start);
   assert_memory_equal(a->pop.trait[eth], b->pop.trait[eth], a->pop.n);
@@ -271,16 +264,16 @@ static void all_minority_in_even_districts(gc_config *c) {
   gc_household_cfg *h = &c->population.households;
   h->nneighbourhoods = 2;
   gc_neighbourhood_cfg *nb = &h->neighbourhood[0];
-  *nb = (gc_neighbourhood_cfg){.cond = {GC_COND_TRAIT, (uint8_t)trait_index(c, "ethnicity"), 1}, .share = 1};
+  *nb = (gc_neighbourhood_cfg){.cond = {GC_COND_TRAIT, (uint8_t)gc_test_trait(c, "ethnicity"), 1}, .share = 1};
   for (int d = 0; d < 64; d += 2) nb->district[nb->ndistricts++] = (uint8_t)d;
   h->neighbourhood[1] = (gc_neighbourhood_cfg){      /* everyone else; the first match wins */
-      .cond = {GC_COND_TRAIT, (uint8_t)trait_index(c, "ethnicity"), 0}, .share = 1, .ndistricts = 1, .district = {63}};
+      .cond = {GC_COND_TRAIT, (uint8_t)gc_test_trait(c, "ethnicity"), 0}, .share = 1, .ndistricts = 1, .district = {63}};
 }
 
 static void test_neighbourhood_first_match_and_edges(void **state) {
   (void)state;
   gc_test_city *b = big_city(all_minority_in_even_districts);
-  int eth = trait_index(&b->cfg, "ethnicity");
+  int eth = gc_test_trait(&b->cfg, "ethnicity");
   for (uint32_t h = 0; h < b->pop.nhh; h++) {
     int d = gc_world_district_xy(&b->w, b->pop.hh_x[h], b->pop.hh_y[h]);
     if (b->pop.trait[eth][b->pop.hh_start[h]] == 1) assert_int_equal(d % 2, 0);

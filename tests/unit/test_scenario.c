@@ -22,6 +22,7 @@
 
 #include "gc_names.h"
 #include "gc_scenario.h"
+#include "gc_test.h"
 
 /* One load: the config and its messages, freed by fx_free. */
 typedef struct fx {
@@ -69,27 +70,6 @@ static int has_msg(const fx *f, const char *a, const char *b) {
 static void expect_ok(const fx *f) {
   if (f->nerr) fx_print(f);
   assert_int_equal(f->nerr, 0);
-}
-
-static int trait(const gc_config *c, const char *name) {
-  for (int i = 0; i < c->population.ntraits; i++)
-    if (!strcmp(c->population.trait[i].name, name)) return i;
-  fail_msg("no trait %s", name);
-  return -1;
-}
-
-static int truth(const gc_config *c, const char *name) {
-  for (int i = 0; i < c->population.ntruth; i++)
-    if (!strcmp(c->population.truth[i].name, name)) return i;
-  fail_msg("no truth %s", name);
-  return -1;
-}
-
-static int list(const gc_config *c, const char *name) {
-  for (int i = 0; i < c->nlists; i++)
-    if (!strcmp(c->list[i].name, name)) return i;
-  fail_msg("no list %s", name);
-  return -1;
 }
 
 static void expect_cond(gc_cond c, int kind, int index, int value) {
@@ -157,10 +137,10 @@ static void test_default_rules(void **state) {
   assert_string_equal(r->name, "drug_history_hotel");
   assert_string_equal(r->source, "WANG-2017");
   assert_int_equal(r->who.nany, 1);
-  expect_cond(r->who.any[0], GC_COND_LIST, list(c, "drug_users"), 1);
+  expect_cond(r->who.any[0], GC_COND_LIST, gc_test_list(c, "drug_users"), 1);
   assert_int_equal(r->nwhere, 1);
   assert_int_equal(r->where[0], GC_PLACE_HOTEL);
-  assert_int_equal(r->claims[0], truth(c, "active_drug_use"));
+  assert_int_equal(r->claims[0], gc_test_truth(c, "active_drug_use"));
   assert_int_equal(r->priority, 1);
   assert_int_equal(r->action, GC_ACT_DRUG_TEST);
   assert_int_equal(r->then_list, -1);
@@ -169,7 +149,7 @@ static void test_default_rules(void **state) {
   assert_int_equal(r->min_people, 4);
   assert_int_equal(r->within_minutes, 1440);
   assert_true(r->radius_m == 2000);
-  assert_int_equal(r->then_list, list(c, "key_persons"));
+  assert_int_equal(r->then_list, gc_test_list(c, "key_persons"));
   r = &c->rule[3];
   assert_int_equal(r->who.everyone, 1);
   assert_int_equal(r->event, GC_EV_HOTEL_STAY_LOCAL);
@@ -192,17 +172,17 @@ static void test_default_population(void **state) {
   const gc_config *c = f.cfg;
   const gc_population_cfg *p = &c->population;
   expect_ok(&f);
-  int eth = trait(c, "ethnicity"), mig = trait(c, "migrant"), drug = trait(c, "drug_history");
+  int eth = gc_test_trait(c, "ethnicity"), mig = gc_test_trait(c, "migrant"), drug = gc_test_trait(c, "drug_history");
   assert_int_equal(p->trait[eth].reference_value, 0);
   assert_int_equal(p->trait[eth].shared_by_household, 1);
-  assert_int_equal(p->trait[trait(c, "sex")].reference_value, 0); /* tie: first value */
+  assert_int_equal(p->trait[gc_test_trait(c, "sex")].reference_value, 0); /* tie: first value */
   assert_int_equal(p->trait[mig].ngiven, 1);
   expect_cond(p->trait[mig].given[0].cond, GC_COND_TRAIT, eth, 1);
   assert_true(p->trait[mig].given[0].share[1] == 0.35);
   expect_cond(p->trait[drug].given[0].cond, GC_COND_TRAIT, mig, 1);
-  const gc_truth *t = &p->truth[truth(c, "petition_trip")];
+  const gc_truth *t = &p->truth[gc_test_truth(c, "petition_trip")];
   assert_int_equal(t->lawful, 1);
-  expect_cond(t->given[0].cond, GC_COND_TRAIT, trait(c, "petition_grievance"), 1);
+  expect_cond(t->given[0].cond, GC_COND_TRAIT, gc_test_trait(c, "petition_grievance"), 1);
   assert_int_equal(p->households.nsizes, 5);
   expect_cond(p->households.crowded_if, GC_COND_TRAIT, mig, 1);
   assert_int_equal(p->households.ncrowded, 3);
@@ -215,14 +195,14 @@ static void test_default_rest(void **state) {
   fx f = fx_default(NULL, 0);
   const gc_config *c = f.cfg;
   expect_ok(&f);
-  assert_int_equal(c->list[list(c, "red_list")].exempt, 1);
-  assert_int_equal(c->list[list(c, "drug_users")].exempt, 0);
-  assert_int_equal(c->list[list(c, "key_persons")].initially_empty, 1);
-  assert_int_equal(c->list[list(c, "drug_users")].initially_empty, 0);
-  assert_int_equal(c->activity.offence_truth, truth(c, "pickpocketing"));
+  assert_int_equal(c->list[gc_test_list(c, "red_list")].exempt, 1);
+  assert_int_equal(c->list[gc_test_list(c, "drug_users")].exempt, 0);
+  assert_int_equal(c->list[gc_test_list(c, "key_persons")].initially_empty, 1);
+  assert_int_equal(c->list[gc_test_list(c, "drug_users")].initially_empty, 0);
+  assert_int_equal(c->activity.offence_truth, gc_test_truth(c, "pickpocketing"));
   const gc_behaviour_cfg *b = &c->activity.beh[GC_BEH_STATION_VISIT];
   assert_int_equal(b->nmult, 1);
-  expect_cond(b->mult[0].cond, GC_COND_TRUTH, truth(c, "pickpocketing"), 1);
+  expect_cond(b->mult[0].cond, GC_COND_TRUTH, gc_test_truth(c, "pickpocketing"), 1);
   assert_true(b->mult[0].factor == 60);
   assert_true(c->activity.beh[GC_BEH_ERRAND].rate_weekend == 1.0);
   assert_int_equal(c->activity.npurchases, 1);
@@ -530,9 +510,9 @@ static void test_full_population(void **state) {
               t->visit_every_days[2] == 1);
   assert_int_equal(t->initial, 1);
   assert_int_equal(t->ngiven, 2);
-  expect_cond(t->given[0], GC_COND_TRAIT, trait(c, "ethnicity"), 1);
+  expect_cond(t->given[0], GC_COND_TRAIT, gc_test_trait(c, "ethnicity"), 1);
   assert_int_equal(t->given_level[0], 2);
-  expect_cond(t->given[1], GC_COND_TRAIT, trait(c, "official"), 1);
+  expect_cond(t->given[1], GC_COND_TRAIT, gc_test_trait(c, "official"), 1);
   assert_int_equal(t->given_level[1], 0);
   assert_int_equal(t->drop_per_action, 1);
   assert_int_equal(t->recover_days, 60);
@@ -549,7 +529,7 @@ static void test_full_activity(void **state) {
   const gc_activity_cfg *a = &c->activity;
   expect_ok(&f);
   assert_int_equal(a->offence_places, (1u << GC_PLACE_STATION) | (1u << GC_PLACE_LEISURE));
-  assert_int_equal(a->petition_truth, truth(c, "petition_trip"));
+  assert_int_equal(a->petition_truth, gc_test_truth(c, "petition_trip"));
   assert_true(a->trip_by_car == 0.5);
   assert_true(a->travel_together == 0.3);
   assert_int_equal(a->holiday_first_day, 9);   /* first_day: 10 is day index 9 */
@@ -558,12 +538,12 @@ static void test_full_activity(void **state) {
   const gc_behaviour_cfg *b = &a->beh[GC_BEH_STATION_VISIT];
   assert_true(b->minutes == 90);
   assert_int_equal(b->nminmult, 1);
-  expect_cond(b->minmult[0].cond, GC_COND_TRUTH, truth(c, "pickpocketing"), 1);
+  expect_cond(b->minmult[0].cond, GC_COND_TRUTH, gc_test_truth(c, "pickpocketing"), 1);
   assert_true(b->minmult[0].factor == 3);
   assert_int_equal(b->nmult, 1);
   b = &a->beh[GC_BEH_COMPOUND_VISIT];
   assert_true(b->rate_weekday == 0.02 && b->rate_weekend == 0.02);
-  expect_cond(b->mult[0].cond, GC_COND_TRUTH, truth(c, "pyramid_scheme"), 1);
+  expect_cond(b->mult[0].cond, GC_COND_TRUTH, gc_test_truth(c, "pyramid_scheme"), 1);
   assert_true(a->beh[GC_BEH_COMPANIONS].rate_weekday == 1.0);
   assert_true(a->beh[GC_BEH_NEW_COMPANION].mult[0].factor == 8);
   assert_true(a->beh[GC_BEH_PARTNER_VISIT].mult[0].factor == 0.02);
@@ -584,7 +564,7 @@ static void test_full_sensors(void **state) {
   assert_true(s->cctv.coverage[GC_PLACE_HOTEL] == 0);
   assert_true(s->cctv.infrared == 0.3 && s->cctv.night_factor == 0.4);
   assert_true(s->cctv.miss == 0.1 && s->cctv.false_match == 0.001);
-  assert_int_equal(s->cctv.homes_list, list(c, "mental_illness"));
+  assert_int_equal(s->cctv.homes_list, gc_test_list(c, "mental_illness"));
   assert_int_equal(s->cctv.homes_count, 9);
   assert_true(s->wifi_coverage[GC_PLACE_LEISURE] == 0.2 && s->wifi_detection == 0.8);
   assert_true(s->plate_coverage[GC_PLACE_CHECKPOINT] == 1.0);
@@ -593,14 +573,14 @@ static void test_full_sensors(void **state) {
   assert_true(s->railway_coverage == 1.0 && s->payment_coverage == 0.8);
   assert_true(s->phone_location_coverage == 1.0 && s->linkage_error == 0.01);
   assert_int_equal(s->home_visit.nunusual, 2);
-  expect_cond(s->home_visit.unusual_if[1], GC_COND_TRUTH, truth(c, "religious_practice"), 1);
+  expect_cond(s->home_visit.unusual_if[1], GC_COND_TRUTH, gc_test_truth(c, "religious_practice"), 1);
   assert_true(s->home_visit.unusual_prob[0] == 0.2 && s->home_visit.unusual_otherwise == 0.01);
   assert_int_equal(s->inference.enabled, 1);
   assert_int_equal(s->inference.min_together, 3);
   assert_int_equal(s->inference.travel_minutes, 30);
   assert_int_equal(s->inference.window_days, 7);
-  assert_int_equal(s->inference.from_list, list(c, "petitioners"));
-  assert_int_equal(s->inference.join_list, list(c, "key_persons"));
+  assert_int_equal(s->inference.from_list, gc_test_list(c, "petitioners"));
+  assert_int_equal(s->inference.join_list, gc_test_list(c, "key_persons"));
   fx_free(&f);
 }
 
@@ -613,7 +593,7 @@ static void test_full_rules(void **state) {
   assert_int_equal(r->kind, GC_RULE_SCORE);
   assert_int_equal(r->nfeatures, 7);
   assert_int_equal(r->feature[0].kind, GC_FEAT_COND);
-  expect_cond(r->feature[0].cond, GC_COND_TRAIT, trait(c, "petition_grievance"), 1);
+  expect_cond(r->feature[0].cond, GC_COND_TRAIT, gc_test_trait(c, "petition_grievance"), 1);
   assert_true(r->feature[0].weight == 2);
   expect_cond(r->feature[1].cond, GC_COND_TRUST, 0, 2);
   assert_int_equal(r->feature[2].kind, GC_FEAT_EVENTS);
@@ -626,7 +606,7 @@ static void test_full_rules(void **state) {
   assert_int_equal(r->feature[5].kind, GC_FEAT_ACTIONS);
   assert_int_equal(r->feature[5].window_days, 90);
   assert_int_equal(r->feature[6].kind, GC_FEAT_TIES);
-  expect_cond(r->feature[6].cond, GC_COND_LIST, list(c, "petitioners"), 1);
+  expect_cond(r->feature[6].cond, GC_COND_LIST, gc_test_list(c, "petitioners"), 1);
   assert_true(r->feature[6].cap == 4 && r->feature[6].weight == 0.5);
   assert_true(r->level_at[1] == 2 && r->level_at[2] == 4 && r->level_at[3] == 6);
   assert_int_equal(r->alert_level, 2);
@@ -661,7 +641,7 @@ static void test_full_response_reactions(void **state) {
   expect_ok(&f);
   assert_int_equal(r->carry_over_days, 2);
   assert_int_equal(r->quota_per_day, 5);
-  assert_int_equal(r->quota_list, list(c, "key_persons"));
+  assert_int_equal(r->quota_list, gc_test_list(c, "key_persons"));
   assert_int_equal(r->lower_risk_days, 30);
   assert_int_equal(r->intercept, 1);
   assert_int_equal(r->patrol.patrols, 2);
@@ -671,7 +651,7 @@ static void test_full_response_reactions(void **state) {
   assert_int_equal(r->patrol.correction, 0);
   assert_int_equal(r->patrol.action, GC_ACT_DETENTION);
   assert_int_equal(x->aware.nany, 2);
-  expect_cond(x->aware.any[0], GC_COND_TRAIT, trait(c, "petition_grievance"), 1);
+  expect_cond(x->aware.any[0], GC_COND_TRAIT, gc_test_trait(c, "petition_grievance"), 1);
   expect_cond(x->aware.any[1], GC_COND_TRUST, 0, 2);
   assert_int_equal(x->aware_after_action, 1);
   assert_true(x->evade[GC_EVADE_PHONE_OFF].prob == 0.7);
