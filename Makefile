@@ -4,23 +4,30 @@
 BUILD ?= build
 ARGS ?=
 
-.PHONY: all deps build run test bench scenario-docs clean
+.PHONY: all deps test-deps build run test bench scenario-docs clean
 
 all: build
 
 deps:
 	@bash tools/install-deps.sh
 
+test-deps:
+	@bash tools/install-deps.sh --test
+
+# The report's chart libraries, exactly as pinned in package-lock.json.
+node_modules/.package-lock.json: package-lock.json | deps
+	npm ci --no-audit --no-fund --loglevel=error
+
 $(BUILD)/build.ninja:
 	meson setup $(BUILD) --buildtype=release
 
-build: deps $(BUILD)/build.ninja
+build: deps node_modules/.package-lock.json $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
 run: build
 	./$(BUILD)/glasscage run $(ARGS)
 
-test: build
+test: test-deps build
 	bash tests/run-all.sh $(BUILD)
 
 bench: build

@@ -9,9 +9,18 @@
 #   libcmocka-dev              unit tests
 #   python3                    end-to-end and statistical test scripts
 #   valgrind                   the memory-check test
+#   nodejs npm                 `npm ci` fetches the report's chart libraries (vega, vega-lite,
+#                              vega-embed), inlined into report.html at build time; skipped when
+#                              node and npm are already on the PATH (e.g. from NodeSource)
+# With --test, also:
+#   chromium                   the report test opens report.html in headless Chromium
+#                              (driven by playwright-core from npm)
 set -euo pipefail
 pkgs=(gcc make pkg-config meson ninja-build libyaml-dev librandom123-dev libsqlite3-dev sqlite3
       libcmocka-dev python3 valgrind)
+command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
+command -v npm >/dev/null 2>&1 || pkgs+=(npm)
+[ "${1:-}" = "--test" ] && pkgs+=(chromium)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

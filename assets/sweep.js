@@ -1,0 +1,1 @@
+/* sweep.js — placeholder until the sweep page lands. */ gcSettle();
