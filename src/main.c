@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "cli_report.h"
 #include "gc_diag.h"
 #include "gc_export.h"
 #include "gc_results.h"
@@ -29,6 +30,7 @@ typedef struct cli {
   int nsets;
   int threads;
   int quiet;
+  int no_report;               /* --no-report: results.db only */
   const char *seed;
   const char *twin;           /* "no-response" or "rules=FILE"; NULL: no twin */
 } cli;
@@ -41,10 +43,12 @@ static const char *const usage_main =
   "whom they burden. Synthetic people only.\n"
   "\n"
   "commands:\n"
-  "  run [SCENARIO.yaml]        simulate and write DIR/results.db (default: built-in 'default')\n"
+  "  run [SCENARIO.yaml]        simulate and write DIR/results.db and DIR/report.html\n"
+  "                             (default scenario: built-in 'default')\n"
   "  validate [SCENARIO.yaml]   check a scenario and report every error\n"
   "  scenarios [show NAME]      list the built-in scenarios, or print one\n"
   "  export RESULTS.db --csv DIR  every table of a results database as CSV\n"
+  "  report RESULTS.db [--out FILE]  the self-contained report.html of a results database\n"
   "\n"
   "  glasscage COMMAND --help   options of a command\n"
   "  glasscage --version\n"
@@ -55,7 +59,8 @@ static const char *const usage_run =
   "usage: glasscage run [SCENARIO.yaml] [options]\n"
   "\n"
   "Runs a scenario (a file, builtin:NAME, or the built-in default when omitted),\n"
-  "writes DIR/results.db (SQLite; see docs/results-schema.md) and prints a summary.\n"
+  "writes DIR/results.db (SQLite; see docs/results-schema.md) and DIR/report.html\n"
+  "(one self-contained page with charts; see glasscage report --help) and prints a summary.\n"
   "\n"
   "options:\n"
   "  --out DIR         output folder (default: out/SCENARIO_NAME)\n"
@@ -69,6 +74,7 @@ static const char *const usage_run =
   "  --twin rules=FILE\n"
   "                    the twin runs FILE instead: a copy of the scenario that may change only\n"
   "                    its rules, lists and response (the same --set options apply to both)\n"
+  "  --no-report       do not write DIR/report.html\n"
   "  --quiet           no progress line and no summary\n"
   "  --help            this text\n";
 
@@ -156,6 +162,8 @@ static int parse_args(int argc, char **argv, cli *c, const char *help, int allow
       c->twin = argv[++i];
     } else if (allow_run_opts && !strcmp(a, "--quiet")) {
       c->quiet = 1;
+    } else if (allow_run_opts && !strcmp(a, "--no-report")) {
+      c->no_report = 1;
     } else if (a[0] == '-' && a[1]) {
       return usage_error("unknown option %s", a);
     } else if (c->file) {
@@ -556,9 +564,14 @@ static int cmd_run(int argc, char **argv) {
   } else if (gc_run_write_results(run, path, &prov, err, sizeof err)) {
     fprintf(stderr, "glasscage: %s\n", err);
     rc = EXIT_RUNTIME;
-  } else if (!c.quiet) {
-    summary(run, path, secs);
-    if (c.twin) twin_summary(run, &c, twin);
+  } else {
+    char html[4300] = "";
+    if (!c.no_report) rc = cli_report_after_run(path, html, sizeof html);
+    if (!c.quiet) {
+      summary(run, path, secs);
+      if (html[0] && !rc) printf("report: %s  (open it in a browser; it works offline)\n", html);
+      if (c.twin) twin_summary(run, &c, twin);
+    }
   }
   gc_run_free(run);
   free(cfg);
@@ -575,6 +588,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(cmd, "validate")) rc = cmd_validate(argc - 2, argv + 2);
   else if (!strcmp(cmd, "scenarios")) rc = cmd_scenarios(argc - 2, argv + 2);
   else if (!strcmp(cmd, "export")) rc = cmd_export(argc - 2, argv + 2);
+  else if (!strcmp(cmd, "report")) rc = cli_report(argc - 2, argv + 2);
   else rc = usage_error("unknown command %s", cmd);
   if (fflush(stdout) || ferror(stdout)) {
     fprintf(stderr, "glasscage: error writing output\n");
