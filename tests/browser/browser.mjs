@@ -4,6 +4,8 @@
 //
 //   const page = await openPage("out/report.html");
 //   page.errors      console errors and uncaught exceptions, in order
+//   page.dialogs     messages of alert/confirm/prompt dialogs (dismissed): a page
+//                    that opens one ran script it should not have
 //   page.charts      window.glasscage: {charts, rendered, failed, ready}
 //   await page.shot("build/screenshots/report.png");
 //   await page.close();
@@ -29,6 +31,8 @@ export async function openPage(file, { width = 1200, height = 900, timeoutMs = 6
   const page = context.pages()[0] || (await context.newPage());
   const errors = [];
   const requests = [];
+  const dialogs = [];
+  page.on("dialog", (d) => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
   page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
   page.on("pageerror", (e) => errors.push(String(e)));
   page.on("request", (r) => { if (!r.url().startsWith("file:") && !r.url().startsWith("data:")) requests.push(r.url()); });
@@ -37,7 +41,7 @@ export async function openPage(file, { width = 1200, height = 900, timeoutMs = 6
   const charts = await page.evaluate(() => ({ charts: window.glasscage.charts, rendered: window.glasscage.rendered,
                                               failed: window.glasscage.failed }));
   return {
-    page, errors, charts,
+    page, errors, charts, dialogs,
     requests,   // anything but file: and data: means the page is not self-contained
     async shot(path, opts = {}) {
       mkdirSync(dirname(path), { recursive: true });
