@@ -202,6 +202,12 @@ async function inspect(label, html, db, { shots = [], expectEmpty = 0 } = {}) {
     const missing = needed.filter((k) => !keys.has(k));
     check(`${label}: headline figures and each rule's flagged, precision and recall are shown and compared`,
           missing.length === 0, missing.length ? "missing " + missing.join(", ") : `${needed.length} figures`);
+    await page.page.evaluate(() => {   // one timeline and the scenario text open in the screenshots
+      for (const sel of ["#explained details.agent", "#scenario details.yaml"]) {
+        const d = document.querySelector(sel);
+        if (d) d.open = true;
+      }
+    });
     for (const [name, sel] of shots) {
       const path = join(build, "screenshots", `report-${name}.png`);
       if (sel) await page.page.locator(sel).screenshot({ path });
