@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "cli_sweep.h"
 #include "gc_diag.h"
 #include "gc_export.h"
 #include "gc_results.h"
@@ -45,6 +46,8 @@ static const char *const usage_main =
   "  validate [SCENARIO.yaml]   check a scenario and report every error\n"
   "  scenarios [show NAME]      list the built-in scenarios, or print one\n"
   "  export RESULTS.db --csv DIR  every table of a results database as CSV\n"
+  "  sweep SCENARIO --vary KEY=V1,V2,...\n"
+  "                             run a grid of parameter values, write DIR/sweep.db and sweep.html\n"
   "\n"
   "  glasscage COMMAND --help   options of a command\n"
   "  glasscage --version\n"
@@ -575,6 +578,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(cmd, "validate")) rc = cmd_validate(argc - 2, argv + 2);
   else if (!strcmp(cmd, "scenarios")) rc = cmd_scenarios(argc - 2, argv + 2);
   else if (!strcmp(cmd, "export")) rc = cmd_export(argc - 2, argv + 2);
+  else if (!strcmp(cmd, "sweep")) rc = gc_cli_sweep(argc - 2, argv + 2);
   else rc = usage_error("unknown command %s", cmd);
   if (fflush(stdout) || ferror(stdout)) {
     fprintf(stderr, "glasscage: error writing output\n");
