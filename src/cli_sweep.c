@@ -394,17 +394,21 @@ static int validate(sweep *s) {
   }
   snprintf(s->name, sizeof s->name, "%s", cfg->name);
   s->nrules = cfg->nrules;
-  for (int a = 0; a < s->naxes; a++)
+  for (int a = 0; a < s->naxes; a++) {
+    char first[512] = "";          /* a bad key fails every value alike: say it once */
     for (int v = 0; v < s->axis[a].nvalues; v++) {
       gc_diag_free(d);
       if (!(d = gc_diag_new())) goto done;
       int n = point_sets(s, -1, a, v, 0, 0, sets, store, cap);
       if (gcs_load(s->display, s->text, s->len, sets, n, cfg, d)) {
+        bad++;
+        if (v && !strcmp(first, gc_diag_msg(d, 0))) continue;
+        snprintf(first, sizeof first, "%s", gc_diag_msg(d, 0));
         snprintf(heading, sizeof heading, "--vary %s: value \"%s\"", s->axis[a].arg, s->axis[a].value[v]);
         print_errors(d, heading);
-        bad++;
       }
     }
+  }
   for (int p = 0; !bad && p < s->npoints; p++) {
     gc_diag_free(d);
     if (!(d = gc_diag_new())) goto done;
