@@ -89,9 +89,9 @@ static const char *const usage_sweep =
   "example: how does the base-rate fallacy move with the base rate?\n"
   "  glasscage sweep builtin:base_rates --set population.size=50000 \\\n"
   "    --vary population.truth.plans_offence.prevalence=0.0005,0.001,0.01,0.05 --replicates 3\n"
-  "example: a key-person rule's threshold against officer capacity\n"
-  "  glasscage sweep builtin:key_persons --vary 'rules[NAME].threshold=2,3,4' \\\n"
-  "    --vary response.capacity_per_day=50,200\n";
+  "example: how many listed people must meet before the rule fires, against officer capacity\n"
+  "  glasscage sweep builtin:key_persons --set population.size=50000 \\\n"
+  "    --vary 'rules[focus_people_meet].min_people=2,3,4' --vary response.capacity_per_day=10,40,160\n";
 
 typedef struct sweep_axis {
   const char *arg;              /* the --vary argument as given (messages, sweep_axis.arg) */
