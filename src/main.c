@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "cli_report.h"
+#include "cli_sweep.h"
 #include "gc_diag.h"
 #include "gc_export.h"
 #include "gc_results.h"
@@ -49,6 +50,8 @@ static const char *const usage_main =
   "  scenarios [show NAME]      list the built-in scenarios, or print one\n"
   "  export RESULTS.db --csv DIR  every table of a results database as CSV\n"
   "  report RESULTS.db [--out FILE]  the self-contained report.html of a results database\n"
+  "  sweep SCENARIO --vary KEY=V1,V2,...\n"
+  "                             run a grid of parameter values, write DIR/sweep.db and sweep.html\n"
   "\n"
   "  glasscage COMMAND --help   options of a command\n"
   "  glasscage --version\n"
@@ -589,6 +592,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(cmd, "scenarios")) rc = cmd_scenarios(argc - 2, argv + 2);
   else if (!strcmp(cmd, "export")) rc = cmd_export(argc - 2, argv + 2);
   else if (!strcmp(cmd, "report")) rc = cli_report(argc - 2, argv + 2);
+  else if (!strcmp(cmd, "sweep")) rc = gc_cli_sweep(argc - 2, argv + 2);
   else rc = usage_error("unknown command %s", cmd);
   if (fflush(stdout) || ferror(stdout)) {
     fprintf(stderr, "glasscage: error writing output\n");
