@@ -72,7 +72,9 @@
       { mark: { type: "rule", strokeWidth: 1.5 },
         encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, ...color } },
       { mark: { type: "line", point: { filled: true, size: 50 } },
-        encoding: { x, y: { field: "mean", type: "quantitative", title, scale: { zero: false } }, ...color, tooltip } },
+        encoding: { x, y: { field: "mean", type: "quantitative", title, scale: { zero: false },
+                            ...(/precision|recall/.test(title) ? { axis: { format: ".2~%" } } : {}) },
+                    ...color, tooltip } },
     ];
     if (reference !== undefined)
       layers.push({ mark: { type: "rule", strokeDash: [4, 4], color: "#a33" }, encoding: { y: { datum: reference } } });
@@ -129,7 +131,8 @@
       layer: [
         { mark: { type: "line", color: "#999" },
           encoding: { x: { field: "burden", type: "quantitative", title: xTitle },
-                      y: { field: "precision", type: "quantitative", title: "precision (all rules)", axis: { format: ".0%" } },
+                      y: { field: "precision", type: "quantitative", title: "precision (all rules)",
+                          axis: { format: ".2~%" } },
                       order: { field: "point", type: "quantitative" },
                       ...(hasSeries ? { detail: { field: "series", type: "nominal" } } : {}) } },
         { mark: { type: "point", filled: true, size: 90 },
