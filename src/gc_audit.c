@@ -22,7 +22,7 @@ const char *const gc_metric_meanings[] = {
   "petition trips ended by police on their departure day",
   "planned petitions given up after police action (chilling)",
   "rule triggers (one alert may have several)",
-  "alerts raised: one per rule, person and day",
+  "distinct people flagged by at least one rule over the run",
   "police actions of any origin (alerts, carried tasks, quotas, patrols)",
   "actions on people with no unlawful hidden condition",
   "people detained at least once",
@@ -456,7 +456,6 @@ void gc_audit_summary(const gc_audit *a, const gc_config *cfg, double *out) {
     out[GC_M_PETITIONS_INTERCEPTED] += (double)x->petitions_intercepted;
     out[GC_M_PETITIONS_ABANDONED] += (double)x->truth.petitions_abandoned;
     out[GC_M_ALERTS] += (double)x->alerts;
-    out[GC_M_PEOPLE_FLAGGED] += (double)x->people_flagged;
     for (int o = 0; o < GC_ORIGIN_N; o++) {
       out[GC_M_ACTIONS] += (double)x->actions_by_origin[o];
       out[GC_M_INNOCENT_ACTIONS] += (double)x->innocent_by_origin[o];
@@ -474,6 +473,7 @@ void gc_audit_summary(const gc_audit *a, const gc_config *cfg, double *out) {
     }
   for (size_t g = 0; g < a->ngroups; g++)
     if (a->groups[g].rule < 0 && a->groups[g].trait == cfg->population.ntraits) {
+      out[GC_M_PEOPLE_FLAGGED] = (double)a->groups[g].flagged;   /* distinct people, any rule */
       out[GC_M_PEOPLE_DETAINED] = (double)a->groups[g].detained;
       out[GC_M_INNOCENT_DETAINED] = (double)a->groups[g].innocent_detained;
     }
