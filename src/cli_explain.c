@@ -244,7 +244,10 @@ static void print_timeline(const timeline *tl) {
       printf("\nday %d\n", day);
     }
     print_clock(r->minute);
-    printf("  %-8s  %-20s  %-18s  %s\n", r->layer, r->what, r->place, r->detail);
+    char line[512];
+    int n = snprintf(line, sizeof line, "  %-8s  %-20s  %-18s  %s", r->layer, r->what, r->place, r->detail);
+    while (n > 0 && n < (int)sizeof line && line[n - 1] == ' ') line[--n] = 0;   /* no trailing blanks */
+    printf("%s\n", line);
   }
   if (!tl->n) printf("\nno records: nothing this person did was seen or acted on, and nothing was traced\n");
   print_summary(tl);

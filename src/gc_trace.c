@@ -289,7 +289,15 @@ static void obs_words(const gc_obs *o, uint32_t self, const gc_config *cfg, cons
     break;
   case GC_OBS_SIGHTING: case GC_OBS_WIFI: add(d, dl, "%.0f minutes in view", (double)o->value); break;
   case GC_OBS_CALL_NEW: add(d, dl, "%s", o->sub ? "out-of-area number" : "local number"); break;
-  case GC_OBS_COMPOUND_ENTRY: add(d, dl, "%.0f companions recorded", (double)o->value); break;
+  case GC_OBS_COMPOUND_ENTRY:
+    add(d, dl, "entry recorded, %.0f companion%s", (double)o->value, o->value == 1.0f ? "" : "s");
+    break;
+  case GC_OBS_ID_SCAN: add(d, dl, "ID card scanned"); break;
+  case GC_OBS_PHONE_OFF: add(d, dl, "phone off the network"); break;
+  case GC_OBS_PLATE: add(d, dl, "number plate read"); break;
+  case GC_OBS_PAYMENT: add(d, dl, "mobile payment"); break;
+  case GC_OBS_HOME_VISIT: add(d, dl, "officers visited the household"); break;
+  case GC_OBS_UNUSUAL: add(d, dl, "visit report marks the person \"unusual\""); break;
   case GC_OBS_COMPANION: add(d, dl, "companion agent %u", o->other); break;
   case GC_OBS_TICKET: case GC_OBS_TICKET_NO_SHOW: add(d, dl, "ticket to region %u", o->other); break;
   case GC_OBS_VEHICLE_MISMATCH: add(d, dl, "driving a vehicle registered to agent %u", o->other); break;
