@@ -193,14 +193,13 @@ static void print_tallies(const char *label, const tally *t, int nt, const char 
 static void print_summary(const timeline *tl) {
   enum { MAXT = 64 };
   tally rules[MAXT], acts[MAXT], lists[MAXT];
-  int nr = 0, na = 0, nl = 0, last_rule_day[MAXT];
+  int nr = 0, na = 0, nl = 0;
   long detention = 0, evasions = 0;
   double yuan = 0, minutes = 0;
   for (size_t k = 0; k < tl->n; k++) {
     const gc_trace_row *r = &tl->row[k];
     if (!strcmp(r->layer, "rule")) {
       count_name(rules, &nr, MAXT, r->what, 1);
-      (void)last_rule_day;
     } else if (!strcmp(r->layer, "response")) {
       count_name(acts, &na, MAXT, r->what, 1);
       long days;

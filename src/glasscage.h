@@ -4,6 +4,7 @@
 ** Lifecycle (after OpenABM's new_model / one_time_step / destroy_model):
 **   gc_config cfg;  gcs_load_file(...)          validated configuration
 **   gc_run *run;    gc_run_new(&cfg, threads, &run, err, sizeof err)
+**   gc_run_trace(run, trace);                   optional: timelines of chosen agents (gc_trace.h)
 **   while (gc_run_step(run) == GC_OK) ...       one simulated day per call
 **   gc_run_finish(run);                         group tables
 **   gc_run_write_results(run, "out/results.db", &prov, NULL, err, sizeof err)
