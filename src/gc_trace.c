@@ -237,7 +237,7 @@ static void event_words(const gc_event *e, const gc_config *cfg, const gc_world 
   case GC_TE_CALL_NEW: add(d, dl, "call to a new number%s", e->place ? ", out of area" : ""); break;
   case GC_TE_PHONE_OFF: add(d, dl, "phone switched off"); break;
   case GC_TE_PURCHASE:
-    add(d, dl, "bought %g of %s", (double)e->qty,
+    add(d, dl, "bought %.1f of %s", (double)e->qty,
         (int)e->place < cfg->activity.npurchases ? cfg->activity.purchase[e->place].name : "?");
     break;
   case GC_TE_OFFENCE:
@@ -285,7 +285,7 @@ static void obs_words(const gc_obs *o, uint32_t self, const gc_config *cfg, cons
   case GC_OBS_ELECTRICITY: row->minute = -1; add(d, dl, "household's meter: %.1f kWh today", (double)o->value); break;
   case GC_OBS_WATER: row->minute = -1; add(d, dl, "household's meter: %.0f litres today", (double)o->value); break;
   case GC_OBS_PURCHASE:
-    add(d, dl, "%g of %s", (double)o->value, o->sub < cfg->activity.npurchases ? cfg->activity.purchase[o->sub].name : "?");
+    add(d, dl, "%.1f of %s", (double)o->value, o->sub < cfg->activity.npurchases ? cfg->activity.purchase[o->sub].name : "?");
     break;
   case GC_OBS_SIGHTING: case GC_OBS_WIFI: add(d, dl, "%.0f minutes in view", (double)o->value); break;
   case GC_OBS_CALL_NEW: add(d, dl, "%s", o->sub ? "out-of-area number" : "local number"); break;
