@@ -256,8 +256,7 @@ void gc_audit_end_of_day(gc_audit *a, const gc_config *cfg, const gc_population 
   a->daily[day].detained_innocent = innocent;
 }
 
-/* Rules whose claims agent i has (any), and rules for which i is innocent. */
-static void claim_masks(const gc_config *cfg, const gc_population *pop, uint32_t i, uint32_t *claim, uint32_t *innocent) {
+void gc_audit_claim_masks(const gc_config *cfg, const gc_population *pop, uint32_t i, uint32_t *claim, uint32_t *innocent) {
   *claim = 0;
   *innocent = 0;
   for (int r = 0; r < cfg->nrules; r++) {
@@ -278,7 +277,7 @@ static void group_agent(const gc_audit *a, const gc_config *cfg, const gc_popula
                         uint32_t unlawful, uint64_t *c) {
   int nt = cfg->population.ntraits, nr = cfg->nrules;
   uint32_t claim = 0, innocent = ~0u;
-  if (pop->truth[i]) claim_masks(cfg, pop, i, &claim, &innocent);
+  if (pop->truth[i]) gc_audit_claim_masks(cfg, pop, i, &claim, &innocent);
   uint32_t f = a->flagged[i], ac = a->actioned[i];
   int any_innocent = !(pop->truth[i] & unlawful);
   int ntv = nt + 1;                       /* the last "trait" is everyone */

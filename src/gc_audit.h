@@ -154,6 +154,12 @@ void gc_audit_end_of_day(gc_audit *a, const gc_config *cfg, const gc_population 
 /* Computes the group table.  Returns 0 or -1 (OOM). */
 int gc_audit_finish(gc_audit *a, const gc_config *cfg, const gc_population *pop);
 
+/* Rules (bit r) whose claimed conditions agent i has, lawful ones included
+** (*claim: "with_claim"), and rules for which i is innocent (*innocent: no
+** unlawful condition the rule claims), as defined above. */
+void gc_audit_claim_masks(const gc_config *cfg, const gc_population *pop, uint32_t i, uint32_t *claim,
+                          uint32_t *innocent);
+
 /* Sums of a rule's daily rows over the run. */
 gc_rule_day gc_audit_rule_total(const gc_audit *a, int rule);
 

@@ -2,7 +2,10 @@
 ** gc_names.c — the vocabulary tables (see gc_names.h).
 */
 #include <stddef.h>
+#include "gc_activity.h"
 #include "gc_config.h"
+#include "gc_response.h"
+#include "gc_trace.h"
 #include "gc_names.h"
 
 const char *const gc_place_names[] = {"home", "workplace", "school", "shop", "leisure",
@@ -31,6 +34,10 @@ const char *const gc_obs_kind_names[] = {"id_scan", "call_new", "phone_off", "pu
                                          "home_visit", "unusual", "phone_night", "payment",
                                          "vehicle_mismatch", "patrol_stop", "discovery", "reported",
                                          NULL};
+const char *const gc_true_event_names[] = {"stay", "call_new", "phone_off", "purchase", "offence",
+                                           "companion", "ticket", "night_away", "evasion", NULL};
+const char *const gc_trace_layer_names[] = {"truth", "sensor", "rule", "response", "list", "cost", NULL};
+const char *const gc_origin_names[] = {"alert", "carried", "quota", "patrol_stop", "patrol_discovery", NULL};
 const char *const gc_action_names[] = {"none", "visit", "id_check", "drug_test",
                                        "detention", "list_entry", NULL};
 const char *const gc_weekday_names[] = {"monday", "tuesday", "wednesday", "thursday",
@@ -61,3 +68,7 @@ _Static_assert(GC_COUNT(gc_action_names) == GC_ACT_NTYPES, "gc_action_names");
 _Static_assert(GC_COUNT(gc_signal_names) == GC_SIGNAL_N, "gc_signal_names");
 _Static_assert(GC_COUNT(gc_evasion_names) == GC_EVADE_N, "gc_evasion_names");
 _Static_assert(GC_COUNT(gc_feature_names) == GC_FEAT_N, "gc_feature_names");
+_Static_assert(GC_COUNT(gc_obs_kind_names) == GC_OBS_NKINDS, "gc_obs_kind_names");
+_Static_assert(GC_COUNT(gc_true_event_names) == GC_TE_NKINDS, "gc_true_event_names");
+_Static_assert(GC_COUNT(gc_trace_layer_names) == GC_TL_N, "gc_trace_layer_names");
+_Static_assert(GC_COUNT(gc_origin_names) == GC_ORIGIN_N, "gc_origin_names");

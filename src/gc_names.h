@@ -22,6 +22,9 @@ extern const char *const gc_signal_names[];     /* gc_signal */
 extern const char *const gc_evasion_names[];    /* gc_evasion */
 extern const char *const gc_feature_names[];    /* gc_feature_kind */
 extern const char *const gc_obs_kind_names[];   /* gc_obs_kind (gc_sensors.h) */
+extern const char *const gc_true_event_names[]; /* gc_true_event_kind (gc_activity.h) */
+extern const char *const gc_trace_layer_names[]; /* gc_trace_layer (gc_trace.h) */
+extern const char *const gc_origin_names[];     /* gc_origin (gc_response.h) */
 
 /* The word for an enum value; "?" when out of range. */
 const char *gc_place_type_name(int t);

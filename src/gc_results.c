@@ -60,6 +60,12 @@ static const char *const schema =
   " true_seen INTEGER, list_joins INTEGER);\n"
   "CREATE VIEW inference_summary AS SELECT *, CAST(inferred_true AS REAL) / NULLIF(inferred, 0) AS precision,"
   " CAST(inferred_true AS REAL) / NULLIF(true_ties, 0) AS recall FROM inference;\n"
+  "CREATE TABLE scenario(source TEXT, text TEXT, sets TEXT);\n"
+  "CREATE TABLE explain_sample(rule TEXT, category TEXT, agent INTEGER, PRIMARY KEY(rule, category, agent));\n"
+  "CREATE TABLE trace_agent(agent INTEGER PRIMARY KEY, household INTEGER, traits TEXT, truths TEXT,"
+  " lists_at_start TEXT);\n"
+  "CREATE TABLE trace(agent INTEGER, seq INTEGER, day INTEGER, minute INTEGER, layer TEXT, what TEXT,"
+  " place TEXT, detail TEXT, PRIMARY KEY(agent, seq));\n"
   "CREATE TABLE twin_delta(metric TEXT PRIMARY KEY, position INTEGER, base REAL, twin REAL, delta REAL,"
   " meaning TEXT);\n"
   "CREATE VIEW harm_disparity AS SELECT h.trait, h.value, h.population,"
@@ -446,6 +452,65 @@ static int write_twin(writer *w, const gc_config *cfg, const gc_audit *a, const 
   return rc;
 }
 
+static int write_scenario(writer *w, const gc_results_info *info) {
+  const gc_provenance *p = info->prov;
+  sqlite3_stmt *st = prep(w, "INSERT INTO scenario VALUES(?, ?, ?)");
+  if (!st) return -1;
+  sqlite3_bind_text(st, 1, p && p->scenario ? p->scenario : "", -1, SQLITE_STATIC);
+  if (p && p->scenario_text) sqlite3_bind_text(st, 2, p->scenario_text, (int)p->scenario_len, SQLITE_STATIC);
+  else sqlite3_bind_null(st, 2);
+  sqlite3_bind_text(st, 3, p && p->sets ? p->sets : "", -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : fail(w, "results database");
+  sqlite3_finalize(st);
+  return rc;
+}
+
+/* The explained sample and the trace of its agents, when the run has them. */
+static int write_explained(writer *w, const gc_config *cfg, const gc_world *wo, const gc_population *pop,
+                           const gc_explained *ex) {
+  if (!ex || !ex->trace) return 0;
+  const gc_trace *t = ex->trace;
+  sqlite3_stmt *ss = prep(w, "INSERT INTO explain_sample VALUES(?,?,?)");
+  sqlite3_stmt *sa = prep(w, "INSERT INTO trace_agent VALUES(?,?,?,?,?)");
+  sqlite3_stmt *st = prep(w, "INSERT INTO trace VALUES(?,?,?,?,?,?,?,?)");
+  int rc = ss && sa && st ? 0 : -1;
+  for (size_t k = 0; ex->sample && k < ex->sample->n && !rc; k++) {
+    const gc_sample_entry *e = &ex->sample->e[k];
+    rc = row(w, ss, "tti", cfg->rule[e->rule].name, gc_sample_category_names[e->category], (long long)e->agent);
+  }
+  gc_trace_facts *f = malloc(sizeof *f);
+  if (!f && !rc) rc = fail(w, "out of memory");
+  for (uint32_t j = 0; j < t->nagents && !rc; j++) {
+    gc_trace_facts_of(t, j, cfg, pop, f);
+    rc = row(w, sa, "iittt", (long long)t->agent[j], (long long)f->household, f->traits, f->truths, f->lists);
+  }
+  free(f);
+  gc_trace_row tr;
+  uint32_t prev = GC_NONE;
+  long long seq = 0;
+  for (size_t k = 0; k < t->rec.n && !rc; k++) {
+    gc_trace_row_of(t, k, cfg, wo, pop, &tr);
+    seq = tr.agent == prev ? seq + 1 : 0;
+    prev = tr.agent;
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, tr.agent);
+    sqlite3_bind_int64(st, 2, seq);
+    sqlite3_bind_int64(st, 3, tr.day);
+    if (tr.minute < 0) sqlite3_bind_null(st, 4);
+    else sqlite3_bind_int64(st, 4, tr.minute);
+    sqlite3_bind_text(st, 5, tr.layer, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, tr.what, -1, SQLITE_TRANSIENT);
+    if (tr.place[0]) sqlite3_bind_text(st, 7, tr.place, -1, SQLITE_TRANSIENT);
+    else sqlite3_bind_null(st, 7);
+    sqlite3_bind_text(st, 8, tr.detail, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) != SQLITE_DONE) rc = fail(w, "results database");
+  }
+  sqlite3_finalize(ss);
+  sqlite3_finalize(sa);
+  sqlite3_finalize(st);
+  return rc;
+}
+
 static int write_all(writer *w, const gc_config *cfg, const gc_world *wo, const gc_population *pop,
                      const gc_audit *a, const gc_results_info *info) {
   if (exec(w, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN;")) return -1;
@@ -461,6 +526,7 @@ static int write_all(writer *w, const gc_config *cfg, const gc_world *wo, const 
   if (write_trust(w, cfg, a, info->days_run)) return -1;
   if (write_list_groups(w, cfg, a, info->days_run) || write_patrol(w, cfg, a, info->days_run)) return -1;
   if (write_inference(w, a) || write_twin(w, cfg, a, info)) return -1;
+  if (write_scenario(w, info) || write_explained(w, cfg, wo, pop, info->explained)) return -1;
   return exec(w, "COMMIT;");
 }
 

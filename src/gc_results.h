@@ -17,6 +17,7 @@
 #include "gc_audit.h"
 #include "gc_config.h"
 #include "gc_population.h"
+#include "gc_trace.h"
 #include "gc_world.h"
 
 struct gc_provenance;
@@ -29,6 +30,7 @@ typedef struct gc_results_info {
   double bytes_per_agent;
   const double *twin;           /* the twin's gc_audit_summary (GC_M_N values), or NULL */
   const char *twin_desc;        /* "no-response" or "rules=FILE" */
+  const gc_explained *explained; /* the explained sample and its trace, or NULL */
 } gc_results_info;
 
 /* Writes the database.  Returns 0, or -1 with a message in err. */

@@ -27,6 +27,7 @@
 #include "gc_results.h"
 #include "gc_rules.h"
 #include "gc_sensors.h"
+#include "gc_trace.h"
 
 #define GC_BLOCK_HH 512
 
@@ -53,6 +54,8 @@ struct gc_run {
   gc_feedback *feedback;
   uint64_t total_obs, total_events;
   int finished;
+  gc_trace *trace;                /* borrowed; NULL: no agent is traced */
+  gc_trace_buf *block_trace;      /* per block, while tracing */
 };
 
 static int max_threads(void) {
@@ -109,6 +112,9 @@ void gc_run_free(gc_run *r) {
     for (uint32_t b = 0; b < r->nblocks; b++) gc_obs_buf_free(&r->block_obs[b]);
   if (r->thread_events)
     for (int t = 0; t < r->threads; t++) gc_event_buf_free(&r->thread_events[t]);
+  if (r->block_trace)
+    for (uint32_t b = 0; b < r->nblocks; b++) gc_trace_buf_free(&r->block_trace[b]);
+  free(r->block_trace);
   free(r->block_obs);
   free(r->thread_events);
   free(r->day_obs);
@@ -137,6 +143,10 @@ static void simulate_block(gc_run *r, uint32_t b, const gc_activity_ctx *act, co
   ob->identity_errors = 0;
   ev->n = 0;
   for (uint32_t i = r->pop.hh_start[h0]; i < r->pop.hh_start[h1]; i++) gc_activity_agent_day(act, i, ev);
+  if (r->trace) {
+    r->block_trace[b].n = 0;
+    gc_trace_events(r->trace, r->day, ev->ev, ev->n, &r->block_trace[b]);
+  }
   gc_sensors_observe(sen, ev->ev, ev->n, ob);
   gc_sensors_utility(sen, h0, h1, ob);
   gc_sensors_home_visits(sen, h0, h1, ob);
@@ -183,6 +193,10 @@ static int simulate_people(gc_run *r, gc_day *dd) {
   }
   r->total_events += dd->truth.events;
   if (gather_observations(r, dd)) return -1;
+  if (r->trace) {
+    for (uint32_t b = 0; b < r->nblocks; b++) gc_trace_append(r->trace, &r->block_trace[b]);
+    gc_trace_obs(r->trace, r->day, r->day_obs, r->day_obs_n);
+  }
   return gc_sensors_infer(r->sensors, &r->pop, r->day, r->day_obs, r->day_obs_n);
 }
 
@@ -202,6 +216,10 @@ int gc_run_step(gc_run *r) {
   if (gc_rules_day(r->rules, r->day, r->day_obs, r->day_obs_n, &r->alerts) || r->alerts.oom)
     return GC_ERR_NOMEM;
   if (respond(r)) return GC_ERR_NOMEM;
+  if (r->trace) {
+    gc_trace_alerts(r->trace, r->day, r->alerts.a, r->outcomes, r->alerts.n);
+    gc_trace_actions(r->trace, r->day, &r->acts);
+  }
   gc_audit_alerts(&r->audit, &r->cfg, &r->pop, r->day, r->alerts.a, r->outcomes, r->alerts.n);
   gc_audit_actions(&r->audit, &r->cfg, &r->pop, r->day, &r->acts);
   gc_audit_observations(&r->audit, &r->pop, r->day_obs, r->day_obs_n);
@@ -210,6 +228,10 @@ int gc_run_step(gc_run *r) {
   gc_response_prune_lists(&r->cfg, &r->pop, r->day);
   if (gc_feedback_day(r->feedback, r->day, &r->acts, &dd->trust)) return GC_ERR_NOMEM;
   gc_audit_end_of_day(&r->audit, &r->cfg, &r->pop, r->day);
+  if (r->trace) {
+    gc_trace_lists(r->trace, r->day, &r->pop);
+    if (gc_trace_oom(r->trace)) return GC_ERR_NOMEM;
+  }
   r->day++;
   return GC_OK;
 }
@@ -237,13 +259,23 @@ const gc_audit *gc_run_audit(const gc_run *r) { return &r->audit; }
 uint64_t gc_run_observations(const gc_run *r) { return r->total_obs; }
 uint64_t gc_run_events(const gc_run *r) { return r->total_events; }
 
-int gc_run_write_results(gc_run *r, const char *path, const gc_provenance *prov, char *err, size_t errlen) {
+int gc_run_trace(gc_run *r, gc_trace *t) {
+  if (r->day != 0 || r->trace || t->n != r->pop.n) return GC_ERR_IO;
+  r->block_trace = calloc(r->nblocks + 1, sizeof *r->block_trace);
+  if (!r->block_trace) return GC_ERR_NOMEM;
+  gc_trace_start(t, &r->pop);
+  r->trace = t;
+  return GC_OK;
+}
+
+int gc_run_write_results(gc_run *r, const char *path, const gc_provenance *prov, const gc_explained *ex,
+                         char *err, size_t errlen) {
   if (gc_run_finish(r)) {
     snprintf(err, errlen, "out of memory while computing group tables");
     return GC_ERR_NOMEM;
   }
   gc_results_info info = {prov, r->threads, r->day, r->total_events, r->total_obs,
                           gc_population_bytes_per_agent(&r->pop), prov ? prov->twin : NULL,
-                          prov ? prov->twin_desc : NULL};
+                          prov ? prov->twin_desc : NULL, ex};
   return gc_results_write(path, &r->cfg, &r->world, &r->pop, &r->audit, &info, err, errlen) ? GC_ERR_IO : GC_OK;
 }

@@ -4,9 +4,10 @@
 ** Lifecycle (after OpenABM's new_model / one_time_step / destroy_model):
 **   gc_config cfg;  gcs_load_file(...)          validated configuration
 **   gc_run *run;    gc_run_new(&cfg, threads, &run, err, sizeof err)
+**   gc_run_trace(run, trace);                   optional: timelines of chosen agents (gc_trace.h)
 **   while (gc_run_step(run) == GC_OK) ...       one simulated day per call
 **   gc_run_finish(run);                         group tables
-**   gc_run_write_results(run, "out/results.db", &prov, err, sizeof err)
+**   gc_run_write_results(run, "out/results.db", &prov, NULL, err, sizeof err)
 **   gc_run_free(run);
 ** The handle owns every buffer of the run.  Results are identical for any
 ** thread count (see gc_rng.h for why).
@@ -19,6 +20,7 @@
 #include "gc_audit.h"
 #include "gc_config.h"
 #include "gc_population.h"
+#include "gc_trace.h"
 #include "gc_world.h"
 
 #define GLASSCAGE_VERSION "0.1.0"
@@ -40,6 +42,9 @@ typedef struct gc_provenance {
   double build_seconds;
   const double *twin;           /* the twin run's gc_run_summary, or NULL: no twin */
   const char *twin_desc;        /* how the twin differs: "no-response", "rules=FILE" */
+  const char *scenario_text;    /* the exact YAML text loaded (table scenario), or NULL */
+  size_t scenario_len;
+  const char *sets;             /* the --set KEY=VALUE arguments in order, one per line, or NULL */
 } gc_provenance;
 
 /* Builds world and population for cfg (copied) using `threads` OpenMP
@@ -54,10 +59,19 @@ int gc_run_step(gc_run *r);
 /* Computes the end-of-run tables; call once after the last step. */
 int gc_run_finish(gc_run *r);
 
+/* Traces the agents of t (see gc_trace.h) from the first day on: call after
+** gc_run_new and before the first gc_run_step.  t is borrowed and must
+** outlive the run's steps; its records are complete after the last step.
+** Returns GC_OK, GC_ERR_NOMEM, or GC_ERR_IO (too late, or t is for another
+** population size). */
+int gc_run_trace(gc_run *r, gc_trace *t);
+
 /* Writes results to `path` through a temporary file renamed at the end, so
-** an interrupted write leaves no results file.  Returns GC_OK or GC_ERR_IO
-** (message in err). */
-int gc_run_write_results(gc_run *r, const char *path, const gc_provenance *prov, char *err, size_t errlen);
+** an interrupted write leaves no results file.  ex (may be NULL: none) adds
+** the explained sample and its trace (tables explain_sample, trace_agent,
+** trace).  Returns GC_OK or GC_ERR_IO (message in err). */
+int gc_run_write_results(gc_run *r, const char *path, const gc_provenance *prov, const gc_explained *ex,
+                         char *err, size_t errlen);
 
 void gc_run_free(gc_run *r);
 

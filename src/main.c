@@ -20,6 +20,7 @@
 #include "gc_rules.h"
 #include "gc_scenario.h"
 #include "glasscage.h"
+#include "cli_explain.h"
 
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 #define MAX_SETS 64
@@ -34,6 +35,9 @@ typedef struct cli {
   int no_report;               /* --no-report: results.db only */
   const char *seed;
   const char *twin;           /* "no-response" or "rules=FILE"; NULL: no twin */
+  int explain_k;              /* --explain-sample K (default 2; 0: none) */
+  char *text;                 /* the scenario text loaded (run), malloc'd */
+  size_t text_len;
 } cli;
 
 static const char *const usage_main =
@@ -52,6 +56,7 @@ static const char *const usage_main =
   "  report RESULTS.db [--out FILE]  the self-contained report.html of a results database\n"
   "  sweep SCENARIO --vary KEY=V1,V2,...\n"
   "                             run a grid of parameter values, write DIR/sweep.db and sweep.html\n"
+  "  explain RESULTS.db --agent ID  one synthetic person's timeline in a run\n"
   "\n"
   "  glasscage COMMAND --help   options of a command\n"
   "  glasscage --version\n"
@@ -78,6 +83,11 @@ static const char *const usage_run =
   "                    the twin runs FILE instead: a copy of the scenario that may change only\n"
   "                    its rules, lists and response (the same --set options apply to both)\n"
   "  --no-report       do not write DIR/report.html\n"
+  "  --explain-sample K\n"
+  "                    for each rule, keep the timelines of K synthetic people flagged while\n"
+  "                    innocent, K flagged with the condition the rule claims and K it missed\n"
+  "                    (default 2; 0: none).  They are traced by replaying the run, which\n"
+  "                    roughly doubles its time; see glasscage explain --help\n"
   "  --quiet           no progress line and no summary\n"
   "  --help            this text\n";
 
@@ -163,6 +173,10 @@ static int parse_args(int argc, char **argv, cli *c, const char *help, int allow
       if (!next || (strcmp(next, "no-response") && (strncmp(next, "rules=", 6) || !next[6])))
         return usage_error("--twin takes no-response or rules=FILE", NULL);
       c->twin = argv[++i];
+    } else if (allow_run_opts && !strcmp(a, "--explain-sample")) {
+      if (!next || parse_int(next, 0, GC_SAMPLE_MAX_K, &c->explain_k))
+        return usage_error("--explain-sample takes a number from 0 to 1000", NULL);
+      i++;
     } else if (allow_run_opts && !strcmp(a, "--quiet")) {
       c->quiet = 1;
     } else if (allow_run_opts && !strcmp(a, "--no-report")) {
@@ -198,8 +212,21 @@ static char *read_file(const char *path, size_t *len) {
   return buf;
 }
 
-/* Loads the scenario named by c (file, builtin:NAME, or default). */
-static int load(const cli *c, gc_config *cfg, uint64_t *hash, const char **display) {
+/* Copies text into *keep (when keep is not NULL), for the scenario table. */
+static void keep_text(char **keep, size_t *keep_len, const char *text, size_t len) {
+  if (!keep) return;
+  *keep = malloc(len + 1);
+  if (*keep) {
+    memcpy(*keep, text, len);
+    (*keep)[len] = 0;
+  }
+  *keep_len = len;
+}
+
+/* Loads the scenario named by c (file, builtin:NAME, or default).  With
+** keep, *keep receives a malloc'd copy of the text loaded (or NULL). */
+static int load(const cli *c, gc_config *cfg, uint64_t *hash, const char **display, char **keep, size_t *keep_len) {
+  if (keep) *keep = NULL;
   gc_diag *d = gc_diag_new();
   if (!d) { fprintf(stderr, "glasscage: out of memory\n"); return EXIT_RUNTIME; }
   const char *sets[MAX_SETS + 1];
@@ -221,12 +248,14 @@ static int load(const cli *c, gc_config *cfg, uint64_t *hash, const char **displ
     }
     nerr = gcs_load(name, text, len, sets, nsets, cfg, d);
     *hash = gcs_hash(text, len, sets, nsets);
+    keep_text(keep, keep_len, text, len);
   } else {
     size_t len;
     char *text = read_file(name, &len);
     if (text) {                         /* the hash is of exactly the text that was loaded */
       nerr = gcs_load(name, text, len, sets, nsets, cfg, d);
       *hash = gcs_hash(text, len, sets, nsets);
+      keep_text(keep, keep_len, text, len);
       free(text);
     } else {                            /* let the loader word the error */
       nerr = gcs_load_file(name, sets, nsets, cfg, d);
@@ -251,7 +280,7 @@ static int prepare(int argc, char **argv, cli *c, const char *help, int run_opts
   int rc = parse_args(argc, argv, c, help, run_opts);
   if (rc) return rc;
   if (!(*cfg = malloc(sizeof **cfg))) return EXIT_RUNTIME;
-  if ((rc = load(c, *cfg, hash, name))) {
+  if ((rc = load(c, *cfg, hash, name, run_opts ? &c->text : NULL, &c->text_len))) {
     free(*cfg);
     *cfg = NULL;
   }
@@ -466,7 +495,7 @@ static int twin_config(const cli *c, const gc_config *base, gc_config *twin) {
   tc.file = c->twin + 6;
   uint64_t hash;
   const char *display;
-  int rc = load(&tc, twin, &hash, &display);
+  int rc = load(&tc, twin, &hash, &display, NULL, NULL);
   if (rc) return rc;
   twin->seed = base->seed;                   /* identical random streams */
   static const char *const what[] = {"days", "start_weekday", "world", "population", "activity",
@@ -521,13 +550,39 @@ static void twin_summary(gc_run *run, const cli *c, const double *twin) {
   }
 }
 
+/* The --set arguments in order, one per line (table scenario); malloc'd. */
+static char *joined_sets(const cli *c) {
+  size_t n = 1;
+  for (int k = 0; k < c->nsets; k++) n += strlen(c->sets[k]) + 1;
+  char *s = malloc(n);
+  if (!s) return NULL;
+  s[0] = 0;
+  for (int k = 0; k < c->nsets; k++) {
+    strcat(s, c->sets[k]);
+    strcat(s, "\n");
+  }
+  return s;
+}
+
+static int run_and_write(const cli *cp, gc_config *cfg, uint64_t hash, const char *name);
+
 static int cmd_run(int argc, char **argv) {
   cli c = {0};
+  c.explain_k = 2;
   gc_config *cfg;
   uint64_t hash;
   const char *name;
   int rc = prepare(argc, argv, &c, usage_run, 1, &cfg, &hash, &name);
   if (rc) return rc < 0 ? EXIT_OK : rc;
+  rc = run_and_write(&c, cfg, hash, name);
+  free(c.text);
+  free(cfg);
+  return rc;
+}
+
+static int run_and_write(const cli *cp, gc_config *cfg, uint64_t hash, const char *name) {
+  cli c = *cp;
+  int rc;
   char dir[4096], path[4200], err[512];
   snprintf(dir, sizeof dir, "%s", c.out ? c.out : "out");
   if (!c.out) snprintf(dir, sizeof dir, "out/%s", cfg->name);
@@ -539,7 +594,7 @@ static int cmd_run(int argc, char **argv) {
     rc = tcfg ? twin_config(&c, cfg, tcfg) : EXIT_RUNTIME;
     if (!rc) rc = run_twin(tcfg, &c, twin);
     free(tcfg);
-    if (rc) { free(cfg); return rc; }
+    if (rc) return rc;
   }
   double t0 = now_seconds();
   if (!c.quiet && isatty(2))
@@ -547,7 +602,6 @@ static int cmd_run(int argc, char **argv) {
   gc_run *run = NULL;
   if (gc_run_new(cfg, c.threads, &run, err, sizeof err)) {
     fprintf(stderr, "glasscage: %s\n", err);
-    free(cfg);
     return EXIT_RUNTIME;
   }
   double t1 = now_seconds();
@@ -555,16 +609,28 @@ static int cmd_run(int argc, char **argv) {
   if (rc == GC_ERR_NOMEM || gc_run_finish(run)) {
     fprintf(stderr, "glasscage: out of memory on day %d\n", gc_run_day(run));
     gc_run_free(run);
-    free(cfg);
     return EXIT_RUNTIME;
   }
   double secs = now_seconds() - t0;
-  gc_provenance prov = {name, hash, secs, t1 - t0, c.twin ? twin : NULL, c.twin};
-  rc = EXIT_OK;
-  if (make_dirs(dir)) {
+  gc_sample sample = {0};
+  gc_trace *trace = NULL;
+  double t2 = now_seconds();
+  rc = cli_explain_sample(run, c.explain_k, c.threads, c.quiet, &sample, &trace);
+  double trace_secs = now_seconds() - t2;
+  char *sets = joined_sets(&c);
+  gc_provenance prov = {.scenario = name, .scenario_hash = hash, .wall_seconds = secs, .build_seconds = t1 - t0,
+                        .twin = c.twin ? twin : NULL, .twin_desc = c.twin, .scenario_text = c.text,
+                        .scenario_len = c.text_len, .sets = sets};
+  gc_explained ex = {trace, &sample};
+  if (rc) {
+    /* the message is printed */
+  } else if (!sets) {
+    fprintf(stderr, "glasscage: out of memory\n");
+    rc = EXIT_RUNTIME;
+  } else if (make_dirs(dir)) {
     fprintf(stderr, "glasscage: cannot create folder %s: %s\n", dir, strerror(errno));
     rc = EXIT_RUNTIME;
-  } else if (gc_run_write_results(run, path, &prov, err, sizeof err)) {
+  } else if (gc_run_write_results(run, path, &prov, trace ? &ex : NULL, err, sizeof err)) {
     fprintf(stderr, "glasscage: %s\n", err);
     rc = EXIT_RUNTIME;
   } else {
@@ -572,12 +638,16 @@ static int cmd_run(int argc, char **argv) {
     if (!c.no_report) rc = cli_report_after_run(path, html, sizeof html);
     if (!c.quiet) {
       summary(run, path, secs);
+      if (trace) printf("explained sample: %u synthetic people traced (%.1fs replay); glasscage explain %s --agent ID\n",
+                        trace->nagents, trace_secs, path);
       if (html[0] && !rc) printf("report: %s  (open it in a browser; it works offline)\n", html);
       if (c.twin) twin_summary(run, &c, twin);
     }
   }
+  free(sets);
+  gc_trace_free(trace);
+  gc_sample_free(&sample);
   gc_run_free(run);
-  free(cfg);
   return rc;
 }
 
@@ -593,6 +663,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(cmd, "export")) rc = cmd_export(argc - 2, argv + 2);
   else if (!strcmp(cmd, "report")) rc = cli_report(argc - 2, argv + 2);
   else if (!strcmp(cmd, "sweep")) rc = gc_cli_sweep(argc - 2, argv + 2);
+  else if (!strcmp(cmd, "explain")) rc = cli_explain_main(argc - 2, argv + 2);
   else rc = usage_error("unknown command %s", cmd);
   if (fflush(stdout) || ferror(stdout)) {
     fprintf(stderr, "glasscage: error writing output\n");

@@ -65,8 +65,8 @@ static int whole_run(const gc_config *cfg, const char *path) {
   while ((rc = gc_run_step(run)) == GC_OK) {}
   if (rc == GC_DONE) rc = gc_run_finish(run);
   if (rc == GC_OK) {
-    gc_provenance prov = {"test", 0, 0, 0, NULL, NULL};
-    rc = gc_run_write_results(run, path, &prov, err, sizeof err);
+    gc_provenance prov = {.scenario = "test"};
+    rc = gc_run_write_results(run, path, &prov, NULL, err, sizeof err);
   }
   gc_run_free(run);
   return rc;
