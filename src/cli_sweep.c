@@ -462,6 +462,7 @@ static void run_task(const sweep *s, int t, sweep_slot *slot) {
   gc_config *cfg = malloc(sizeof *cfg);
   gc_diag *d = gc_diag_new();
   gc_run *run = NULL;
+  char *joined = NULL;
   slot->state = SLOT_FAILED;
   if (!store || !cfg || !d) { snprintf(slot->err, sizeof slot->err, "out of memory"); goto done; }
   uint64_t seed = s->base_seed[p] + (uint64_t)r;
@@ -482,12 +483,18 @@ static void run_task(const sweep *s, int t, sweep_slot *slot) {
   slot->seconds = now_seconds() - t0;
   run_file(s, p, r, rel, sizeof rel);
   snprintf(path, sizeof path, "%s/%s", s->dir, rel);
-  gc_provenance prov = {s->display, gcs_hash(s->text, s->len, sets, n), slot->seconds, t1 - t0, NULL, NULL};
+  joined = gcs_join_sets(sets, n);
+  if (!joined) { snprintf(slot->err, sizeof slot->err, "out of memory"); goto done; }
+  /* the scenario text and overrides are stored so `glasscage explain` can replay the run */
+  gc_provenance prov = {.scenario = s->display, .scenario_hash = gcs_hash(s->text, s->len, sets, n),
+                        .wall_seconds = slot->seconds, .build_seconds = t1 - t0,
+                        .scenario_text = s->text, .scenario_len = s->len, .sets = joined};
   gc_results_temp_path(path, sig_temp[0], sizeof sig_temp[0]);
-  if (gc_run_write_results(run, path, &prov, slot->err, sizeof slot->err)) goto done;
+  if (gc_run_write_results(run, path, &prov, NULL, slot->err, sizeof slot->err)) goto done;
   sig_temp[0][0] = 0;
   slot->state = SLOT_DONE;
 done:
+  free(joined);
   gc_run_free(run);
   gc_diag_free(d);
   free(cfg);

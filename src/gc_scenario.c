@@ -3584,3 +3584,18 @@ uint64_t gcs_hash(const char *text, size_t len, const char *const *sets, int nse
   }
   return h;
 }
+
+char *gcs_join_sets(const char *const *sets, int nsets) {
+  size_t n = 1;
+  for (int k = 0; k < nsets; k++) n += strlen(sets[k]) + 1;
+  char *s = malloc(n), *w = s;
+  if (!s) return NULL;
+  for (int k = 0; k < nsets; k++) {
+    size_t len = strlen(sets[k]);
+    memcpy(w, sets[k], len);
+    w[len] = '\n';
+    w += len + 1;
+  }
+  *w = 0;
+  return s;
+}

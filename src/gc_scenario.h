@@ -61,4 +61,8 @@ const char *gcs_builtin_text(const char *name, size_t *len);
 ** byte, so "a","bc" and "ab","c" differ): the scenario's provenance hash. */
 uint64_t gcs_hash(const char *text, size_t len, const char *const *sets, int nsets);
 
+/* The --set overrides as stored in results.db (table scenario): one per
+** line, each ending in a newline.  Returns a malloc'd string or NULL. */
+char *gcs_join_sets(const char *const *sets, int nsets);
+
 #endif

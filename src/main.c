@@ -551,19 +551,6 @@ static void twin_summary(gc_run *run, const cli *c, const double *twin) {
 }
 
 /* The --set arguments in order, one per line (table scenario); malloc'd. */
-static char *joined_sets(const cli *c) {
-  size_t n = 1;
-  for (int k = 0; k < c->nsets; k++) n += strlen(c->sets[k]) + 1;
-  char *s = malloc(n);
-  if (!s) return NULL;
-  s[0] = 0;
-  for (int k = 0; k < c->nsets; k++) {
-    strcat(s, c->sets[k]);
-    strcat(s, "\n");
-  }
-  return s;
-}
-
 static int run_and_write(const cli *cp, gc_config *cfg, uint64_t hash, const char *name);
 
 static int cmd_run(int argc, char **argv) {
@@ -617,7 +604,7 @@ static int run_and_write(const cli *cp, gc_config *cfg, uint64_t hash, const cha
   double t2 = now_seconds();
   rc = cli_explain_sample(run, c.explain_k, c.threads, c.quiet, &sample, &trace);
   double trace_secs = now_seconds() - t2;
-  char *sets = joined_sets(&c);
+  char *sets = gcs_join_sets((const char *const *)c.sets, c.nsets);
   gc_provenance prov = {.scenario = name, .scenario_hash = hash, .wall_seconds = secs, .build_seconds = t1 - t0,
                         .twin = c.twin ? twin : NULL, .twin_desc = c.twin, .scenario_text = c.text,
                         .scenario_len = c.text_len, .sets = sets};
