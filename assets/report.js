@@ -140,12 +140,13 @@
     const n = new Set(rows.map((g) => g.trait + "=" + g.value)).size;
     const band = [{ x: 0.8, kind: "four-fifths" }, { x: 1, kind: "parity" }, { x: 1.25, kind: "four-fifths" }];
     draw("c-ratios", rows.filter((g) => g.flag_ratio > 0 || g.action_ratio > 0), (data) => ({
-      width: HALF - 140,
+      width: WIDE - 300,
       height: { step: 14 },
       layer: [
         { data: { values: data },
-          transform: [groupLabel, { fold: ["flag_ratio", "action_ratio"], as: ["measure", "ratio"] },
-                      { filter: "datum.ratio > 0" }],
+          transform: [groupLabel, { fold: ["flag_ratio", "action_ratio"], as: ["key", "ratio"] },
+                      { filter: "datum.ratio > 0" },
+                      { calculate: "datum.key === 'flag_ratio' ? 'flag rate ratio' : 'action rate ratio'", as: "measure" }],
           mark: { type: "point", filled: true, size: 60, tooltip: true },
           encoding: {
             y: { field: "group", type: "nominal", title: null, sort: null },
@@ -160,11 +161,13 @@
       ],
     }), "No group of this rule was flagged or actioned.");
     draw("c-parity", rows.filter((g) => g.false_positive_rate !== null || g.false_discovery_rate !== null), (data) => ({
-      width: HALF - 140,
+      width: WIDE - 300,
       height: { step: 7 },
       data: { values: data },
-      transform: [groupLabel, { fold: ["false_positive_rate", "false_discovery_rate"], as: ["measure", "rate"] },
-                  { filter: "datum.rate !== null" }],
+      transform: [groupLabel, { fold: ["false_positive_rate", "false_discovery_rate"], as: ["key", "rate"] },
+                  { filter: "datum.rate !== null" },
+                  { calculate: "datum.key === 'false_positive_rate' ? 'false positive rate' : 'false discovery rate'",
+                    as: "measure" }],
       mark: { type: "bar", tooltip: true },
       encoding: {
         y: { field: "group", type: "nominal", title: null, sort: null },

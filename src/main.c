@@ -604,7 +604,16 @@ static int run_and_write(const cli *cp, gc_config *cfg, uint64_t hash, const cha
   double t2 = now_seconds();
   rc = cli_explain_sample(run, c.explain_k, c.threads, c.quiet, &sample, &trace);
   double trace_secs = now_seconds() - t2;
-  char *sets = gcs_join_sets((const char *const *)c.sets, c.nsets);
+  /* the overrides exactly as loaded (--seed is the last, as in load()), so a replay loads the same */
+  const char *loaded[MAX_SETS + 1];
+  char seedset[64];
+  int nloaded = c.nsets;
+  memcpy(loaded, c.sets, sizeof(char *) * (size_t)nloaded);
+  if (c.seed) {
+    snprintf(seedset, sizeof seedset, "seed=%s", c.seed);
+    loaded[nloaded++] = seedset;
+  }
+  char *sets = gcs_join_sets(loaded, nloaded);
   gc_provenance prov = {.scenario = name, .scenario_hash = hash, .wall_seconds = secs, .build_seconds = t1 - t0,
                         .twin = c.twin ? twin : NULL, .twin_desc = c.twin, .scenario_text = c.text,
                         .scenario_len = c.text_len, .sets = sets};

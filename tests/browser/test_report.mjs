@@ -164,6 +164,10 @@ function addFixture(db, yamlText, source, hostile) {
           q += `INSERT INTO trace VALUES(${agent}, ${i}, ${i}, ${60 * i + 5}, '${layer}', ${quote(layer + " event" + extra)}, 'hotel 12', ${quote("detail" + extra)});`;
         });
       }
+  } else if (hostile) {
+    // glasscage's own trace text never holds scenario strings; one hostile row checks the escaping
+    q += `INSERT INTO trace SELECT agent, 1000000, 0, 5, 'truth', 'stay', 'hotel 12', ${quote("detail" + extra)}`
+       + " FROM explain_sample ORDER BY agent LIMIT 1;";
   }
   q += "COMMIT;";
   execFileSync("sqlite3", [db], { input: q });

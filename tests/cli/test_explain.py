@@ -23,11 +23,12 @@ from checks import check, finish  # noqa: E402
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data")
 SCEN = os.path.join(DATA, "full.yaml")     # every sensor, rule kind, reaction: all layers show up
 SETS = ["population.size=2800"]
+SEED = 5
 N = 2800
 
 
 def run(exe, out, *extra, sets=SETS):
-    args = [exe, "run", SCEN, "--seed", "5", "--out", out]
+    args = [exe, "run", SCEN, "--seed", str(SEED), "--out", out]
     for s in sets:
         args += ["--set", s]
     r = subprocess.run(args + list(extra), capture_output=True, text=True)
@@ -72,8 +73,9 @@ def check_scenario(exe, con):
     src, text, sets = con.execute("SELECT source, text, sets FROM scenario").fetchone()
     with open(SCEN) as f:
         shown = f.read()
+    # --seed N is stored as the last override, seed=N, exactly as it was loaded
     check("scenario table: source, exact text and --set lines", src == SCEN and text == shown
-          and sets == "".join(s + "\n" for s in SETS), f"{src}, {len(text)} vs {len(shown)} chars, {sets!r}")
+          and sets == "".join(s + "\n" for s in SETS + [f"seed={SEED}"]), f"{src}, {len(text)} vs {len(shown)} chars, {sets!r}")
 
 
 def check_categories(con):

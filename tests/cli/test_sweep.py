@@ -79,7 +79,8 @@ def same_as_run(exe, tmp, sweep_dir):
                                 (point, replicate)).fetchone()
         args = [a for s in sets for a in ("--set", s)]
         plain, twin = os.path.join(tmp, f"run{point}"), os.path.join(tmp, f"twin{point}")
-        subprocess.run([exe, "run", *KP, *args, "--seed", str(seed), "--quiet", "--out", plain], check=True)
+        subprocess.run([exe, "run", *KP, *args, "--seed", str(seed), "--explain-sample", "0", "--quiet", "--out", plain],
+                       check=True)
         subprocess.run([exe, "run", *KP, *args, "--seed", str(seed), "--twin", "no-response", "--quiet", "--out", twin],
                        check=True)
         where = f"point {point} ({', '.join(sets)}) replicate {replicate}, seed {seed}"
