@@ -425,9 +425,11 @@ static void worst_group(rep *r, const char *rule, const char *key) {
 }
 
 static void rules_section(rep *r) {
-  static const column cols[] = {
+  static const column what[] = {
     {"rule", F_TEXT, NULL}, {"kind", F_TEXT, NULL}, {"source", F_TEXT, "the public source the rule recreates"},
-    {"claims to detect", F_TEXT, "hidden conditions the rule is meant to find"}, {"action", F_TEXT, NULL},
+    {"claims to detect", F_TEXT, "hidden conditions the rule is meant to find"}, {"action", F_TEXT, NULL}};
+  static const column did[] = {
+    {"rule", F_TEXT, NULL},
     {"alerts", F_INT, "times the rule fired"}, {"people flagged", F_INT, "distinct people, whole run"},
     {"flagged with claim", F_INT, "flagged people who had a claimed condition"},
     {"precision", F_PCT, "flagged with claim / people flagged"},
@@ -440,13 +442,19 @@ static void rules_section(rep *r) {
   explain(r, "Each rule is a tripwire the platform runs over its records. Precision is the share of the people a "
              "rule flagged who really had the hidden condition it claims to detect; recall is the share of all "
              "people with that condition whom it flagged. The rule never sees the truth; only this audit does.");
+  out(r, "<h3>What each rule claims</h3>\n");
   table(r, "rule",
         "SELECT s.rule, s.rule, r.kind, r.source,"
-        " s.claims || CASE WHEN s.lawful_claim THEN ' (lawful)' ELSE '' END, r.action,"
+        " s.claims || CASE WHEN s.lawful_claim THEN ' (lawful)' ELSE '' END, r.action"
+        " FROM rule_summary s JOIN rules r USING(rule) ORDER BY r.position",
+        NULL, 1, what, (int)(sizeof what / sizeof *what));
+  out(r, "<h3>What each rule did</h3>\n");
+  table(r, "rule",
+        "SELECT s.rule, s.rule,"
         " s.alerts, s.people_flagged, s.flagged_with_claim, s.precision, s.population_with_claim, s.recall,"
         " s.people_actioned, s.innocent_people_actioned, s.innocent_detention_days"
         " FROM rule_summary s JOIN rules r USING(rule) ORDER BY r.position",
-        NULL, 1, cols, (int)(sizeof cols / sizeof *cols));
+        NULL, 1, did, (int)(sizeof did / sizeof *did));
   out(r, "<h3>Harm per true detection and the most burdened group</h3>\n");
   explain(r, "Innocent actions per true detection: how many people without an unlawful claimed condition police "
              "acted on for each action that found something real. A rule that claims a lawful condition (a "
@@ -819,7 +827,8 @@ static void scenario_section(rep *r) {
 
 static const char *const categories[][2] = {
   {"flagged_innocent", "Flagged without the claimed condition: the platform's false alarms."},
-  {"flagged_with_claim", "Flagged and really had the claimed condition."},
+  {"flagged_with_claim", "Flagged and really had the claimed condition (if it is lawful, such as a petition, "
+                         "every action on them is still a harm)."},
   {"missed", "Had the claimed condition and were never flagged."}};
 
 static void agent_trace(rep *r, long long agent) {

@@ -430,16 +430,16 @@ int gc_trace_sample_choose(const gc_config *cfg, const gc_population *pop, const
   if (!slot || !cnt) { free(slot); free(cnt); return -1; }
   uint64_t key = mix(cfg->seed ^ 0x6578706c61696eull);   /* "explain" */
   for (uint32_t i = 0; i < pop->n; i++) {
-    uint32_t f = a->flagged[i], claim = 0, innocent = ~0u;
+    uint32_t f = a->flagged[i], claim = 0, innocent = ~0u;   /* innocent: unused here */
     if (pop->truth[i]) gc_audit_claim_masks(cfg, pop, i, &claim, &innocent);
     uint32_t any = f | claim;
     if (!any) continue;
     uint64_t h = mix(key ^ i);
     for (int r = 0; r < nr; r++) {
-      int fl = (f >> r) & 1, cl = (claim >> r) & 1, in = (innocent >> r) & 1;
+      int fl = (f >> r) & 1, cl = (claim >> r) & 1;
       ranked *base = slot + (size_t)r * GC_SAMPLE_N * (size_t)k;
       int *c = cnt + r * GC_SAMPLE_N;
-      if (fl && in) keep(base, &c[GC_SAMPLE_FLAGGED_INNOCENT], k, h, i);
+      if (fl && !cl) keep(base, &c[GC_SAMPLE_FLAGGED_INNOCENT], k, h, i);
       if (fl && cl) keep(base + k, &c[GC_SAMPLE_FLAGGED_WITH_CLAIM], k, h, i);
       if (!fl && cl) keep(base + 2 * (size_t)k, &c[GC_SAMPLE_MISSED], k, h, i);
     }

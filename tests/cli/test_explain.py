@@ -3,7 +3,7 @@
 
 - the scenario table holds the exact text and --set options of the run;
 - each rule's sample agrees with the audit's definitions as the trace shows them (flagged_innocent:
-  records of that rule, no unlawful condition it claims; flagged_with_claim: records and a claimed
+  records of that rule and no condition it claims: a false alarm; flagged_with_claim: records and a claimed
   condition; missed: a claimed condition and no record of that rule);
 - the stored timeline of sampled agents prints the same bytes as a fresh replay (--replay);
 - the trace tables are the same for 1 and 2 threads;
@@ -88,7 +88,7 @@ def check_categories(con):
         has, unlawful = tr[agent]
         claimed, claimed_unlawful = cl[rule]
         n = rec.get((agent, rule), 0)
-        ok = {"flagged_innocent": n > 0 and not (unlawful & claimed_unlawful),
+        ok = {"flagged_innocent": n > 0 and not (has & claimed),
               "flagged_with_claim": n > 0 and bool(has & claimed),
               "missed": n == 0 and bool(has & claimed)}[cat]
         if not ok:
