@@ -4,7 +4,7 @@
 BUILD ?= build
 ARGS ?=
 
-.PHONY: all deps test-deps build run test bench scenario-docs clean
+.PHONY: all deps test-deps build run test bench scenario-docs guide-shots clean
 
 all: build
 
@@ -32,6 +32,10 @@ test: test-deps build
 
 bench: build
 	bash bench/run.sh $(BUILD)
+
+# docs/images/guide-*.png from the guide's own commands (headless Chromium)
+guide-shots: test-deps build
+	node tools/guide_shots.mjs $(BUILD)
 
 scenario-docs: build
 	python3 tools/scenario_doc.py $(BUILD) --all
