@@ -33,7 +33,7 @@ TWIN_METRICS = ["offences", "offences_by_exempt", "petition_trips", "petitions_d
 def run(build, name, out, sets):
     exe = os.path.join(build, "glasscage")
     extra = [a for kv in sets for a in ("--set", kv)]
-    subprocess.run([exe, "run", "builtin:" + name, "--twin", "no-response", "--quiet", "--out", out] + extra,
+    subprocess.run([exe, "run", "builtin:" + name, "--twin", "no-response", "--quiet", "--no-report", "--explain-sample", "0", "--out", out] + extra,
                    check=True)
     text = subprocess.run([exe, "scenarios", "show", name], check=True, capture_output=True,
                           text=True).stdout
