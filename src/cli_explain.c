@@ -222,7 +222,7 @@ static void print_summary(const timeline *tl) {
   print_tallies("flagged by", rules, nr, " day", " days");
   print_tallies("police actions", acts, na, NULL, NULL);
   printf("  %-18s%ld\n", "days of detention", detention);
-  print_tallies("lists", lists, nl, " time", " times");
+  print_tallies("lists joined/left", lists, nl, " time", " times");
   if (evasions) printf("  %-18s%ld acts, %.2f yuan, %.0f minutes\n", "evasion", evasions, yuan, minutes);
   else printf("  %-18s%s\n", "evasion", "none");
 }

@@ -321,7 +321,7 @@ static void per_detection_cell(rep *r, const char *tag, const char *key, const c
   if (lawful) number_ex(r, tag, NULL, key, 1, 0, F_DEC2, "every action is a harm (lawful claim)");
   else if (found > 0) number(r, tag, key, 0, inn / found, F_DEC2);
   else {
-    snprintf(buf, sizeof buf, "%.0f : 0", inn);
+    snprintf(buf, sizeof buf, "%.0f innocent actions, no true detection", inn);
     number_ex(r, tag, NULL, key, 1, 0, F_DEC2, inn > 0 ? buf : "–");
   }
 }
@@ -415,7 +415,9 @@ static void worst_group(rep *r, const char *rule, const char *key) {
     out(r, "=");
     text(r, (const char *)sqlite3_column_text(st, 1));
     out(r, " &times;");
-    number(r, "span", key, 0, sqlite3_column_double(st, 2), F_RATIO);
+    double ratio = sqlite3_column_double(st, 2);
+    number(r, "span", key, 0, ratio, F_RATIO);
+    if (ratio < 1.25) out(r, " <span class=\"muted\">(below 1.25: no marked disparity)</span>");
     out(r, "</td>");
     found = 1;
     break;
@@ -550,7 +552,8 @@ static void groups_section(rep *r) {
   out(r, "<div class=\"charts\">\n");
   chart(r, "c-ratios", "Flag and action rate of each group as a multiple of its reference group's, for the rule "
                        "chosen above the chart; dashed lines at 0.8 and 1.25 (four-fifths rule), solid at 1. "
-                       "Hollow points: fewer than 10 flagged.");
+                       "Hollow points: fewer than 10 flagged. A group nobody was flagged in has a ratio of 0, "
+                       "which a log scale cannot show: it is in the tables below.");
   chart(r, "c-parity", "False positive and false discovery rates per group, for the chosen rule.");
   out(r, "</div>\n<h3>All rules together</h3>\n");
   table(r, "group", group_sql, "*", 3, group_cols, (int)(sizeof group_cols / sizeof *group_cols));
@@ -978,30 +981,31 @@ static void data_blocks(rep *r) {
 
 /* ------------------------------------------------------------------ main */
 
+/* Every table and view the report reads unconditionally; twin_delta and the
+** scenario and explained-people tables are optional (older or partial runs). */
 static int check_db(rep *r, const char *path) {
-  double n;
-  char qerr[256];
+  static const char *const need_sql =
+    "WITH need(name) AS (VALUES ('run_info'), ('rules'), ('rule_daily'), ('action_daily'), ('group_audit'),"
+    " ('traits'), ('lists'), ('list_daily'), ('daily'), ('behaviour_daily'), ('evasion'), ('group_harms'),"
+    " ('list_group_daily'), ('rule_summary'), ('group_disparity'), ('harm_disparity'))"
+    " SELECT count(*), group_concat(name, ', ') FROM need"
+    " WHERE name NOT IN (SELECT name FROM sqlite_master WHERE type IN ('table', 'view'))";
   sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(r->db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN"
-                                " ('run_info', 'rules', 'rule_daily', 'group_audit', 'traits', 'lists')",
-                         -1, &st, NULL) != SQLITE_OK) {
-    snprintf(qerr, sizeof qerr, "%s", sqlite3_errmsg(r->db));
-    snprintf(r->err, r->errlen, "%s: not a results database: %s", path, qerr);
-    return -1;
+  char missing[512] = "";
+  int rc = sqlite3_prepare_v2(r->db, need_sql, -1, &st, NULL), n = 0;
+  if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    n = sqlite3_column_int(st, 0);
+    if (sqlite3_column_text(st, 1)) snprintf(missing, sizeof missing, "%s", sqlite3_column_text(st, 1));
   }
-  int rc = sqlite3_step(st);
-  n = rc == SQLITE_ROW ? sqlite3_column_double(st, 0) : 0;
-  if (rc != SQLITE_ROW) snprintf(qerr, sizeof qerr, "%s", sqlite3_errmsg(r->db));
-  sqlite3_finalize(st);
   if (rc != SQLITE_ROW) {
-    snprintf(r->err, r->errlen, "%s: not a results database: %s", path, qerr);
+    snprintf(r->err, r->errlen, "%s: not a results database: %s", path, sqlite3_errmsg(r->db));
+    sqlite3_finalize(st);
     return -1;
   }
-  if (n < 6) {
-    snprintf(r->err, r->errlen, "%s: not a glasscage results database (tables missing)", path);
-    return -1;
-  }
-  return 0;
+  sqlite3_finalize(st);
+  if (n >= 16) snprintf(r->err, r->errlen, "%s: not a glasscage results database", path);
+  else if (n) snprintf(r->err, r->errlen, "%s: an incomplete glasscage results database: missing %s", path, missing);
+  return n ? -1 : 0;
 }
 
 static void page(rep *r) {

@@ -400,7 +400,8 @@ static void progress(const gc_run *run, double t0, int quiet, const char *what) 
 /* The largest flag-rate ratio above 1 of a non-reference group against its
 ** trait's reference group, over groups of at least 100 people with at least
 ** 10 of them flagged (smaller counts make ratios noise), and over traits the
-** rule does not select by.  "-" when no group qualifies. */
+** rule does not select by.  "-" when no group qualifies; below 1.25 (the
+** mirror of the four-fifths rule for a burden) the label says there is none. */
 static double worst_ratio(const gc_run *run, int rule, char *label, size_t len) {
   const gc_audit *a = gc_run_audit(run);
   const gc_config *cfg = gc_run_config(run);
@@ -421,6 +422,7 @@ static double worst_ratio(const gc_run *run, int rule, char *label, size_t len) 
       snprintf(label, len, "%s=%s x%.1f", t->name, t->value[x->value], ratio);
     }
   }
+  if (worst > 1.0 && worst < 1.25) snprintf(label, len, "none above x1.25 (max x%.2f)", worst);
   return worst;
 }
 

@@ -80,6 +80,8 @@ def worst_ratio(db, rule):
             "AND value != reference AND population >= 100 AND flagged >= 10 AND flag_ratio > 1 "
             "ORDER BY flag_ratio DESC", (rule,)):
         if trait not in skip:
+            if ratio < 1.25:   # the mirror of the four-fifths rule for a burden
+                return f"none above x1.25 (max x{ratio:.2f})"
             return f"{trait}={value} x{ratio:.1f}"
     return "-"
 

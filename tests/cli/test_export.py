@@ -5,6 +5,7 @@ relative: SQLite writes 15 significant digits); bad input exits 2, an unwritable
 import csv
 import math
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -71,6 +72,20 @@ def main():
         check("--csv is required (exit 2)", r.returncode == 2)
         r = subprocess.run([exe, "export", db, "--csv", "/proc/glasscage-export"], capture_output=True)
         check("an unwritable folder is exit 1", r.returncode == 1)
+        # a damaged results file (a view over a dropped table): exit 2 naming the view, and no CSV
+        # at all, although the tables before it in name order could be exported
+        damaged = os.path.join(tmp, "damaged.db")
+        shutil.copyfile(db, damaged)
+        sqlite3.connect(damaged).execute("DROP TABLE rules").connection.commit()
+        out3 = os.path.join(tmp, "csv3")
+        os.makedirs(out3)
+        with open(os.path.join(out3, "mine.txt"), "w") as f:
+            f.write("a file of the user's own\n")
+        r = subprocess.run([exe, "export", damaged, "--csv", out3], capture_output=True, text=True)
+        check("a damaged results file is exit 2, naming what is missing",
+              r.returncode == 2 and "damaged.db" in r.stderr and "rules" in r.stderr, r.stderr.strip())
+        check("a failed export leaves nothing of its own (the user's file stays)",
+              sorted(os.listdir(out3)) == ["mine.txt"], str(sorted(os.listdir(out3))[:5]))
     finish()
 
 

@@ -4,6 +4,7 @@ glasscage run writes it too unless --no-report; bad input exits 2 and an unwrita
 leaving no file (and an existing report untouched).  The page's numbers are checked in a real
 browser by tests/browser/test_report.mjs; this test checks the command line and the file."""
 import os
+import shutil
 import re
 import sqlite3
 import subprocess
@@ -67,6 +68,14 @@ def main():
         check("an SQLite file that is not glasscage's is exit 2 and writes nothing",
               r.returncode == 2 and not os.path.exists(os.path.join(tmp, "report.html")), r.stderr)
         check("an existing report is left untouched on error", open(keep).read() == "previous report\n")
+        partial = os.path.join(tmp, "partial.db")
+        shutil.copyfile(db, partial)
+        sqlite3.connect(partial).execute("DROP TABLE daily").connection.commit()
+        r = subprocess.run([exe, "report", partial, "--out", os.path.join(tmp, "partial.html")],
+                           capture_output=True, text=True)
+        check("a results file missing a table is exit 2, naming the file and the table, and writes nothing",
+              r.returncode == 2 and "partial.db" in r.stderr and "missing daily" in r.stderr
+              and not os.path.exists(os.path.join(tmp, "partial.html")), r.stderr.strip())
         r = subprocess.run([exe, "report", db, "--out", "/proc/glasscage-report.html"], capture_output=True,
                            text=True)
         check("an unwritable target is exit 1", r.returncode == 1, r.stderr)
