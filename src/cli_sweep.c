@@ -27,7 +27,10 @@
 ** Nothing half-written: sweep.db and sweep.html are written to temporary
 ** files and renamed; on SIGINT/SIGTERM/SIGHUP the parent stops the workers
 ** and removes its temporary files, and each worker removes its temporary
-** results file.
+** results file; then the parent removes the folders it created (DIR/runs,
+** DIR) where they are empty.  An earlier sweep in DIR is replaced: its
+** sweep.db, sweep.html and run files (runs/p*-r*.db only) are removed
+** before the runs start, so runs/ never mixes two sweeps.
 */
 #include <dirent.h>
 #include <errno.h>
@@ -65,9 +68,12 @@ static const char *const usage_sweep =
   "                   docs/results-schema.md, section sweep.db)\n"
   "  DIR/sweep.html   trade-off charts: each figure against the varied values\n"
   "  DIR/runs/        each run's own results.db (p000-r00.db: point 0, replicate 0)\n"
+  "An earlier sweep in DIR is replaced: its sweep.db, sweep.html and runs/p*-r*.db\n"
+  "are removed before the runs start.\n"
   "\n"
   "KEY is any --set key path; the values are separated by commas (so a value\n"
-  "cannot itself contain a comma: vary a list by its items instead). Replicate r\n"
+  "cannot itself contain a comma: vary a list by its items instead; a value given\n"
+  "twice, or one number spelt two ways, is refused). Replicate r\n"
   "of every point uses seed BASE+r (BASE: --seed, else the scenario's seed):\n"
   "common random numbers, so differences between points are not noise from\n"
   "different seeds.\n"
