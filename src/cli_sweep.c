@@ -1207,6 +1207,7 @@ int gc_cli_sweep(int argc, char **argv) {
   else snprintf(s.dir, sizeof s.dir, "out/sweep-%s", s.name);
   char runs[4200];
   snprintf(runs, sizeof runs, "%s/runs", s.dir);
+  catch_signals();                     /* from here on an interrupt cleans up */
   struct stat st;
   int dir_existed = !stat(s.dir, &st), runs_existed = !stat(runs, &st);
   if (make_dirs(runs)) {
@@ -1224,7 +1225,6 @@ int gc_cli_sweep(int argc, char **argv) {
     rc = EXIT_RUNTIME;
     goto done;
   }
-  catch_signals();
   double t0 = now_seconds();
   if ((rc = run_grid(&s, sh)) || (rc = write_db(&s, sh, now_seconds() - t0)) || (rc = write_page(&s))) goto done;
   if (!s.quiet) print_summary(&s, now_seconds() - t0);
