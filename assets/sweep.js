@@ -3,7 +3,8 @@
  * -points, -metrics, -rules, -summary) and draws: the trade-off (innocent
  * people burdened against precision, one point per grid point), each figure
  * against the first varied value with 95% intervals over replicates
- * (coloured by the other varied values), disparity per rule, and the
+ * (coloured by the other varied values; the trade-off: colour by the first,
+ * shape by the others), disparity per rule, and the
  * summary tables.  Text from the data only ever goes in through textContent
  * (gcEl) or into Vega-Lite data, never as HTML.  Every table cell that shows
  * a figure carries data-row (sweep_summary rowid) and data-field, so a test
@@ -29,15 +30,30 @@
     points.get(r.point).numbers[r.axis] = r.number;
   }
   const numeric = axes.map((a) => pointRows.filter((r) => r.axis === a.axis).every((r) => r.number !== null));
-  const xKey = axes[0].key;
-  const seriesTitle = axes.slice(1).map((a) => a.key).join(", ");
+  /* Charts name a varied key by its last path component ("rate" for
+   * activity.behaviours.hotel_local.rate), or in full where two varied keys
+   * end alike; the captions give the full keys. */
+  const lastPart = (k) => k.split(".").pop();
+  const short = (k) => axes.filter((a) => lastPart(a.key) === lastPart(k)).length > 1 ? k : lastPart(k);
+  const xKey = axes[0].key, xName = short(xKey);
+  const seriesKeys = axes.slice(1).map((a) => a.key).join(", ");
+  const seriesTitle = axes.slice(1).map((a) => short(a.key)).join(", ");
   const hasSeries = axes.length > 1;
   const xValues = [...new Set(pointRows.filter((r) => r.axis === 0).map((r) => r.value))];
+  /* The x axis: a log scale where every value is above 0 and they span more
+   * than a factor 20 (0.0005 and 0.001 would share a pixel on a linear one);
+   * ticks at the varied values themselves when there are few. */
+  const xNumbers = pointRows.filter((r) => r.axis === 0).map((r) => r.number);
+  const xLog = numeric[0] && xNumbers.every((v) => v > 0) && Math.max(...xNumbers) / Math.min(...xNumbers) > 20;
   /* Legend labels: the value alone when one other key varies (its key is the
-   * legend's title), else the last part of each key with its value. */
-  const short = (k) => k.split(".").pop();
+   * legend's title), else the short name of each key with its value. */
   const series = (p) => axes.length === 2 ? points.get(p).values[1]
     : axes.slice(1).map((a) => short(a.key) + "=" + points.get(p).values[a.axis]).join(", ");
+  /* sweep.db's meanings are written for SQL ("NULL: none"); the page shows – for those. */
+  const plain = (text) => (text || "").replace("(NULL: none, or a lawful claim)",
+    "(– means none, or the rule claims a lawful condition)").replace("; NULL: none)", "; – means none)");
+  /* Generous limits: legend and axis titles are never cut. */
+  const legend = { titleLimit: 600, labelLimit: 400 };
   const ruleLabel = (r) => (r === "*" ? "all rules" : r === null ? "whole run" : r);
 
   /* Summary rows of one figure, ready for a chart. */
@@ -53,12 +69,13 @@
 
   function xEncoding() {
     return numeric[0]
-      ? { field: "x", type: "quantitative", title: xKey, scale: { zero: false } }
-      : { field: "x", type: "ordinal", title: xKey, sort: xValues };
+      ? { field: "x", type: "quantitative", title: xName, scale: xLog ? { type: "log" } : { zero: false },
+          axis: { format: "~g", titleLimit: 600, ...(new Set(xNumbers).size <= 8 ? { values: [...new Set(xNumbers)] } : {}) } }
+      : { field: "x", type: "ordinal", title: xName, sort: xValues, axis: { titleLimit: 600 } };
   }
 
   const tooltip = [
-    { field: "value", title: xKey }, ...(hasSeries ? [{ field: "series", title: seriesTitle }] : []),
+    { field: "value", title: xName }, ...(hasSeries ? [{ field: "series", title: seriesTitle }] : []),
     { field: "rule", title: "rule" }, { field: "mean", title: "mean", format: ",.4~f" },
     { field: "lo", title: "95% interval from", format: ",.4~f" }, { field: "hi", title: "to", format: ",.4~f" },
     { field: "n", title: "runs" }];
@@ -66,7 +83,7 @@
   /* A figure's mean against the first varied value, with interval bars;
    * one panel per rule when byRule; a dashed line at `reference`. */
   function trendSpec(rows, title, byRule, reference) {
-    const color = hasSeries ? { color: { field: "series", type: "nominal", title: seriesTitle } } : {};
+    const color = hasSeries ? { color: { field: "series", type: "nominal", title: seriesTitle, legend } } : {};
     const x = xEncoding();
     const layers = [
       { mark: { type: "rule", strokeWidth: 1.5 },
@@ -107,7 +124,8 @@
   const seedsText = replicates > 1
     ? `Each dot is the mean of ${replicates} runs with different seeds; the bar is its 95% interval.`
     : "Each dot is one run.";
-  const byText = hasSeries ? ` Colours: ${seriesTitle}.` : "";
+  const acrossText = `Across: ${xName} (${xKey}${xLog ? ", on a log scale" : ""}).`;
+  const byText = hasSeries ? ` Colours: ${seriesTitle} (${seriesKeys}).` : "";
 
   /* 1. The trade-off. */
   {
@@ -125,7 +143,7 @@
       `Every dot is one combination of the varied values: across, how many people with nothing to find were ` +
       `${acted ? "acted on by police" : "flagged (nobody acts on the flags in this scenario)"}; up, the share of ` +
       `flagged people who really had what the rules look for (precision). The line joins the combinations in ` +
-      `order of ${xKey}. Up and to the left is better for the people in the city.`);
+      `order of ${xName} (${xKey}). Up and to the left is better for the people in the city.`);
     const spec = {
       data: { values: rows }, width: 460, height: 300,
       layer: [
@@ -137,34 +155,45 @@
                       ...(hasSeries ? { detail: { field: "series", type: "nominal" } } : {}) } },
         { mark: { type: "point", filled: true, size: 90 },
           encoding: { x: { field: "burden", type: "quantitative" }, y: { field: "precision", type: "quantitative" },
-                      color: numeric[0] ? { field: "x", type: "quantitative", title: xKey, scale: { scheme: "viridis" } }
-                                        : { field: "x", type: "ordinal", title: xKey, sort: xValues },
-                      ...(hasSeries ? { shape: { field: "series", type: "nominal", title: seriesTitle } } : {}),
-                      tooltip: [{ field: "value", title: xKey }, ...(hasSeries ? [{ field: "series", title: seriesTitle }] : []),
+                      /* ordered values in blues from mid to dark: the lightest still shows on white */
+                      color: numeric[0]
+                        ? { field: "x", type: "quantitative", title: xName, legend: { ...legend, format: "~g" },
+                            scale: { scheme: { name: "blues", extent: [0.35, 1] }, nice: false, ...(xLog ? { type: "log" } : {}) } }
+                        : { field: "x", type: "ordinal", title: xName, sort: xValues, legend,
+                            scale: { scheme: { name: "blues", extent: [0.35, 1] } } },
+                      ...(hasSeries ? { shape: { field: "series", type: "nominal", title: seriesTitle, legend } } : {}),
+                      tooltip: [{ field: "value", title: xName }, ...(hasSeries ? [{ field: "series", title: seriesTitle }] : []),
                                 { field: "burden", title: xTitle, format: ",.1f" },
                                 { field: "precision", title: "precision", format: ".1%" }] } },
       ],
     };
-    figure(grid, spec, `${xTitle} against precision, one dot per combination, coloured by ${xKey}.${byText} ` +
+    figure(grid, spec, `${xTitle} against precision, one dot per combination; colour: ${xName} (${xKey})` +
+      (hasSeries ? `, shape: ${seriesTitle} (${seriesKeys}). ` : ". ") +
       (replicates > 1 ? `Means over ${replicates} seeds; the intervals are in the charts below.` : ""));
   }
 
   /* 2. Each figure against the varied value. */
   {
-    const grid = section(`How the figures move with ${xKey}`,
-      `${seedsText}${byText} Figures that stay zero in every run are left out (they are in the table).`);
+    const grid = section(`How the figures move with ${xName}`,
+      `${acrossText} ${seedsText}${byText} Figures that stay zero in every run are left out (they are in the table).`);
     const allRules = ["people_flagged", "precision", "recall", "innocent_people_actioned", "true_detections",
                       "innocent_per_true_detection", "innocent_detention_days"];
+    const shownAll = new Map();
     for (const m of allRules) {
       const rows = rowsOf(m, "*");
       if (!informative(rows)) continue;
+      shownAll.set(m, rows);
       figure(grid, trendSpec(rows, m.replace(/_/g, " ")),
-             `All rules together: ${meaning["rule:" + m]}.`);
+             `All rules together: ${plain(meaning["rule:" + m])}.`);
     }
+    /* a whole-run figure equal to an all-rules one already drawn (people
+     * flagged: by any rule either way) is not drawn twice */
+    const sameAs = (a, b) => b && a.length === b.length && a.every((r, i) => r.point === b[i].point && r.mean === b[i].mean &&
+                                                                      r.lo === b[i].lo && r.hi === b[i].hi);
     for (const m of metricRows.filter((r) => r.scope === "run")) {
       const rows = rowsOf(m.metric, null);
-      if (!informative(rows) || m.metric === "alerts") continue;
-      figure(grid, trendSpec(rows, m.metric.replace(/_/g, " ")), `Whole run: ${m.meaning}.`);
+      if (!informative(rows) || m.metric === "alerts" || sameAs(rows, shownAll.get(m.metric))) continue;
+      figure(grid, trendSpec(rows, m.metric.replace(/_/g, " ")), `Whole run: ${plain(m.meaning)}.`);
     }
   }
 
@@ -174,7 +203,7 @@
       "For each rule, the largest ratio between a group's flag rate and its reference group's (for example " +
       "migrants against non-migrants), among groups of at least 100 people with at least 10 flagged, leaving " +
       "out the traits the rule selects people by. Above the dashed line (1.25) the four-fifths rule reads it as " +
-      "disparate impact. " + seedsText);
+      "disparate impact. " + acrossText + " " + seedsText);
     const rows = rowsOf("disparity_ratio").filter((r) => r.mean !== null);
     if (rows.length)
       figure(grid, trendSpec(rows, "largest flag-rate ratio", rules.length > 1, 1.25),
@@ -186,11 +215,11 @@
 
   /* 4. Per rule, when there are several. */
   if (rules.length > 2) {
-    const grid = section("Rule by rule", `${seedsText}${byText}`);
+    const grid = section("Rule by rule", `${acrossText} ${seedsText}${byText}`);
     for (const m of ["people_flagged", "precision", "innocent_people_actioned"]) {
       const rows = rowsOf(m).filter((r) => r.rule !== "all rules");
       if (informative(rows))
-        figure(grid, trendSpec(rows, m.replace(/_/g, " "), true), `Per rule: ${meaning["rule:" + m]}.`);
+        figure(grid, trendSpec(rows, m.replace(/_/g, " "), true), `Per rule: ${plain(meaning["rule:" + m])}.`);
     }
   }
 
@@ -254,7 +283,7 @@
         valueCells(tr, r.point);
         tr.appendChild(gcEl("td", ruleLabel(r.rule), "text"));
         const name = gcEl("td", r.metric, "text");
-        name.title = meaning[(r.rule === null ? "run:" : "rule:") + r.metric] || "";
+        name.title = plain(meaning[(r.rule === null ? "run:" : "rule:") + r.metric]);
         tr.appendChild(name);
         for (const f of ["n", "mean", "sd", "ci_low", "ci_high"]) tr.appendChild(cell(r, f, fractions.has(r.metric) && f !== "n"));
         body.appendChild(tr);

@@ -27,8 +27,12 @@
 ** Nothing half-written: sweep.db and sweep.html are written to temporary
 ** files and renamed; on SIGINT/SIGTERM/SIGHUP the parent stops the workers
 ** and removes its temporary files, and each worker removes its temporary
-** results file.
+** results file; then the parent removes the folders it created (DIR/runs,
+** DIR) where they are empty.  An earlier sweep in DIR is replaced: its
+** sweep.db, sweep.html and run files (runs/p*-r*.db only) are removed
+** before the runs start, so runs/ never mixes two sweeps.
 */
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -64,9 +68,12 @@ static const char *const usage_sweep =
   "                   docs/results-schema.md, section sweep.db)\n"
   "  DIR/sweep.html   trade-off charts: each figure against the varied values\n"
   "  DIR/runs/        each run's own results.db (p000-r00.db: point 0, replicate 0)\n"
+  "An earlier sweep in DIR is replaced: its sweep.db, sweep.html and runs/p*-r*.db\n"
+  "are removed before the runs start.\n"
   "\n"
   "KEY is any --set key path; the values are separated by commas (so a value\n"
-  "cannot itself contain a comma: vary a list by its items instead). Replicate r\n"
+  "cannot itself contain a comma: vary a list by its items instead; a value given\n"
+  "twice, or one number spelt two ways, is refused). Replicate r\n"
   "of every point uses seed BASE+r (BASE: --seed, else the scenario's seed):\n"
   "common random numbers, so differences between points are not noise from\n"
   "different seeds.\n"
@@ -142,12 +149,25 @@ typedef struct sweep_shared {
 static pid_t sig_workers[SWEEP_MAX_JOBS];
 static int sig_nworkers;
 static char sig_temp[2][4400];
+static char sig_rmdir[2][4200];   /* DIR/runs and DIR when this sweep created them (parent only) */
+
+/* Removes the folders this sweep created, where they are empty (rmdir
+** leaves any other alone).  Async-signal-safe. */
+static void remove_created_dirs(void) {
+  for (int i = 0; i < 2; i++)
+    if (sig_rmdir[i][0]) rmdir(sig_rmdir[i]);
+}
 
 static void on_signal(int sig) {
   for (int i = 0; i < sig_nworkers; i++)
     if (sig_workers[i] > 0) kill(sig_workers[i], SIGTERM);
+  /* the workers remove their temporary files; wait for them, so that an
+  ** empty runs/ this sweep created can go too */
+  for (int i = 0; i < sig_nworkers; i++)
+    if (sig_workers[i] > 0) waitpid(sig_workers[i], NULL, 0);
   for (int i = 0; i < 2; i++)
     if (sig_temp[i][0]) unlink(sig_temp[i]);
+  remove_created_dirs();
   _exit(128 + sig);
 }
 
@@ -234,6 +254,33 @@ static void free_sweep(sweep *s) {
   free(s->base_seed);
 }
 
+/* A --vary value as a number the way the scenario loader reads a plain
+** scalar (gc_scenario.c num_parse: digits, sign, '.', 'e', '_' ignored,
+** then strtod).  Returns 1 and stores it, or 0 for anything else. */
+static int value_number(const char *v, double *out) {
+  char buf[64];
+  size_t k = 0;
+  for (; *v; v++) {
+    if (*v == '_') continue;
+    if (!strchr("0123456789+-.eE", *v) || k + 1 >= sizeof buf) return 0;
+    buf[k++] = *v;
+  }
+  buf[k] = 0;
+  char *end;
+  double x = strtod(buf, &end);
+  if (!k || *end || !isfinite(x)) return 0;
+  *out = x;
+  return 1;
+}
+
+/* Whether two --vary values make the same configuration: the same text,
+** or two spellings of the same number (100, 1e2, 1_00, 100.0).  Other
+** values (words, quoted text, lists) are compared as text. */
+static int same_value(const char *a, const char *b) {
+  double x, y;
+  return !strcmp(a, b) || (value_number(a, &x) && value_number(b, &y) && x == y);
+}
+
 /* Splits "KEY=V1,V2,..." into an axis.  Returns 0 or EXIT_USAGE. */
 static int parse_vary(const char *arg, sweep_axis *ax) {
   const char *eq = arg ? strchr(arg, '=') : NULL;
@@ -257,6 +304,17 @@ static int parse_vary(const char *arg, sweep_axis *ax) {
     }
     ax->value[ax->nvalues++] = p;
   }
+  for (int i = 0; i < ax->nvalues; i++)
+    for (int j = 0; j < i; j++)
+      if (same_value(ax->value[i], ax->value[j])) {
+        if (!strcmp(ax->value[i], ax->value[j]))
+          fprintf(stderr, "glasscage: sweep: --vary %s: the value \"%s\" is given twice (the same grid point; "
+                  "replicates of a point share their seeds)\n", arg, ax->value[i]);
+        else
+          fprintf(stderr, "glasscage: sweep: --vary %s: \"%s\" and \"%s\" are the same number, so the same grid "
+                  "point (replicates of a point share their seeds)\n", arg, ax->value[j], ax->value[i]);
+        return EXIT_USAGE;
+      }
   if (!strcmp(ax->key, "seed")) {
     fprintf(stderr, "glasscage: sweep: --vary %s: seeds are chosen by --seed and --replicates\n", arg);
     return EXIT_USAGE;
@@ -536,6 +594,7 @@ static int run_grid(const sweep *s, sweep_shared *sh) {
     if (pid == 0) {
       sig_nworkers = 0;
       sig_temp[0][0] = sig_temp[1][0] = 0;
+      sig_rmdir[0][0] = sig_rmdir[1][0] = 0;
       block_signals(0, &old);
       worker(s, sh);
     }
@@ -814,6 +873,7 @@ done:
   sqlite3_finalize(me);
   sqlite3_finalize(ru);
   sqlite3_finalize(at);
+  if (rc && !sqlite3_get_autocommit(w->db)) sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);  /* keeps w->err */
   return rc;
 }
 
@@ -862,17 +922,17 @@ static int put_summary(sqlite3_stmt *st, int p, const char *metric, const char *
 /* sweep_values (a view: every figure of every run in one long table) and
 ** sweep_summary over its replicates. */
 static int write_summary(dbw *w, const sweep *s) {
-  size_t cap = 4096;
-  char *sql = malloc(cap);
-  if (!sql) return dbfail(w, "out of memory");
-  size_t n = (size_t)snprintf(sql, cap, "CREATE VIEW sweep_values AS SELECT m.point, m.replicate, NULL AS rule,"
-                              " -1 AS rule_position, m.metric, k.position AS metric_position, m.value FROM sweep_metric m"
-                              " JOIN metrics k ON k.metric = m.metric AND k.scope = 'run'");
+  sqlite3_str *v = sqlite3_str_new(w->db);
+  sqlite3_str_appendall(v, "CREATE VIEW sweep_values AS SELECT m.point, m.replicate, NULL AS rule,"
+                        " -1 AS rule_position, m.metric, k.position AS metric_position, m.value FROM sweep_metric m"
+                        " JOIN metrics k ON k.metric = m.metric AND k.scope = 'run'");
   for (int m = 0; m < N_RULE_METRICS; m++)
-    n += (size_t)snprintf(sql + n, cap - n, " UNION ALL SELECT point, replicate, rule, position, '%s', %d, %s"
-                          " FROM sweep_rule", rule_metric[m].name, m, rule_metric[m].name);
-  int rc = n < cap ? exec(w, sql) : dbfail(w, "view too long");
-  free(sql);
+    sqlite3_str_appendf(v, " UNION ALL SELECT point, replicate, rule, position, '%s', %d, %s"
+                        " FROM sweep_rule", rule_metric[m].name, m, rule_metric[m].name);
+  int bad = sqlite3_str_errcode(v);
+  char *sql = sqlite3_str_finish(v);
+  int rc = bad || !sql ? dbfail(w, "out of memory") : exec(w, sql);
+  sqlite3_free(sql);
   if (rc) return rc;
   sqlite3_stmt *q = NULL, *ins = NULL;
   double *x = malloc(sizeof *x * (size_t)s->replicates);
@@ -1022,7 +1082,20 @@ done:
   return rc ? EXIT_RUNTIME : 0;
 }
 
-/* A few lines for the terminal: the all-rules row per point. */
+/* A varied key's short name for the terminal: its last path component
+** ("rate" for activity.behaviours.hotel_local.rate), or the whole key
+** when another varied key ends the same way. */
+static const char *short_key(const sweep *s, int a) {
+  const char *k = s->axis[a].key, *dot = strrchr(k, '.'), *mine = dot ? dot + 1 : k;
+  for (int b = 0; b < s->naxes; b++) {
+    const char *o = s->axis[b].key, *od = strrchr(o, '.');
+    if (b != a && !strcmp(mine, od ? od + 1 : o)) return k;
+  }
+  return mine;
+}
+
+/* A few lines for the terminal: the all-rules row per point, one column
+** per varied key. */
 static void print_summary(const sweep *s, double secs) {
   char path[4200];
   snprintf(path, sizeof path, "%s/sweep.db", s->dir);
@@ -1030,26 +1103,86 @@ static void print_summary(const sweep *s, double secs) {
   sqlite3_stmt *q = NULL;
   printf("glasscage %s sweep: %s, %d points x %d replicates = %d runs in %.1fs\n", GLASSCAGE_VERSION, s->name,
          s->npoints, s->replicates, s->nruns, secs);
+  int width[SWEEP_MAX_AXES];
+  for (int a = 0; a < s->naxes; a++) {
+    width[a] = (int)strlen(short_key(s, a));
+    for (int v = 0; v < s->axis[a].nvalues; v++)
+      if ((int)strlen(s->axis[a].value[v]) > width[a]) width[a] = (int)strlen(s->axis[a].value[v]);
+  }
   if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-      sqlite3_prepare_v2(db, "SELECT p.point, group_concat(p.key || '=' || p.value, ' '),"
+      sqlite3_prepare_v2(db, "SELECT p.point,"
                          " (SELECT mean FROM sweep_summary WHERE point = p.point AND rule = '*' AND metric = 'people_flagged'),"
                          " (SELECT mean FROM sweep_summary WHERE point = p.point AND rule = '*' AND metric = 'precision'),"
                          " (SELECT mean FROM sweep_summary WHERE point = p.point AND rule = '*'"
                          "  AND metric = 'innocent_people_actioned')"
                          " FROM sweep_point p GROUP BY p.point ORDER BY p.point", -1, &q, NULL) == SQLITE_OK) {
-    printf("%-5s %-48s %12s %9s %12s\n", "point", "values", "flagged", "precision", "innocent");
-    printf("%-5s %-48s %12s %9s %12s\n", "", "", "(mean)", "(mean)", "actioned");
+    for (int line = 0; line < 2; line++) {
+      printf("%-5s", line ? "" : "point");
+      for (int a = 0; a < s->naxes; a++) printf(" %-*s", width[a], line ? "" : short_key(s, a));
+      printf(" %12s %9s %12s\n", line ? "(mean)" : "flagged", line ? "(mean)" : "precision", line ? "actioned" : "innocent");
+    }
     while (sqlite3_step(q) == SQLITE_ROW) {
+      int p = sqlite3_column_int(q, 0);
       char prec[16] = "-";
-      if (sqlite3_column_type(q, 3) != SQLITE_NULL) snprintf(prec, sizeof prec, "%.1f%%", 100 * sqlite3_column_double(q, 3));
-      printf("%-5d %-48.48s %12.1f %9s %12.1f\n", sqlite3_column_int(q, 0), (const char *)sqlite3_column_text(q, 1),
-             sqlite3_column_double(q, 2), prec, sqlite3_column_double(q, 4));
+      if (sqlite3_column_type(q, 2) != SQLITE_NULL) snprintf(prec, sizeof prec, "%.1f%%", 100 * sqlite3_column_double(q, 2));
+      printf("%-5d", p);
+      for (int a = 0; a < s->naxes; a++)
+        printf(" %-*s", width[a], p >= 0 && p < s->npoints ? s->axis[a].value[value_index(s, p, a)] : "?");
+      printf(" %12.1f %9s %12.1f\n", sqlite3_column_double(q, 1), prec, sqlite3_column_double(q, 3));
     }
   }
   sqlite3_finalize(q);
   sqlite3_close_v2(db);
   printf("results: %s and %s/sweep.html (each run's results.db under %s/runs/)\n", path, s->dir, s->dir);
   printf("explore: sqlite3 %s 'SELECT * FROM sweep_summary'   (tables: docs/results-schema.md)\n", path);
+}
+
+/* Whether name is a run file, p<digits>-r<digits>.db, exactly. */
+static int is_run_file(const char *name) {
+  const char *p = name;
+  if (*p++ != 'p' || !(*p >= '0' && *p <= '9')) return 0;
+  while (*p >= '0' && *p <= '9') p++;
+  if (*p++ != '-' || *p++ != 'r' || !(*p >= '0' && *p <= '9')) return 0;
+  while (*p >= '0' && *p <= '9') p++;
+  return !strcmp(p, ".db");
+}
+
+/* An earlier sweep into the same folder: its run files that this sweep
+** does not write (runs/p*-r*.db, nothing else) are removed, so runs/ holds
+** this sweep's runs only; its sweep.db and sweep.html are removed as well,
+** as they describe runs this sweep replaces.  Returns 0 or EXIT_RUNTIME. */
+static int clear_earlier(const sweep *s, const char *runs) {
+  DIR *dh = opendir(runs);
+  if (!dh) {
+    fprintf(stderr, "glasscage: cannot read folder %s: %s\n", runs, strerror(errno));
+    return EXIT_RUNTIME;
+  }
+  int rc = 0;
+  struct dirent *e;
+  while ((e = readdir(dh))) {
+    if (!is_run_file(e->d_name)) continue;
+    long p = strtol(e->d_name + 1, NULL, 10), r = strtol(strchr(e->d_name, 'r') + 1, NULL, 10);
+    char rel[64], path[4500];
+    if (p < s->npoints && r < s->replicates) {
+      run_file(s, (int)p, (int)r, rel, sizeof rel);
+      if (!strcmp(rel + 5, e->d_name)) continue;       /* this sweep writes it anew */
+    }
+    snprintf(path, sizeof path, "%s/%s", runs, e->d_name);
+    if (unlink(path) && errno != ENOENT) {
+      fprintf(stderr, "glasscage: cannot remove %s (from an earlier sweep): %s\n", path, strerror(errno));
+      rc = EXIT_RUNTIME;
+    }
+  }
+  closedir(dh);
+  for (int i = 0; !rc && i < 2; i++) {
+    char path[4400];
+    snprintf(path, sizeof path, "%s/%s", s->dir, i ? "sweep.html" : "sweep.db");
+    if (unlink(path) && errno != ENOENT) {
+      fprintf(stderr, "glasscage: cannot remove %s (from an earlier sweep): %s\n", path, strerror(errno));
+      rc = EXIT_RUNTIME;
+    }
+  }
+  return rc;
 }
 
 int gc_cli_sweep(int argc, char **argv) {
@@ -1074,11 +1207,17 @@ int gc_cli_sweep(int argc, char **argv) {
   else snprintf(s.dir, sizeof s.dir, "out/sweep-%s", s.name);
   char runs[4200];
   snprintf(runs, sizeof runs, "%s/runs", s.dir);
+  catch_signals();                     /* from here on an interrupt cleans up */
+  struct stat st;
+  int dir_existed = !stat(s.dir, &st), runs_existed = !stat(runs, &st);
   if (make_dirs(runs)) {
     fprintf(stderr, "glasscage: cannot create folder %s: %s\n", runs, strerror(errno));
     rc = EXIT_RUNTIME;
     goto done;
   }
+  if (!runs_existed) snprintf(sig_rmdir[0], sizeof sig_rmdir[0], "%s", runs);
+  if (!dir_existed) snprintf(sig_rmdir[1], sizeof sig_rmdir[1], "%s", s.dir);
+  if ((rc = clear_earlier(&s, runs))) goto done;
   shsize = sizeof *sh + sizeof(sweep_slot) * (size_t)s.nruns;
   sh = mmap(NULL, shsize, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (sh == MAP_FAILED) {
@@ -1086,11 +1225,12 @@ int gc_cli_sweep(int argc, char **argv) {
     rc = EXIT_RUNTIME;
     goto done;
   }
-  catch_signals();
   double t0 = now_seconds();
   if ((rc = run_grid(&s, sh)) || (rc = write_db(&s, sh, now_seconds() - t0)) || (rc = write_page(&s))) goto done;
   if (!s.quiet) print_summary(&s, now_seconds() - t0);
 done:
+  if (rc) remove_created_dirs();
+  sig_rmdir[0][0] = sig_rmdir[1][0] = 0;
   if (sh != MAP_FAILED) munmap(sh, shsize);
   free_sweep(&s);
   return rc;

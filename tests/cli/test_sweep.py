@@ -216,6 +216,10 @@ def refused(exe, tmp):
                                     "--replicates", "100"], "at most 10000 runs"),
         ("no --vary", [], "nothing to vary"),
         ("--vary seed", ["--vary", "seed=1,2"], "--replicates"),
+        ("a repeated value", ["--vary", "population.size=1000,2000,1000"],
+         '--vary population.size=1000,2000,1000: the value "1000" is given twice'),
+        ("one number spelt two ways (the loader reads both as 1000)", ["--vary", "population.size=1000,1e3"],
+         '"1000" and "1e3" are the same number'),
     ]
     for i, (what, args, says) in enumerate(cases):
         out = os.path.join(tmp, f"refused{i}")
@@ -238,6 +242,67 @@ def interrupted(exe, tmp):
           rc == 130 and not os.path.exists(os.path.join(out, "sweep.db")) and not left, f"rc {rc}, left {left}")
 
 
+def interrupted_early(exe, tmp):
+    """Interrupted before any run is done: the folder it created (runs/ and --out) is not left empty."""
+    out = os.path.join(tmp, "int-early")
+    p = subprocess.Popen([exe, "sweep", "builtin:key_persons", "--set", "population.size=400000",
+                          "--vary", "response.capacity_per_day=5,40", "--jobs", "2", "--quiet", "--out", out],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.time() + 30
+    while not os.path.isdir(os.path.join(out, "runs")) and time.time() < deadline and p.poll() is None:
+        time.sleep(0.01)
+    time.sleep(0.2)
+    p.send_signal(signal.SIGINT)
+    rc = p.wait(timeout=60)
+    left = [os.path.relpath(f, tmp) for f in glob.glob(os.path.join(out, "**"), recursive=True)] if os.path.exists(out) else []
+    check("a sweep interrupted before any run is done exits 130 and leaves no folder behind",
+          rc == 130 and not os.path.exists(out), f"rc {rc}, left {left}")
+
+
+def stale_runs(exe, tmp):
+    """A sweep into a folder that holds an earlier sweep: runs/ holds the new sweep's runs and nothing
+    of the earlier one's, and files that are not run files stay."""
+    out = os.path.join(tmp, "again")
+    sweep(exe, out, "builtin:base_rates", "--set", "population.size=3000", "--replicates", "2",
+          "--vary", "population.truth.plans_offence.prevalence=0.001,0.01,0.05")
+    runs = os.path.join(out, "runs")
+    for keep in ("notes.txt", "p000-r01.db.bak", "p1-r1.dbx"):
+        with open(os.path.join(runs, keep), "w") as f:
+            f.write("mine\n")
+    before = sorted(os.listdir(runs))
+    sweep(exe, out, "builtin:base_rates", "--set", "population.size=3000",
+          "--vary", "population.truth.plans_offence.prevalence=0.02")
+    con = sqlite3.connect(os.path.join(out, "sweep.db"))
+    mine = sorted(os.path.basename(f) for (f,) in con.execute("SELECT results_file FROM sweep_run"))
+    con.close()
+    after = sorted(os.listdir(runs))
+    check("a second sweep into the same --out: runs/ holds only its own runs (and files that are not runs)",
+          len(before) == 9 and mine == ["p000-r00.db"] and after == sorted(mine + ["notes.txt", "p000-r01.db.bak",
+                                                                                  "p1-r1.dbx"]),
+          f"before {before}, after {after}")
+    r = sqlite3.connect(os.path.join(runs, "p000-r00.db"))
+    sets = r.execute("SELECT sets FROM scenario").fetchone()
+    r.close()
+    check("the run file is the new sweep's", sets is not None and "prevalence=0.02" in sets[0], f"{sets}")
+
+
+def terminal_summary(exe, tmp):
+    """The summary printed after a sweep: one column per varied key, headed by its last path component."""
+    out = os.path.join(tmp, "terminal")
+    r = subprocess.run([exe, "sweep", "builtin:base_rates", "--set", "population.size=3000", "--out", out,
+                        "--vary", "population.truth.plans_offence.prevalence=0.0005,0.001",
+                        "--vary", "activity.behaviours.hotel_local.rate=0.005,0.01,0.02"],
+                       capture_output=True, text=True, check=True)
+    lines = r.stdout.splitlines()
+    head = next((line.split() for line in lines if line.startswith("point")), [])
+    rows = [line.split() for line in lines if line[:1].isdigit()]
+    want = [[str(p), a, b] for p, (a, b) in enumerate((a, b) for a in ("0.0005", "0.001")
+                                                       for b in ("0.005", "0.01", "0.02"))]
+    check("the terminal summary has a column per varied key (prevalence, rate) and every point's values",
+          head[:3] == ["point", "prevalence", "rate"] and [row[:3] for row in rows] == want,
+          f"head {head}, rows {[row[:3] for row in rows]}")
+
+
 def main():
     exe = sys.argv[1]
     with tempfile.TemporaryDirectory() as tmp:
@@ -247,6 +312,9 @@ def main():
         summary_recomputed(exe, tmp, [kp, os.path.join(tmp, "cf")])
         refused(exe, tmp)
         interrupted(exe, tmp)
+        interrupted_early(exe, tmp)
+        stale_runs(exe, tmp)
+        terminal_summary(exe, tmp)
     finish()
 
 
