@@ -83,6 +83,10 @@
   /* A figure's mean against the first varied value, with interval bars;
    * one panel per rule when byRule; a dashed line at `reference`. */
   function trendSpec(rows, title, byRule, reference) {
+    /* a share's interval cannot leave [0, 1]: with few seeds the t interval can, so it is clipped */
+    if (/precision|recall/.test(title))
+      rows = rows.map((r) => ({ ...r, lo: r.lo === null ? null : Math.max(0, r.lo),
+                                hi: r.hi === null ? null : Math.min(1, r.hi) }));
     const color = hasSeries ? { color: { field: "series", type: "nominal", title: seriesTitle, legend } } : {};
     const x = xEncoding();
     const layers = [

@@ -46,6 +46,7 @@
 #include <unistd.h>
 #include <sqlite3.h>
 #include "cli_sweep.h"
+#include "cli_util.h"
 #include "gc_diag.h"
 #include "gc_html.h"
 #include "gc_results.h"
@@ -190,11 +191,6 @@ static void block_signals(int block, sigset_t *old) {
   sigprocmask(block ? SIG_BLOCK : SIG_SETMASK, block ? &s : old, block ? old : NULL);
 }
 
-static double now_seconds(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 static int usage_error(const char *fmt, const char *arg) {
   fprintf(stderr, "glasscage: sweep: ");
@@ -203,46 +199,8 @@ static int usage_error(const char *fmt, const char *arg) {
   return EXIT_USAGE;
 }
 
-static int parse_int(const char *s, int lo, int hi, int *out) {
-  char *end;
-  errno = 0;
-  long v = s ? strtol(s, &end, 10) : 0;
-  if (!s || errno || *end || end == s || v < lo || v > hi) return -1;
-  *out = (int)v;
-  return 0;
-}
 
-static int make_dirs(const char *path) {
-  char buf[4096];
-  if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) return -1;
-  for (char *p = buf + 1; *p; p++)
-    if (*p == '/') {
-      *p = 0;
-      if (mkdir(buf, 0777) && errno != EEXIST) return -1;
-      *p = '/';
-    }
-  return mkdir(buf, 0777) && errno != EEXIST ? -1 : 0;
-}
 
-/* Returns the whole file in a malloc'd buffer (caller frees), or NULL. */
-static char *read_file(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  size_t cap = 1 << 16, n = 0;
-  char *buf = malloc(cap);
-  while (buf) {
-    n += fread(buf + n, 1, cap - n, f);
-    if (n < cap) break;
-    char *more = realloc(buf, cap * 2);
-    if (!more) { free(buf); buf = NULL; break; }
-    buf = more;
-    cap *= 2;
-  }
-  if (ferror(f)) { free(buf); buf = NULL; }
-  fclose(f);
-  *len = n;
-  return buf;
-}
 
 static void free_sweep(sweep *s) {
   for (int a = 0; a < s->naxes; a++) {
@@ -343,13 +301,13 @@ static int parse_args(int argc, char **argv, sweep *s) {
       if (s->nsets == SWEEP_MAX_SETS) return usage_error("too many --set options%s", "");
       s->sets[s->nsets++] = argv[++i];
     } else if (!strcmp(a, "--replicates")) {
-      if (parse_int(next, 1, SWEEP_MAX_REPLICATES, &s->replicates)) return usage_error("--replicates takes a number from 1 to %s", "1000");
+      if (cli_parse_int(next, 1, SWEEP_MAX_REPLICATES, &s->replicates)) return usage_error("--replicates takes a number from 1 to %s", "1000");
       i++;
     } else if (!strcmp(a, "--jobs")) {
-      if (parse_int(next, 1, SWEEP_MAX_JOBS, &s->jobs)) return usage_error("--jobs takes a number from 1 to %s", "256");
+      if (cli_parse_int(next, 1, SWEEP_MAX_JOBS, &s->jobs)) return usage_error("--jobs takes a number from 1 to %s", "256");
       i++;
     } else if (!strcmp(a, "--threads")) {
-      if (parse_int(next, 1, 1024, &s->threads)) return usage_error("--threads takes a number from 1 to %s", "1024");
+      if (cli_parse_int(next, 1, 1024, &s->threads)) return usage_error("--threads takes a number from 1 to %s", "1024");
       i++;
     } else if (!strcmp(a, "--out")) {
       if (!next) return usage_error("--out takes a folder%s", "");
@@ -417,7 +375,7 @@ static int load_text(sweep *s) {
     if (!s->text) return usage_error("no built-in scenario %s (see glasscage scenarios)", s->display + 8);
     return 0;
   }
-  if ((s->text = s->owned_text = read_file(s->display, &s->len))) return 0;
+  if ((s->text = s->owned_text = cli_read_file(s->display, &s->len))) return 0;
   gc_config *cfg = malloc(sizeof *cfg);
   gc_diag *d = gc_diag_new();
   if (cfg && d && gcs_load_file(s->display, NULL, 0, cfg, d)) gc_diag_print(d, stderr);
@@ -529,16 +487,16 @@ static void run_task(const sweep *s, int t, sweep_slot *slot) {
     snprintf(slot->err, sizeof slot->err, "%s", gc_diag_msg(d, 0));
     goto done;
   }
-  double t0 = now_seconds();
+  double t0 = cli_now_seconds();
   if (gc_run_new(cfg, s->threads, &run, slot->err, sizeof slot->err)) goto done;
-  double t1 = now_seconds();
+  double t1 = cli_now_seconds();
   int rc;
   while ((rc = gc_run_step(run)) == GC_OK) {}
   if (rc == GC_ERR_NOMEM || gc_run_summary(run, slot->metrics)) {
     snprintf(slot->err, sizeof slot->err, "out of memory on day %d", gc_run_day(run));
     goto done;
   }
-  slot->seconds = now_seconds() - t0;
+  slot->seconds = cli_now_seconds() - t0;
   run_file(s, p, r, rel, sizeof rel);
   snprintf(path, sizeof path, "%s/%s", s->dir, rel);
   joined = gcs_join_sets(sets, n);
@@ -575,7 +533,7 @@ static void worker(const sweep *s, sweep_shared *sh) {
 
 static void progress(const sweep *s, int done, double t0, int last) {
   if (s->quiet || !isatty(2)) return;
-  double el = now_seconds() - t0, eta = done ? el / done * (s->nruns - done) : 0;
+  double el = cli_now_seconds() - t0, eta = done ? el / done * (s->nruns - done) : 0;
   fprintf(stderr, "\rsweep: %d/%d runs  %.0fs elapsed  ETA %.0fs   ", done, s->nruns, el, eta);
   if (last) fputc('\n', stderr);
 }
@@ -584,7 +542,7 @@ static void progress(const sweep *s, int done, double t0, int last) {
 ** else EXIT_RUNTIME after printing why. */
 static int run_grid(const sweep *s, sweep_shared *sh) {
   int jobs = s->jobs < s->nruns ? s->jobs : s->nruns, alive = 0, crashed = 0;
-  double t0 = now_seconds();
+  double t0 = cli_now_seconds();
   fflush(stdout);
   fflush(stderr);
   for (int j = 0; j < jobs; j++) {
@@ -1204,13 +1162,17 @@ int gc_cli_sweep(int argc, char **argv) {
   s.nruns = s.npoints * s.replicates;
   if ((rc = load_text(&s)) || (rc = validate(&s))) goto done;
   if (s.out) snprintf(s.dir, sizeof s.dir, "%s", s.out);
-  else snprintf(s.dir, sizeof s.dir, "out/sweep-%s", s.name);
+  else {                              /* the scenario's name, made safe as one folder name */
+    char safe[256];
+    cli_folder_name(s.name, safe, sizeof safe);
+    snprintf(s.dir, sizeof s.dir, "out/sweep-%s", safe);
+  }
   char runs[4200];
   snprintf(runs, sizeof runs, "%s/runs", s.dir);
   catch_signals();                     /* from here on an interrupt cleans up */
   struct stat st;
   int dir_existed = !stat(s.dir, &st), runs_existed = !stat(runs, &st);
-  if (make_dirs(runs)) {
+  if (cli_make_dirs(runs)) {
     fprintf(stderr, "glasscage: cannot create folder %s: %s\n", runs, strerror(errno));
     rc = EXIT_RUNTIME;
     goto done;
@@ -1225,9 +1187,9 @@ int gc_cli_sweep(int argc, char **argv) {
     rc = EXIT_RUNTIME;
     goto done;
   }
-  double t0 = now_seconds();
-  if ((rc = run_grid(&s, sh)) || (rc = write_db(&s, sh, now_seconds() - t0)) || (rc = write_page(&s))) goto done;
-  if (!s.quiet) print_summary(&s, now_seconds() - t0);
+  double t0 = cli_now_seconds();
+  if ((rc = run_grid(&s, sh)) || (rc = write_db(&s, sh, cli_now_seconds() - t0)) || (rc = write_page(&s))) goto done;
+  if (!s.quiet) print_summary(&s, cli_now_seconds() - t0);
 done:
   if (rc) remove_created_dirs();
   sig_rmdir[0][0] = sig_rmdir[1][0] = 0;

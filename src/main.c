@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "cli_report.h"
 #include "cli_sweep.h"
+#include "cli_util.h"
 #include "gc_diag.h"
 #include "gc_export.h"
 #include "gc_results.h"
@@ -127,11 +128,6 @@ static void catch_signals(const char *results_path) {
   sigaction(SIGHUP, &sa, NULL);
 }
 
-static double now_seconds(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 static int usage_error(const char *fmt, const char *arg) {
   fprintf(stderr, "glasscage: ");
@@ -140,14 +136,6 @@ static int usage_error(const char *fmt, const char *arg) {
   return EXIT_USAGE;
 }
 
-static int parse_int(const char *s, int lo, int hi, int *out) {
-  char *end;
-  errno = 0;
-  long v = strtol(s, &end, 10);
-  if (errno || *end || end == s || v < lo || v > hi) return -1;
-  *out = (int)v;
-  return 0;
-}
 
 /* Parses options shared by run and validate; returns -1 (printed help), 0 ok, or EXIT_USAGE. */
 static int parse_args(int argc, char **argv, cli *c, const char *help, int allow_run_opts) {
@@ -163,7 +151,7 @@ static int parse_args(int argc, char **argv, cli *c, const char *help, int allow
       if (!next) return usage_error("--out takes a folder", NULL);
       c->out = argv[++i];
     } else if (allow_run_opts && !strcmp(a, "--threads")) {
-      if (!next || parse_int(next, 1, 1024, &c->threads)) return usage_error("--threads takes a number from 1 to 1024", NULL);
+      if (!next || cli_parse_int(next, 1, 1024, &c->threads)) return usage_error("--threads takes a number from 1 to 1024", NULL);
       i++;
     } else if (allow_run_opts && !strcmp(a, "--seed")) {
       if (!next || !*next || strspn(next, "0123456789") != strlen(next) || strlen(next) > 20)
@@ -174,7 +162,7 @@ static int parse_args(int argc, char **argv, cli *c, const char *help, int allow
         return usage_error("--twin takes no-response or rules=FILE", NULL);
       c->twin = argv[++i];
     } else if (allow_run_opts && !strcmp(a, "--explain-sample")) {
-      if (!next || parse_int(next, 0, GC_SAMPLE_MAX_K, &c->explain_k))
+      if (!next || cli_parse_int(next, 0, GC_SAMPLE_MAX_K, &c->explain_k))
         return usage_error("--explain-sample takes a number from 0 to 1000", NULL);
       i++;
     } else if (allow_run_opts && !strcmp(a, "--quiet")) {
@@ -192,25 +180,6 @@ static int parse_args(int argc, char **argv, cli *c, const char *help, int allow
   return 0;
 }
 
-/* Returns the whole file in a malloc'd buffer (caller frees), or NULL. */
-static char *read_file(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  size_t cap = 1 << 16, n = 0;
-  char *buf = malloc(cap);
-  while (buf) {
-    n += fread(buf + n, 1, cap - n, f);
-    if (n < cap) break;
-    char *more = realloc(buf, cap * 2);
-    if (!more) { free(buf); buf = NULL; break; }
-    buf = more;
-    cap *= 2;
-  }
-  if (ferror(f)) { free(buf); buf = NULL; }
-  fclose(f);
-  *len = n;
-  return buf;
-}
 
 /* Copies text into *keep (when keep is not NULL), for the scenario table. */
 static void keep_text(char **keep, size_t *keep_len, const char *text, size_t len) {
@@ -251,7 +220,7 @@ static int load(const cli *c, gc_config *cfg, uint64_t *hash, const char **displ
     keep_text(keep, keep_len, text, len);
   } else {
     size_t len;
-    char *text = read_file(name, &len);
+    char *text = cli_read_file(name, &len);
     if (text) {                         /* the hash is of exactly the text that was loaded */
       nerr = gcs_load(name, text, len, sets, nsets, cfg, d);
       *hash = gcs_hash(text, len, sets, nsets);
@@ -339,7 +308,6 @@ static const char *const usage_export =
   "as DIR/NAME.csv with a header row, for pandas, R or a spreadsheet. The folder\n"
   "is created if needed; existing files of the same names are replaced.\n";
 
-static int make_dirs(const char *path);
 
 static int cmd_export(int argc, char **argv) {
   const char *db = NULL, *dir = NULL;
@@ -361,7 +329,7 @@ static int cmd_export(int argc, char **argv) {
     fprintf(stderr, "glasscage: %s: %s\n", db, strerror(errno));
     return EXIT_USAGE;
   }
-  if (make_dirs(dir)) {
+  if (cli_make_dirs(dir)) {
     fprintf(stderr, "glasscage: cannot create folder %s: %s\n", dir, strerror(errno));
     return EXIT_RUNTIME;
   }
@@ -375,23 +343,12 @@ static int cmd_export(int argc, char **argv) {
   return EXIT_OK;
 }
 
-static int make_dirs(const char *path) {
-  char buf[4096];
-  if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) return -1;
-  for (char *p = buf + 1; *p; p++)
-    if (*p == '/') {
-      *p = 0;
-      if (mkdir(buf, 0777) && errno != EEXIST) return -1;
-      *p = '/';
-    }
-  return mkdir(buf, 0777) && errno != EEXIST ? -1 : 0;
-}
 
 static void progress(const gc_run *run, double t0, int quiet, const char *what) {
   if (quiet || !isatty(2)) return;
   const gc_config *cfg = gc_run_config(run);
   int day = gc_run_day(run);
-  double el = now_seconds() - t0, ad = (double)cfg->population.size * day;
+  double el = cli_now_seconds() - t0, ad = (double)cfg->population.size * day;
   double rate = el > 0 ? ad / el : 0, eta = day ? el / day * (cfg->days - day) : 0;
   fprintf(stderr, "\r%sday %d/%d  %.2fM agent-days/s  ETA %.0fs   ", what, day, cfg->days, rate / 1e6, eta);
   if (day == cfg->days) fputc('\n', stderr);
@@ -526,7 +483,7 @@ static int run_twin(const gc_config *tcfg, const cli *c, double *out) {
     fprintf(stderr, "glasscage: twin: %s\n", err);
     return EXIT_RUNTIME;
   }
-  double t = now_seconds();
+  double t = cli_now_seconds();
   int rc;
   while ((rc = gc_run_step(run)) == GC_OK) progress(run, t, c->quiet, "twin: ");
   if (rc == GC_ERR_NOMEM || gc_run_summary(run, out)) {
@@ -574,7 +531,11 @@ static int run_and_write(const cli *cp, gc_config *cfg, uint64_t hash, const cha
   int rc;
   char dir[4096], path[4200], err[512];
   snprintf(dir, sizeof dir, "%s", c.out ? c.out : "out");
-  if (!c.out) snprintf(dir, sizeof dir, "out/%s", cfg->name);
+  if (!c.out) {                       /* the scenario's name, made safe as one folder name */
+    char safe[256];
+    cli_folder_name(cfg->name, safe, sizeof safe);
+    snprintf(dir, sizeof dir, "out/%s", safe);
+  }
   snprintf(path, sizeof path, "%s/results.db", dir);
   catch_signals(path);
   double twin[GC_M_N];
@@ -585,7 +546,7 @@ static int run_and_write(const cli *cp, gc_config *cfg, uint64_t hash, const cha
     free(tcfg);
     if (rc) return rc;
   }
-  double t0 = now_seconds();
+  double t0 = cli_now_seconds();
   if (!c.quiet && isatty(2))
     fprintf(stderr, "building a city of %lld people...", (long long)cfg->population.size);
   gc_run *run = NULL;
@@ -593,19 +554,19 @@ static int run_and_write(const cli *cp, gc_config *cfg, uint64_t hash, const cha
     fprintf(stderr, "glasscage: %s\n", err);
     return EXIT_RUNTIME;
   }
-  double t1 = now_seconds();
+  double t1 = cli_now_seconds();
   while ((rc = gc_run_step(run)) == GC_OK) progress(run, t1, c.quiet, c.twin ? "base run: " : "");
   if (rc == GC_ERR_NOMEM || gc_run_finish(run)) {
     fprintf(stderr, "glasscage: out of memory on day %d\n", gc_run_day(run));
     gc_run_free(run);
     return EXIT_RUNTIME;
   }
-  double secs = now_seconds() - t0;
+  double secs = cli_now_seconds() - t0;
   gc_sample sample = {0};
   gc_trace *trace = NULL;
-  double t2 = now_seconds();
+  double t2 = cli_now_seconds();
   rc = cli_explain_sample(run, c.explain_k, c.threads, c.quiet, &sample, &trace);
-  double trace_secs = now_seconds() - t2;
+  double trace_secs = cli_now_seconds() - t2;
   /* the overrides exactly as loaded (--seed is the last, as in load()), so a replay loads the same */
   const char *loaded[MAX_SETS + 1];
   char seedset[64];
@@ -625,7 +586,7 @@ static int run_and_write(const cli *cp, gc_config *cfg, uint64_t hash, const cha
   } else if (!sets) {
     fprintf(stderr, "glasscage: out of memory\n");
     rc = EXIT_RUNTIME;
-  } else if (make_dirs(dir)) {
+  } else if (cli_make_dirs(dir)) {
     fprintf(stderr, "glasscage: cannot create folder %s: %s\n", dir, strerror(errno));
     rc = EXIT_RUNTIME;
   } else if (gc_run_write_results(run, path, &prov, trace ? &ex : NULL, err, sizeof err)) {

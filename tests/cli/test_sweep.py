@@ -303,6 +303,31 @@ def terminal_summary(exe, tmp):
           f"head {head}, rows {[row[:3] for row in rows]}")
 
 
+def default_folders(exe, tmp):
+    """Without --out, run and sweep write under out/ named after the scenario; a name with a slash
+    or markup must stay one folder inside out/ (names come from files anyone may share)."""
+    cwd = os.path.join(tmp, "cwd")
+    os.makedirs(cwd)
+    exe = os.path.abspath(exe)
+    scen = os.path.join(tmp, "named.yaml")
+    text = scenario_text(exe, "base_rates")
+    with open(scen, "w") as f:
+        f.write('name: "../up</b> x"\n' + "".join(l + "\n" for l in text.splitlines() if not l.startswith("name:")))
+    small = ["--set", "population.size=2000", "--set", "days=2", "--quiet"]
+    r1 = subprocess.run([exe, "run", scen, *small, "--no-report", "--explain-sample", "0"], cwd=cwd,
+                        capture_output=True, text=True)
+    r2 = subprocess.run([exe, "sweep", scen, *small, "--vary", "days=1,2"], cwd=cwd, capture_output=True, text=True)
+    made = sorted(os.listdir(os.path.join(cwd, "out"))) if os.path.isdir(os.path.join(cwd, "out")) else []
+    check("default folders: a scenario name with '../' and markup stays one folder inside out/",
+          r1.returncode == 0 and r2.returncode == 0 and made == ["_._up__b__x", "sweep-_._up__b__x"]
+          and sorted(os.listdir(cwd)) == ["out"] and sorted(os.listdir(tmp)).count("up</b> x") == 0,
+          f"{made}; {r1.stderr.strip()} {r2.stderr.strip()}")
+
+
+def scenario_text(exe, name):
+    return subprocess.run([exe, "scenarios", "show", name], capture_output=True, text=True, check=True).stdout
+
+
 def main():
     exe = sys.argv[1]
     with tempfile.TemporaryDirectory() as tmp:
@@ -315,6 +340,7 @@ def main():
         interrupted_early(exe, tmp)
         stale_runs(exe, tmp)
         terminal_summary(exe, tmp)
+        default_folders(exe, tmp)
     finish()
 
 
