@@ -173,13 +173,7 @@ static void on_signal(int sig) {
 }
 
 static void catch_signals(void) {
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGTERM, &sa, NULL);
-  sigaction(SIGHUP, &sa, NULL);
+  cli_catch_signals(on_signal);
 }
 
 static void block_signals(int block, sigset_t *old) {

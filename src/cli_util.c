@@ -2,6 +2,7 @@
 ** cli_util.c — see cli_util.h.
 */
 #include <ctype.h>
+#include <signal.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,4 +64,14 @@ void cli_folder_name(const char *name, char *buf, size_t len) {
   buf[k] = 0;
   if (!k) snprintf(buf, len, "_");
   if (buf[0] == '.') buf[0] = '_';   /* no hidden folder, no "." or ".." */
+}
+
+void cli_catch_signals(void (*handler)(int)) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = handler;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL);
 }

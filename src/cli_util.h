@@ -23,4 +23,7 @@ char *cli_read_file(const char *path, size_t *len);
 ** than letters, digits, '-', '_' and '.' become '_', and so does a leading '.'. */
 void cli_folder_name(const char *name, char *buf, size_t len);
 
+/* Calls handler on SIGINT, SIGTERM and SIGHUP (it must be async-signal-safe). */
+void cli_catch_signals(void (*handler)(int));
+
 #endif

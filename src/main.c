@@ -119,13 +119,7 @@ static void on_signal(int sig) {
 
 static void catch_signals(const char *results_path) {
   if (gc_results_temp_path(results_path, interrupted_temp, sizeof interrupted_temp)) interrupted_temp[0] = 0;
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGTERM, &sa, NULL);
-  sigaction(SIGHUP, &sa, NULL);
+  cli_catch_signals(on_signal);
 }
 
 
