@@ -15,3 +15,5 @@ echo "== full model (tests/data/full.yaml: every sensor, rule kind, patrols, tru
 "$B" 1000000 30 0 tests/data/full.yaml
 echo "== memory scaling: 250k and 1M agents x 5 days"
 for n in 250000 1000000; do "$B" "$n" 5 | grep -E "glasscage bench|peak RSS"; done
+echo "== peers: DuckDB (bench/peers.sh)"
+bash "$(dirname "$0")/peers.sh" "$BUILD"

@@ -56,6 +56,7 @@ struct gc_run {
   int finished;
   gc_trace *trace;                /* borrowed; NULL: no agent is traced */
   gc_trace_buf *block_trace;      /* per block, while tracing */
+  gc_day_sink sink;               /* optional observer; zero: none */
 };
 
 static int max_threads(void) {
@@ -213,8 +214,13 @@ int gc_run_step(gc_run *r) {
   if (r->day >= r->cfg.days) return GC_DONE;
   gc_day *dd = &r->audit.daily[r->day];
   if (simulate_people(r, dd)) return GC_ERR_NOMEM;
+  if (r->sink.before_rules) r->sink.before_rules(r->sink.ctx, r->day);
   if (gc_rules_day(r->rules, r->day, r->day_obs, r->day_obs_n, &r->alerts) || r->alerts.oom)
     return GC_ERR_NOMEM;
+  if (r->sink.after_rules) {
+    gc_day_view v = {r->day, r->day_obs, r->day_obs_n, r->alerts.a, r->alerts.n, &r->pop};
+    if (r->sink.after_rules(r->sink.ctx, &v)) return GC_ERR_IO;
+  }
   if (respond(r)) return GC_ERR_NOMEM;
   if (r->trace) {
     gc_trace_alerts(r->trace, r->day, r->alerts.a, r->outcomes, r->alerts.n);
@@ -234,6 +240,11 @@ int gc_run_step(gc_run *r) {
   }
   r->day++;
   return GC_OK;
+}
+
+void gc_run_set_sink(gc_run *r, const gc_day_sink *s) {
+  if (s) r->sink = *s;
+  else memset(&r->sink, 0, sizeof r->sink);
 }
 
 int gc_run_summary(gc_run *r, double *out) {

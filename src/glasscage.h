@@ -20,6 +20,8 @@
 #include "gc_audit.h"
 #include "gc_config.h"
 #include "gc_population.h"
+#include "gc_rules.h"
+#include "gc_sensors.h"
 #include "gc_trace.h"
 #include "gc_world.h"
 
@@ -47,14 +49,39 @@ typedef struct gc_provenance {
   const char *sets;             /* the --set KEY=VALUE arguments in order, one per line, or NULL */
 } gc_provenance;
 
+/* What a day sink sees once the rules of a day have run and before police
+** respond: the day's observations exactly as the rules read them, the
+** alerts they produced (sorted by rule, then person), and the population,
+** whose lists are still those the rules saw.  Everything is borrowed for
+** the duration of the call. */
+typedef struct gc_day_view {
+  int day;
+  const gc_obs *obs;
+  size_t nobs;
+  const gc_alert *alerts;
+  size_t nalerts;
+  const gc_population *pop;
+} gc_day_view;
+
+/* An optional observer of every day (exports, benchmarks).  It must not
+** change the run: the run reads nothing it does. */
+typedef struct gc_day_sink {
+  void (*before_rules)(void *ctx, int day);                  /* may be NULL */
+  int (*after_rules)(void *ctx, const gc_day_view *v);       /* may be NULL; nonzero: GC_ERR_IO */
+  void *ctx;
+} gc_day_sink;
+
 /* Builds world and population for cfg (copied) using `threads` OpenMP
 ** threads (0: OpenMP's default).  On success *out owns the run; on failure
 ** returns GC_ERR_NOMEM with a message in err. */
 int gc_run_new(const gc_config *cfg, int threads, gc_run **out, char *err, size_t errlen);
 
 /* Simulates the next day.  Returns GC_OK, GC_DONE when all days are done
-** (nothing is simulated), or GC_ERR_NOMEM. */
+** (nothing is simulated), GC_ERR_NOMEM, or GC_ERR_IO when the day sink failed. */
 int gc_run_step(gc_run *r);
+
+/* Sets the day sink (copied; NULL removes it).  Call before the first step. */
+void gc_run_set_sink(gc_run *r, const gc_day_sink *s);
 
 /* Computes the end-of-run tables; call once after the last step. */
 int gc_run_finish(gc_run *r);

@@ -17,6 +17,7 @@
 #include "cli_util.h"
 #include "gc_diag.h"
 #include "gc_export.h"
+#include "gc_obsexport.h"
 #include "gc_results.h"
 #include "gc_rules.h"
 #include "gc_scenario.h"
@@ -37,6 +38,7 @@ typedef struct cli {
   const char *seed;
   const char *twin;           /* "no-response" or "rules=FILE"; NULL: no twin */
   int explain_k;              /* --explain-sample K (default 2; 0: none) */
+  const char *export_obs;     /* --export-observations DIR; NULL: none */
   char *text;                 /* the scenario text loaded (run), malloc'd */
   size_t text_len;
 } cli;
@@ -89,6 +91,10 @@ static const char *const usage_run =
   "                    innocent, K flagged with the condition the rule claims and K it missed\n"
   "                    (default 2; 0: none).  They are traced by replaying the run, which\n"
   "                    roughly doubles its time; see glasscage explain --help\n"
+  "  --export-observations DIR\n"
+  "                    also write each day's observations and alerts as CSV into DIR\n"
+  "                    (observations-DDD.csv, alerts-DDD.csv, places.csv, rules.csv; see\n"
+  "                    docs/results-schema.md); results are the same without it\n"
   "  --quiet           no progress line and no summary\n"
   "  --help            this text\n";
 
@@ -141,6 +147,9 @@ static int parse_args(int argc, char **argv, cli *c, const char *help, int allow
       if (!next || !strchr(next, '=')) return usage_error("--set takes KEY=VALUE", NULL);
       if (c->nsets == MAX_SETS) return usage_error("too many --set options", NULL);
       c->sets[c->nsets++] = argv[++i];
+    } else if (allow_run_opts && !strcmp(a, "--export-observations")) {
+      if (!next) return usage_error("--export-observations takes a folder", NULL);
+      c->export_obs = argv[++i];
     } else if (allow_run_opts && !strcmp(a, "--out")) {
       if (!next) return usage_error("--out takes a folder", NULL);
       c->out = argv[++i];
@@ -548,8 +557,22 @@ static int run_and_write(const cli *cp, gc_config *cfg, uint64_t hash, const cha
     fprintf(stderr, "glasscage: %s\n", err);
     return EXIT_RUNTIME;
   }
+  gc_obsx *obsx = c.export_obs ? gc_obsx_open(c.export_obs, run, err, sizeof err) : NULL;
+  if (c.export_obs && !obsx) {
+    fprintf(stderr, "glasscage: --export-observations: %s\n", err);
+    gc_run_free(run);
+    return EXIT_RUNTIME;
+  }
+  if (obsx) gc_obsx_attach(obsx, run);
   double t1 = cli_now_seconds();
   while ((rc = gc_run_step(run)) == GC_OK) progress(run, t1, c.quiet, c.twin ? "base run: " : "");
+  if (rc == GC_ERR_IO) {
+    fprintf(stderr, "glasscage: --export-observations: %s\n", gc_obsx_error(obsx));
+    gc_obsx_free(obsx);
+    gc_run_free(run);
+    return EXIT_RUNTIME;
+  }
+  gc_obsx_free(obsx);
   if (rc == GC_ERR_NOMEM || gc_run_finish(run)) {
     fprintf(stderr, "glasscage: out of memory on day %d\n", gc_run_day(run));
     gc_run_free(run);

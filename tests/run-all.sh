@@ -2,8 +2,8 @@
 # Runs every test: the meson suites on the release build, the same suites
 # again under AddressSanitizer + UndefinedBehaviorSanitizer (except the
 # many-seed statistical reproductions, suite 'statistics', and the page
-# tests in headless Chromium, suite 'browser', which run on the release
-# build only), and one run under valgrind.  Counts individual checks (cmocka cases, script checks)
+# tests in headless Chromium, suite 'browser', and the DuckDB peer's
+# equivalence, suite 'peers', which run on the release build only), and one run under valgrind.  Counts individual checks (cmocka cases, script checks)
 # and ends with the line "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
@@ -30,7 +30,7 @@ if [ ! -f "$ASAN/build.ninja" ]; then
 fi
 if ninja -C "$ASAN" >"$BUILD/asan-build.log" 2>&1; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-    meson test -C "$ASAN" --print-errorlogs --num-processes 2 --timeout-multiplier 3 --no-suite statistics --no-suite browser \
+    meson test -C "$ASAN" --print-errorlogs --num-processes 2 --timeout-multiplier 3 --no-suite statistics --no-suite browser --no-suite peers \
       >"$ASAN/test-output.txt" 2>&1
   tail -n 12 "$ASAN/test-output.txt"
   count "$ASAN" sanitizers
