@@ -18,6 +18,10 @@ test-deps:
 node_modules/.package-lock.json: package-lock.json | deps
 	npm ci --no-audit --no-fund --loglevel=error
 
+# The benchmarks' DuckDB peer (bench/package.json; see its description for why not npm ci).
+bench/node_modules/.package-lock.json: bench/package-lock.json | deps
+	npm install --prefix bench --no-audit --no-fund --loglevel=error
+
 $(BUILD)/build.ninja:
 	meson setup $(BUILD) --buildtype=release
 
@@ -27,10 +31,10 @@ build: deps node_modules/.package-lock.json $(BUILD)/build.ninja
 run: build
 	./$(BUILD)/glasscage run $(ARGS)
 
-test: test-deps build
+test: test-deps build bench/node_modules/.package-lock.json
 	bash tests/run-all.sh $(BUILD)
 
-bench: build
+bench: build bench/node_modules/.package-lock.json
 	bash bench/run.sh $(BUILD)
 
 # docs/images/guide-*.png from the guide's own commands (headless Chromium)
