@@ -108,7 +108,7 @@ def rule_table(db):
         elif found:
             per = f"{inn / found:.1f}"
         else:
-            per = f"{inn} : 0" if inn else "-"
+            per = f"{inn} innocent, no true detection" if inn else "-"
         precision = pct(with_claim / flagged) if flagged else "-"
         name = "**all rules**" if rule == "*" else f"`{rule}`"
         out.append(f"| {name} | {kind} | {source} | {fmt(flagged)} | {precision} | {fmt(innocent)} | "
