@@ -325,7 +325,7 @@ From one run: {info.get('population')} synthetic people, {info.get('days')} days
 
 Precision: share of flagged people who had a condition the rule claims to detect. Innocent actions
 per true detection: actions on people without an unlawful claimed condition, per action that found
-a condition the person really has (`a : 0` when nothing true was found). Lawful conditions
+a condition the person really has ("N innocent, no true detection" when nothing true was found). Lawful conditions
 (petitioning, religious practice) are never successes.
 
 {rule_table(db)}
