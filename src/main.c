@@ -21,6 +21,7 @@
 #include "gc_scenario.h"
 #include "glasscage.h"
 #include "cli_explain.h"
+#include "gc_preflight.h"
 
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 #define MAX_SETS 64
@@ -36,6 +37,7 @@ typedef struct cli {
   const char *seed;
   const char *twin;           /* "no-response" or "rules=FILE"; NULL: no twin */
   int explain_k;              /* --explain-sample K (default 2; 0: none) */
+  int no_preflight;           /* --no-preflight: skip the memory check */
   char *text;                 /* the scenario text loaded (run), malloc'd */
   size_t text_len;
 } cli;
@@ -88,6 +90,10 @@ static const char *const usage_run =
   "                    innocent, K flagged with the condition the rule claims and K it missed\n"
   "                    (default 2; 0: none).  They are traced by replaying the run, which\n"
   "                    roughly doubles its time; see glasscage explain --help\n"
+  "  --no-preflight    skip the memory preflight: by default a run whose estimated peak\n"
+  "                    memory exceeds what is available (MemAvailable, cgroup and rlimits;\n"
+  "                    GLASSCAGE_MEMORY_LIMIT=BYTES[K|M|G] overrides) is refused with exit\n"
+  "                    status 2, the estimate and the largest population that fits\n"
   "  --quiet           no progress line and no summary\n"
   "  --help            this text\n";
 
@@ -177,6 +183,8 @@ static int parse_args(int argc, char **argv, cli *c, const char *help, int allow
       if (!next || parse_int(next, 0, GC_SAMPLE_MAX_K, &c->explain_k))
         return usage_error("--explain-sample takes a number from 0 to 1000", NULL);
       i++;
+    } else if (allow_run_opts && !strcmp(a, "--no-preflight")) {
+      c->no_preflight = 1;
     } else if (allow_run_opts && !strcmp(a, "--quiet")) {
       c->quiet = 1;
     } else if (allow_run_opts && !strcmp(a, "--no-report")) {
@@ -296,6 +304,8 @@ static int cmd_validate(int argc, char **argv) {
   if (rc) return rc < 0 ? EXIT_OK : rc;
   printf("%s: ok (%s: %lld people, %d days, %d rules)\n", name, cfg->name,
          (long long)cfg->population.size, cfg->days, cfg->nrules);
+  char msg[1024];
+  if (gc_preflight_check(cfg, 0, 2, msg, sizeof msg) >= 0) printf("%s\n", msg);
   free(cfg);
   return EXIT_OK;
 }
@@ -563,7 +573,13 @@ static int cmd_run(int argc, char **argv) {
   const char *name;
   int rc = prepare(argc, argv, &c, usage_run, 1, &cfg, &hash, &name);
   if (rc) return rc < 0 ? EXIT_OK : rc;
-  rc = run_and_write(&c, cfg, hash, name);
+  char msg[1024];
+  if (!c.no_preflight && gc_preflight_check(cfg, c.threads, c.explain_k, msg, sizeof msg)) {
+    fprintf(stderr, "glasscage: %s\n", msg);  /* refused (or the check failed): nothing is written */
+    rc = EXIT_USAGE;
+  } else {
+    rc = run_and_write(&c, cfg, hash, name);
+  }
   free(c.text);
   free(cfg);
   return rc;
