@@ -291,6 +291,8 @@ static int prepare(int argc, char **argv, cli *c, const char *help, int run_opts
   if ((rc = load(c, *cfg, hash, name, run_opts ? &c->text : NULL, &c->text_len))) {
     free(*cfg);
     *cfg = NULL;
+    free(c->text);                    /* kept before the errors were known */
+    c->text = NULL;
   }
   return rc;
 }
