@@ -33,6 +33,9 @@
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 #include "gc_preflight.h"
 #include "gc_activity.h"
 #include "gc_audit.h"
@@ -101,6 +104,8 @@ static double inference_bytes(const gc_config *cfg, const gc_pilot_rates *r, dou
   return cap * 16 * (ic->window_days > 0 ? 2.0 : 1.5) + day * 8 * 2;
 }
 
+static int pilot_one_thread(const gc_config *cfg, gc_pilot_rates *out);
+
 static int longest_window(const gc_config *cfg) {
   int w = 1;
   for (int k = 0; k < cfg->nrules; k++) {
@@ -112,7 +117,23 @@ static int longest_window(const gc_config *cfg) {
   return w;
 }
 
+/* The pilot runs on one thread: its heap figures then come from one fixed
+** sequence of allocations, so the estimate is the same every time (with
+** several threads, which thread's buffers grow depends on scheduling).  The
+** run's own thread count is restored afterwards (gc_run_new sets it). */
 int gc_preflight_pilot(const gc_config *cfg, int threads, gc_pilot_rates *out) {
+  (void)threads;
+#ifdef _OPENMP
+  int saved = omp_get_max_threads();
+#endif
+  int rc = pilot_one_thread(cfg, out);
+#ifdef _OPENMP
+  omp_set_num_threads(saved);
+#endif
+  return rc;
+}
+
+static int pilot_one_thread(const gc_config *cfg, gc_pilot_rates *out) {
   memset(out, 0, sizeof *out);
   gc_config *pc = malloc(sizeof *pc);
   if (!pc) return -1;
@@ -123,7 +144,7 @@ int gc_preflight_pilot(const gc_config *cfg, int threads, gc_pilot_rates *out) {
   char err[256];
   gc_run *run = NULL;
   uint64_t h0 = heap_in_use();
-  if (gc_run_new(pc, threads, &run, err, sizeof err)) { free(pc); return -1; }
+  if (gc_run_new(pc, 1, &run, err, sizeof err)) { free(pc); return -1; }
   uint64_t h1 = heap_in_use();
   const gc_population *pop = gc_run_population(run);
   double n = pop->n ? pop->n : 1;
@@ -311,6 +332,9 @@ int gc_preflight_check(const gc_config *cfg, int threads, int explain_k, char *m
     snprintf(msg, len, "out of memory in the memory preflight's pilot run");
     return -1;
   }
+#ifdef _OPENMP
+  if (threads <= 0) threads = omp_get_max_threads();   /* one block of events per thread */
+#endif
   gc_mem_estimate e;
   gc_preflight_model(cfg, threads, explain_k, &r, cfg->population.size, &e);
   char need[32], have[32], parts[512];

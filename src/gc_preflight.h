@@ -58,7 +58,8 @@ typedef struct gc_mem_estimate {
   uint64_t total;               /* bytes at the peak */
 } gc_mem_estimate;
 
-/* Runs the pilot for cfg with `threads` threads (0: all) into *out.
+/* Runs the pilot for cfg into *out, on one thread whatever `threads` says
+** (so the estimate is repeatable); the OpenMP thread count is left as it was.
 ** Returns 0, or -1 when the pilot runs out of memory. */
 int gc_preflight_pilot(const gc_config *cfg, int threads, gc_pilot_rates *out);
 
