@@ -2275,6 +2275,7 @@ static void multipliers(gcs_ctx *cx, const gcs_node *m, const char *path, gc_mul
   for (int i = 0; i < m->n; i++) {
     char p[GCS_PATH_MAX];
     gc_multiplier x;
+    memset(&x, 0, sizeof x);        /* padding too: twins compare configurations with memcmp */
     path_key(p, path, m->key[i]->text);
     if (!room(cx, m->key[i], p, i, GC_MAX_MULT, "multipliers")) break;
     int ok = cond_parse(cx, m->key[i], p, &sc, &x.cond) > 0;

@@ -23,6 +23,7 @@
 #include "gc_scenario.h"
 #include "glasscage.h"
 #include "cli_explain.h"
+#include "gc_preflight.h"
 
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 #define MAX_SETS 64
@@ -39,6 +40,7 @@ typedef struct cli {
   const char *twin;           /* "no-response" or "rules=FILE"; NULL: no twin */
   int explain_k;              /* --explain-sample K (default 2; 0: none) */
   const char *export_obs;     /* --export-observations DIR; NULL: none */
+  int no_preflight;           /* --no-preflight: skip the memory check */
   char *text;                 /* the scenario text loaded (run), malloc'd */
   size_t text_len;
 } cli;
@@ -95,6 +97,10 @@ static const char *const usage_run =
   "                    also write each day's observations and alerts as CSV into DIR\n"
   "                    (observations-DDD.csv, alerts-DDD.csv, places.csv, rules.csv; see\n"
   "                    docs/results-schema.md); results are the same without it\n"
+  "  --no-preflight    skip the memory preflight: by default a run whose estimated peak\n"
+  "                    memory exceeds what is available (MemAvailable, cgroup and rlimits;\n"
+  "                    GLASSCAGE_MEMORY_LIMIT=BYTES[K|M|G] overrides) is refused with exit\n"
+  "                    status 2, the estimate and the largest population that fits\n"
   "  --quiet           no progress line and no summary\n"
   "  --help            this text\n";
 
@@ -168,6 +174,8 @@ static int parse_args(int argc, char **argv, cli *c, const char *help, int allow
       if (!next || cli_parse_int(next, 0, GC_SAMPLE_MAX_K, &c->explain_k))
         return usage_error("--explain-sample takes a number from 0 to 1000", NULL);
       i++;
+    } else if (allow_run_opts && !strcmp(a, "--no-preflight")) {
+      c->no_preflight = 1;
     } else if (allow_run_opts && !strcmp(a, "--quiet")) {
       c->quiet = 1;
     } else if (allow_run_opts && !strcmp(a, "--no-report")) {
@@ -255,6 +263,8 @@ static int prepare(int argc, char **argv, cli *c, const char *help, int run_opts
   if ((rc = load(c, *cfg, hash, name, run_opts ? &c->text : NULL, &c->text_len))) {
     free(*cfg);
     *cfg = NULL;
+    free(c->text);                    /* kept before the errors were known */
+    c->text = NULL;
   }
   return rc;
 }
@@ -268,6 +278,8 @@ static int cmd_validate(int argc, char **argv) {
   if (rc) return rc < 0 ? EXIT_OK : rc;
   printf("%s: ok (%s: %lld people, %d days, %d rules)\n", name, cfg->name,
          (long long)cfg->population.size, cfg->days, cfg->nrules);
+  char msg[1024];
+  if (gc_preflight_check(cfg, 0, 2, msg, sizeof msg) >= 0) printf("%s\n", msg);
   free(cfg);
   return EXIT_OK;
 }
@@ -523,7 +535,13 @@ static int cmd_run(int argc, char **argv) {
   const char *name;
   int rc = prepare(argc, argv, &c, usage_run, 1, &cfg, &hash, &name);
   if (rc) return rc < 0 ? EXIT_OK : rc;
-  rc = run_and_write(&c, cfg, hash, name);
+  char msg[1024];
+  if (!c.no_preflight && gc_preflight_check(cfg, c.threads, c.explain_k, msg, sizeof msg)) {
+    fprintf(stderr, "glasscage: %s\n", msg);  /* refused (or the check failed): nothing is written */
+    rc = EXIT_USAGE;
+  } else {
+    rc = run_and_write(&c, cfg, hash, name);
+  }
   free(c.text);
   free(cfg);
   return rc;

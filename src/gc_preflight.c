@@ -1,0 +1,363 @@
+/*
+** gc_preflight.c — memory preflight (see gc_preflight.h for the design).
+**
+** Where the peak is.  A `glasscage run` holds, at once: the program (code,
+** libraries, OpenMP stacks, SQLite and the report while results are
+** written); the population's arrays (gc_population.c alloc_arrays: traits,
+** truth, household, work, phone and vehicle registration, ten behaviour
+** multipliers, partner, tie offsets, agent state; home coordinates per
+** household; 5 bytes per tie); the audit's per-agent marks (gc_audit.c:
+** flagged and actioned rule masks, a harm byte, GC_HC_N counters) and per-day
+** tallies; the sensors', rules', response's and feedback's per-agent arrays;
+** one day's observations twice (each block's buffer, kept across days, and
+** the gathered day_obs, both grown by doubling: gc_mem.h); one block of
+** events per thread; whatever the rules' windows, task queues and lists
+** accumulate; and relationship inference's pair map (16-byte slots, at most
+** half full, doubling — or rebuilt at the same size when it has a window —
+** with the old and new maps alive together during the rebuild).  The
+** explained sample (--explain-sample K > 0) replays the run while the first
+** is alive (main.c run_and_write, cli_explain.c), so everything but the
+** program is counted twice.  The twin runs to the end and is freed before
+** the base run is built, so it does not add to the peak.
+**
+** The pilot measures what cannot be read off the allocations: per agent-day
+** observations, events and inference pairs, and (through glibc's mallinfo2,
+** when the allocator is glibc's: not under sanitizers or valgrind) the heap
+** the modules hold after building and what the days add beyond the modelled
+** buffers.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+#include "gc_preflight.h"
+#include "gc_activity.h"
+#include "gc_audit.h"
+#include "gc_population.h"
+#include "gc_sensors.h"
+#include "glasscage.h"
+
+#define PILOT_AGENTS 20000
+#define PILOT_DAYS 7
+/* Resident memory of the program besides the model's arrays: code and
+** libraries, OpenMP threads, the results database's page cache and the
+** report page (its Vega-Lite bundle, ~1 MB, and the HTML).  Measured: a
+** 20,000-person run of tests/data/full.yaml without replay peaks at 13 MB. */
+#define PROGRAM_BYTES (12ull << 20)
+#define BLOCK_HH 512                /* glasscage.c GC_BLOCK_HH */
+#define STATE_FALLBACK 24.0         /* per agent, when the heap cannot be measured */
+
+const char *const gc_mem_part_names[GC_MEM_NPARTS] = {
+  "program and results writing", "population", "audit", "sensors/rules/response state",
+  "one day's observations and events", "rules' windows and queues", "relationship inference",
+  "explained-sample replay"};
+
+static uint64_t heap_in_use(void) {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
+  struct mallinfo2 m = mallinfo2();
+  return (uint64_t)m.uordblks + (uint64_t)m.hblkhd;
+#else
+  return 0;
+#endif
+}
+
+static uint64_t pow2_at_least(double need, uint64_t floor) {
+  uint64_t c = floor;
+  while ((double)c < need) c *= 2;
+  return c;
+}
+
+/* Per-agent audit bytes (gc_audit_init): flagged, actioned, harm, harm_count. */
+static double audit_per_agent(void) {
+  return sizeof(uint32_t) * 2 + 1 + sizeof(uint16_t) * GC_HC_N;
+}
+
+static double audit_per_day(const gc_config *cfg) {
+  int nr = cfg->nrules ? cfg->nrules : 1, nl = cfg->nlists ? cfg->nlists : 1;
+  return (double)sizeof(gc_day) + 256.0 * (nr + nl * (1 + 2 * GC_MAX_TRAITS));
+}
+
+/* Day buffers of n agents: observations per block and gathered, events per
+** thread.  The buffers' doubling leaves up to half of each unused; pages
+** never written are never resident, so the observations count as written. */
+static double day_bytes(const gc_pilot_rates *r, double n, int threads) {
+  double obs = r->obs_per_agent_day * n;
+  double blocks = obs * sizeof(gc_obs), gathered = obs * sizeof(gc_obs);
+  double ev = (double)pow2_at_least(r->events_per_agent_day * r->agents_per_hh * BLOCK_HH, 256);
+  return blocks + gathered + (threads > 0 ? threads : 1) * ev * sizeof(gc_event);
+}
+
+/* The pair map at its largest over `days` for n agents. */
+static double inference_bytes(const gc_config *cfg, const gc_pilot_rates *r, double n, int days) {
+  const gc_inference_cfg *ic = &cfg->sensors.inference;
+  if (!ic->enabled || r->pairs_per_agent_day <= 0) return 0;
+  int live = ic->window_days > 0 && ic->window_days + 1 < days ? ic->window_days + 1 : days;
+  double pairs = r->pairs_per_agent_day * n * live, day = r->pairs_per_agent_day * n;
+  double cap = (double)pow2_at_least(2 * (pairs + day), 1024);
+  /* growing: the old map (half the size) and the new one; a window's rebuild: two of the same size */
+  return cap * 16 * (ic->window_days > 0 ? 2.0 : 1.5) + day * 8 * 2;
+}
+
+static int pilot_one_thread(const gc_config *cfg, gc_pilot_rates *out);
+
+static int longest_window(const gc_config *cfg) {
+  int w = 1;
+  for (int k = 0; k < cfg->nrules; k++) {
+    const gc_rule_cfg *rc = &cfg->rule[k];
+    if (rc->window_days > w) w = rc->window_days;
+    for (int f = 0; f < rc->nfeatures; f++)
+      if (rc->feature[f].window_days > w) w = rc->feature[f].window_days;
+  }
+  return w;
+}
+
+/* The pilot runs on one thread: its heap figures then come from one fixed
+** sequence of allocations, so the estimate is the same every time (with
+** several threads, which thread's buffers grow depends on scheduling).  The
+** run's own thread count is restored afterwards (gc_run_new sets it). */
+int gc_preflight_pilot(const gc_config *cfg, int threads, gc_pilot_rates *out) {
+  (void)threads;
+#ifdef _OPENMP
+  int saved = omp_get_max_threads();
+#endif
+  int rc = pilot_one_thread(cfg, out);
+#ifdef _OPENMP
+  omp_set_num_threads(saved);
+#endif
+  return rc;
+}
+
+static int pilot_one_thread(const gc_config *cfg, gc_pilot_rates *out) {
+  memset(out, 0, sizeof *out);
+  gc_config *pc = malloc(sizeof *pc);
+  if (!pc) return -1;
+  *pc = *cfg;
+  pc->population.size = cfg->population.size < PILOT_AGENTS ? cfg->population.size : PILOT_AGENTS;
+  if (pc->population.size < 1) pc->population.size = 1;
+  pc->days = cfg->days < PILOT_DAYS ? cfg->days : PILOT_DAYS;
+  char err[256];
+  gc_run *run = NULL;
+  uint64_t h0 = heap_in_use();
+  if (gc_run_new(pc, 1, &run, err, sizeof err)) { free(pc); return -1; }
+  uint64_t h1 = heap_in_use();
+  const gc_population *pop = gc_run_population(run);
+  double n = pop->n ? pop->n : 1;
+  out->n = pop->n;
+  out->days = pc->days;
+  out->pop_bytes = gc_population_bytes_per_agent(pop);
+  out->agents_per_hh = pop->nhh ? n / pop->nhh : 1;
+  int rc = gc_run_step(run);
+  uint64_t hday1 = heap_in_use();       /* the day buffers have (nearly) their size after one day */
+  while (rc == GC_OK) rc = gc_run_step(run);
+  uint64_t h2 = heap_in_use();
+  if (rc == GC_ERR_NOMEM || gc_run_finish(run)) { gc_run_free(run); free(pc); return -1; }
+  const gc_audit *a = gc_run_audit(run);
+  for (int d = 0; d < pc->days; d++) {
+    if (a->daily[d].observations / n > out->obs_per_agent_day) out->obs_per_agent_day = a->daily[d].observations / n;
+    if (a->daily[d].truth.events / n > out->events_per_agent_day) out->events_per_agent_day = a->daily[d].truth.events / n;
+  }
+  if (pc->days > 0) out->pairs_per_agent_day = (double)a->inference.pairs_seen / n / pc->days;
+  out->heap_measured = h1 > h0 && h2 >= h1;
+  if (out->heap_measured) {
+    double state = (double)(h1 - h0) / n - out->pop_bytes - audit_per_agent() - pc->days * audit_per_day(pc) / n;
+    out->state_bytes = state > 0 ? state : 0;
+    /* what later days add (windows, queues, lists) per agent-day; day one's growth is the day buffers */
+    double later = (double)(h2 > hday1 ? h2 - hday1 : 0) - inference_bytes(pc, out, n, pc->days);
+    out->growth_bytes = later > 0 && pc->days > 1 ? later / n / (pc->days - 1) : 0;
+  } else {
+    out->state_bytes = STATE_FALLBACK;
+  }
+  gc_run_free(run);
+  free(pc);
+  return 0;
+}
+
+void gc_preflight_model(const gc_config *cfg, int threads, int explain_k, const gc_pilot_rates *r,
+                        int64_t size, gc_mem_estimate *out) {
+  memset(out, 0, sizeof *out);
+  double n = (double)(size > 0 ? size : 0);
+  int days = cfg->days;
+  int win = longest_window(cfg);         /* windows stop growing once full */
+  double grow_days = (days < win ? days : win) - 1;
+  out->size = size;
+  out->days = days;
+  out->part[GC_MEM_PROGRAM] = PROGRAM_BYTES;
+  out->part[GC_MEM_POPULATION] = (uint64_t)(r->pop_bytes * n);
+  out->part[GC_MEM_AUDIT] = (uint64_t)(audit_per_agent() * n + days * audit_per_day(cfg));
+  out->part[GC_MEM_STATE] = (uint64_t)(r->state_bytes * n);
+  out->part[GC_MEM_DAY] = n > 0 ? (uint64_t)day_bytes(r, n, threads) : 0;
+  out->part[GC_MEM_WINDOWS] = (uint64_t)(r->growth_bytes * n * (grow_days > 0 ? grow_days : 0));
+  out->part[GC_MEM_INFERENCE] = (uint64_t)inference_bytes(cfg, r, n, days);
+  uint64_t one_run = 0;
+  for (int p = GC_MEM_POPULATION; p < GC_MEM_REPLAY; p++) one_run += out->part[p];
+  out->part[GC_MEM_REPLAY] = explain_k > 0 ? one_run : 0;
+  for (int p = 0; p < GC_MEM_NPARTS; p++) out->total += out->part[p];
+}
+
+int gc_preflight_estimate(const gc_config *cfg, int threads, int explain_k, gc_mem_estimate *out) {
+  gc_pilot_rates r;
+  if (gc_preflight_pilot(cfg, threads, &r)) return -1;
+  gc_preflight_model(cfg, threads, explain_k, &r, cfg->population.size, out);
+  return 0;
+}
+
+int gc_preflight_parse_bytes(const char *s, uint64_t *bytes) {
+  char *end;
+  if (!s || !*s || *s == '-') return -1;
+  double v = strtod(s, &end);
+  if (end == s || v < 0) return -1;
+  double m = 1;
+  if (*end) {
+    switch (*end) {
+    case 'k': case 'K': m = 1024.0; break;
+    case 'm': case 'M': m = 1024.0 * 1024; break;
+    case 'g': case 'G': m = 1024.0 * 1024 * 1024; break;
+    case 't': case 'T': m = 1024.0 * 1024 * 1024 * 1024; break;
+    default: return -1;
+    }
+    end++;
+    if (*end == 'i') end++;
+    if (*end == 'B' || *end == 'b') end++;
+    if (*end) return -1;
+  }
+  if (v * m >= 1.8e19) return -1;
+  *bytes = (uint64_t)(v * m);
+  return 0;
+}
+
+/* The first number in a file (a "max" reads as none), or UINT64_MAX. */
+static uint64_t read_number(const char *path) {
+  FILE *f = fopen(path, "r");
+  if (!f) return UINT64_MAX;
+  unsigned long long v;
+  int ok = fscanf(f, "%llu", &v) == 1;
+  fclose(f);
+  return ok ? (uint64_t)v : UINT64_MAX;
+}
+
+static uint64_t mem_available(void) {
+  FILE *f = fopen("/proc/meminfo", "r");
+  if (!f) return UINT64_MAX;
+  char line[256];
+  uint64_t v = UINT64_MAX;
+  unsigned long long kb;
+  while (fgets(line, sizeof line, f))
+    if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1) { v = (uint64_t)kb * 1024; break; }
+  fclose(f);
+  return v;
+}
+
+int gc_preflight_available(uint64_t *bytes) {
+  const char *env = getenv("GLASSCAGE_MEMORY_LIMIT");
+  if (env && *env) {
+    if (gc_preflight_parse_bytes(env, bytes)) { *bytes = UINT64_MAX; return -2; }
+    return 0;
+  }
+  uint64_t v = mem_available();
+  uint64_t max = read_number("/sys/fs/cgroup/memory.max"), cur = read_number("/sys/fs/cgroup/memory.current");
+  if (max != UINT64_MAX) {
+    uint64_t left = cur != UINT64_MAX && cur < max ? max - cur : max;
+    if (left < v) v = left;
+  }
+  struct rlimit rl;
+  if (!getrlimit(RLIMIT_AS, &rl) && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < v) v = rl.rlim_cur;
+  if (!getrlimit(RLIMIT_DATA, &rl) && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < v) v = rl.rlim_cur;
+  *bytes = v;
+  return v == UINT64_MAX ? -1 : 0;
+}
+
+int64_t gc_preflight_largest(const gc_config *cfg, int threads, int explain_k, const gc_pilot_rates *r,
+                             uint64_t available) {
+  gc_mem_estimate e;
+  int64_t lo = 0, hi = cfg->population.size;   /* lo fits (or is 0); hi + 1 is the first not known to fit */
+  gc_preflight_model(cfg, threads, explain_k, r, hi, &e);
+  if (e.total <= available) return hi;
+  while (lo < hi) {
+    int64_t mid = lo + (hi - lo + 1) / 2;
+    gc_preflight_model(cfg, threads, explain_k, r, mid, &e);
+    if (e.total <= available) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+void gc_preflight_format(uint64_t bytes, char *buf, size_t len) {
+  double b = (double)bytes;
+  if (b >= 1024.0 * 1024 * 1024) snprintf(buf, len, "%.1f GiB", b / (1024.0 * 1024 * 1024));
+  else if (b >= 1024.0 * 1024) snprintf(buf, len, "%.0f MiB", b / (1024.0 * 1024));
+  else snprintf(buf, len, "%.0f KiB", b / 1024.0);
+}
+
+/* 25000000 -> "25,000,000". */
+static void with_commas(int64_t v, char *buf, size_t len) {
+  char raw[32];
+  snprintf(raw, sizeof raw, "%lld", (long long)v);
+  size_t n = strlen(raw), k = 0;
+  for (size_t i = 0; i < n && k + 2 < len; i++) {
+    if (i && (n - i) % 3 == 0) buf[k++] = ',';
+    buf[k++] = raw[i];
+  }
+  buf[k] = 0;
+}
+
+/* "population 5,000,000 × 30 days: population 620 MiB, audit 90 MiB, ..." */
+static void describe(const gc_mem_estimate *e, char *buf, size_t len) {
+  char people[32], b[32];
+  with_commas(e->size, people, sizeof people);
+  size_t k = (size_t)snprintf(buf, len, "population %s x %d days:", people, e->days);
+  const char *sep = " ";
+  for (int p = 0; p < GC_MEM_NPARTS && k < len; p++) {
+    if (!e->part[p] || e->part[p] * 100 < e->total) continue;   /* parts under 1% are left out */
+    gc_preflight_format(e->part[p], b, sizeof b);
+    k += (size_t)snprintf(buf + k, len - k, "%s%s %s", sep, gc_mem_part_names[p], b);
+    sep = ", ";
+  }
+}
+
+int gc_preflight_check(const gc_config *cfg, int threads, int explain_k, char *msg, size_t len) {
+  uint64_t avail;
+  int arc = gc_preflight_available(&avail);
+  if (arc == -2) {
+    snprintf(msg, len, "GLASSCAGE_MEMORY_LIMIT takes bytes with an optional K, M or G suffix (e.g. 4G)");
+    return -1;
+  }
+  gc_pilot_rates r;
+  if (gc_preflight_pilot(cfg, threads, &r)) {
+    snprintf(msg, len, "out of memory in the memory preflight's pilot run");
+    return -1;
+  }
+#ifdef _OPENMP
+  if (threads <= 0) threads = omp_get_max_threads();   /* one block of events per thread */
+#endif
+  gc_mem_estimate e;
+  gc_preflight_model(cfg, threads, explain_k, &r, cfg->population.size, &e);
+  char need[32], have[32], parts[512];
+  gc_preflight_format(e.total, need, sizeof need);
+  describe(&e, parts, sizeof parts);
+  if (arc || e.total <= avail) {
+    if (arc) snprintf(have, sizeof have, "unknown");
+    else gc_preflight_format(avail, have, sizeof have);
+    snprintf(msg, len, "memory: about %s at the peak (%s); %s available", need, parts, have);
+    return 0;
+  }
+  gc_preflight_format(avail, have, sizeof have);
+  int64_t largest = gc_preflight_largest(cfg, threads, explain_k, &r, avail);
+  char big[32], hint[160] = "";
+  with_commas(largest, big, sizeof big);
+  if (explain_k > 0) {
+    gc_mem_estimate e0;
+    gc_preflight_model(cfg, threads, 0, &r, cfg->population.size, &e0);
+    if (e0.total <= avail) snprintf(hint, sizeof hint, "; with --explain-sample 0 this run fits");
+  }
+  snprintf(msg, len,
+           "this run needs about %s at its peak (%s); %s is available; the largest population that fits "
+           "is %s%s (or lower the days%s; --no-preflight skips this check)",
+           need, parts, have, big, hint, explain_k > 0 ? ", use --explain-sample 0" : "");
+  return 1;
+}
