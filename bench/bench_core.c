@@ -23,13 +23,9 @@
 #endif
 #include "gc_scenario.h"
 #include "gc_rng.h"
+#include "bench_util.h"
 #include "glasscage.h"
 
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 static double peak_rss_bytes(void) {
   struct rusage ru;
@@ -41,13 +37,13 @@ static double peak_rss_bytes(void) {
 static double philox_rate(void) {
   const uint32_t n = 20000000;
   uint32_t sink = 0;
-  double t0 = now();
+  double t0 = bench_now();
   #pragma omp parallel for reduction(^:sink) schedule(static)
   for (uint32_t i = 0; i < n; i++) {
     philox4x32_ctr_t r = gc_rng4(gc_rng_key_make(1, 1), i, 0, 0);
     sink ^= r.v[0];
   }
-  double el = now() - t0;
+  double el = bench_now() - t0;
   if (sink == 42) puts("");          /* keep the loop */
   return n / el;
 }
@@ -61,7 +57,7 @@ static double memory_bandwidth(void) {
   memset(b, 2, n);
   double best = 0;
   for (int rep = 0; rep < 3; rep++) {
-    double t0 = now();
+    double t0 = bench_now();
     #pragma omp parallel
     {
 #ifdef _OPENMP
@@ -72,7 +68,7 @@ static double memory_bandwidth(void) {
       size_t chunk = n / (size_t)nt;
       memcpy(b + chunk * (size_t)t, a + chunk * (size_t)t, chunk);
     }
-    double bw = 2.0 * (double)n / (now() - t0);
+    double bw = 2.0 * (double)n / (bench_now() - t0);
     best = bw > best ? bw : best;
   }
   free(a);
@@ -86,31 +82,18 @@ int main(int argc, char **argv) {
 #ifdef _OPENMP
   if (threads > 0) omp_set_num_threads(threads);
 #endif
-  char s1[64], s2[64];
-  snprintf(s1, sizeof s1, "population.size=%lld", pop);
-  snprintf(s2, sizeof s2, "days=%d", days);
-  const char *sets[] = {s1, s2};
   const char *file = argc > 4 ? argv[4] : NULL;     /* a scenario file; default: builtin:default */
-  size_t len;
-  const char *text = gcs_builtin_text("default", &len);
   static gc_config cfg;
-  gc_diag *d = gc_diag_new();
-  int bad = !text || !d;
-  if (!bad) bad = file ? gcs_load_file(file, sets, 2, &cfg, d) : gcs_load("builtin:default", text, len, sets, 2, &cfg, d);
-  if (bad) {
-    if (d) gc_diag_print(d, stderr);
-    return 2;
-  }
-  gc_diag_free(d);
+  if (bench_load(file, pop, days, &cfg)) return 2;
   double rss0 = peak_rss_bytes();
-  double t0 = now();
+  double t0 = bench_now();
   gc_run *run;
   char err[256];
   if (gc_run_new(&cfg, threads, &run, err, sizeof err)) { fprintf(stderr, "%s\n", err); return 1; }
-  double t1 = now(), rss_built = peak_rss_bytes();
+  double t1 = bench_now(), rss_built = peak_rss_bytes();
   while (gc_run_step(run) == GC_OK) {}
   gc_run_finish(run);
-  double t2 = now(), rss_run = peak_rss_bytes();
+  double t2 = bench_now(), rss_run = peak_rss_bytes();
   double philox = philox_rate(), bw = memory_bandwidth();   /* after the run: they allocate 512 MiB */
   const gc_audit *a = gc_run_audit(run);
   uint64_t alerts = 0;

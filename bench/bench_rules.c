@@ -25,15 +25,11 @@
 #include "gc_obsexport.h"
 #include "gc_rules.h"
 #include "gc_scenario.h"
+#include "bench_util.h"
 #include "glasscage.h"
 
 #define MAX_REPEATS 10
 
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 typedef struct bench {
   gc_obsx *obsx;
@@ -77,9 +73,9 @@ static int after_rules(void *ctx, const gc_day_view *v) {
   bench *b = ctx;
   double best = 1e300;
   for (int k = 0; k < b->repeats; k++) {
-    double t0 = now();
+    double t0 = bench_now();
     if (gc_rules_day(b->copy[k], v->day, v->obs, v->nobs, &b->out) || b->out.oom) return -1;
-    double el = now() - t0;
+    double el = bench_now() - t0;
     best = el < best ? el : best;
     if (!same_alerts(v, &b->out, b->map)) b->mismatch = 1;
   }
@@ -99,21 +95,8 @@ int main(int argc, char **argv) {
   int days = argc > 3 ? atoi(argv[3]) : 7, repeats = argc > 4 ? atoi(argv[4]) : 3;
   const char *file = argc > 5 ? argv[5] : NULL;
   if (repeats < 1 || repeats > MAX_REPEATS) { fprintf(stderr, "bench_rules: REPEATS is 1 to %d\n", MAX_REPEATS); return 2; }
-  char s1[64], s2[64];
-  snprintf(s1, sizeof s1, "population.size=%lld", pop);
-  snprintf(s2, sizeof s2, "days=%d", days);
-  const char *sets[] = {s1, s2};
-  size_t len;
-  const char *text = gcs_builtin_text("default", &len);
   static gc_config cfg, peer;
-  gc_diag *d = gc_diag_new();
-  int bad = !text || !d;
-  if (!bad) bad = file ? gcs_load_file(file, sets, 2, &cfg, d) : gcs_load("builtin:default", text, len, sets, 2, &cfg, d);
-  if (bad) {
-    if (d) gc_diag_print(d, stderr);
-    return 2;
-  }
-  gc_diag_free(d);
+  if (bench_load(file, pop, days, &cfg)) return 2;
   static bench b;
   b.repeats = repeats;
   peer = cfg;                                /* the same scenario with only the peer's rules */
