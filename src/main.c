@@ -123,9 +123,11 @@ static const char *const usage_scenarios =
 ** This is the CLI's only static state, as a signal handler cannot be given
 ** a context. */
 static char interrupted_temp[4200];
+static char interrupted_report[4400];   /* report.html's temporary file while it is written */
 
 static void on_signal(int sig) {
   if (interrupted_temp[0]) unlink(interrupted_temp);
+  if (interrupted_report[0]) unlink(interrupted_report);
   _exit(128 + sig);
 }
 
@@ -629,7 +631,11 @@ static int run_and_write(const cli *cp, gc_config *cfg, uint64_t hash, const cha
     rc = EXIT_RUNTIME;
   } else {
     char html[4300] = "";
-    if (!c.no_report) rc = cli_report_after_run(path, html, sizeof html);
+    if (!c.no_report) {                 /* gc_report_write's temporary name, for the signal handler */
+      snprintf(interrupted_report, sizeof interrupted_report, "%s/report.html.tmp-%ld", dir, (long)getpid());
+      rc = cli_report_after_run(path, html, sizeof html);
+      interrupted_report[0] = 0;
+    }
     if (!c.quiet) {
       summary(run, path, secs);
       if (trace) printf("explained sample: %u synthetic people traced (%.1fs replay); glasscage explain %s --agent ID\n",
