@@ -206,31 +206,12 @@ static void free_sweep(sweep *s) {
   free(s->base_seed);
 }
 
-/* A --vary value as a number the way the scenario loader reads a plain
-** scalar (gc_scenario.c num_parse: digits, sign, '.', 'e', '_' ignored,
-** then strtod).  Returns 1 and stores it, or 0 for anything else. */
-static int value_number(const char *v, double *out) {
-  char buf[64];
-  size_t k = 0;
-  for (; *v; v++) {
-    if (*v == '_') continue;
-    if (!strchr("0123456789+-.eE", *v) || k + 1 >= sizeof buf) return 0;
-    buf[k++] = *v;
-  }
-  buf[k] = 0;
-  char *end;
-  double x = strtod(buf, &end);
-  if (!k || *end || !isfinite(x)) return 0;
-  *out = x;
-  return 1;
-}
-
 /* Whether two --vary values make the same configuration: the same text,
 ** or two spellings of the same number (100, 1e2, 1_00, 100.0).  Other
 ** values (words, quoted text, lists) are compared as text. */
 static int same_value(const char *a, const char *b) {
   double x, y;
-  return !strcmp(a, b) || (value_number(a, &x) && value_number(b, &y) && x == y);
+  return !strcmp(a, b) || (gcs_number(a, &x) && gcs_number(b, &y) && x == y);
 }
 
 /* Splits "KEY=V1,V2,..." into an axis.  Returns 0 or EXIT_USAGE. */

@@ -938,11 +938,10 @@ static void apply_set(gcs_ctx *cx, gcs_node *root, const char *s) {
 /* ------------------------------------------------------------------------
 ** Scalar conversion.
 */
-static int num_parse(const gcs_node *n, double *out) {
-  if (n->kind != NODE_SCALAR || !n->plain) return 0;
+int gcs_number(const char *text, double *out) {
   char buf[64];
   size_t k = 0;
-  for (const char *s = n->text; *s; s++) {
+  for (const char *s = text; *s; s++) {
     if (*s == '_') continue;
     if (!strchr("0123456789+-.eE", *s) || k + 1 >= sizeof buf) return 0;
     buf[k++] = *s;
@@ -953,6 +952,11 @@ static int num_parse(const gcs_node *n, double *out) {
   if (!k || *end || !isfinite(x)) return 0;
   *out = x;
   return 1;
+}
+
+static int num_parse(const gcs_node *n, double *out) {
+  if (n->kind != NODE_SCALAR || !n->plain) return 0;
+  return gcs_number(n->text, out);
 }
 
 static int is_whole(double x) {

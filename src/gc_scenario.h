@@ -61,6 +61,10 @@ const char *gcs_builtin_text(const char *name, size_t *len);
 ** byte, so "a","bc" and "ab","c" differ): the scenario's provenance hash. */
 uint64_t gcs_hash(const char *text, size_t len, const char *const *sets, int nsets);
 
+/* A plain scalar as the loader reads a number (digits, sign, '.', 'e';
+** '_' ignored): 1 and *out, or 0 when the text is not a number. */
+int gcs_number(const char *text, double *out);
+
 /* The --set overrides as stored in results.db (table scenario): one per
 ** line, each ending in a newline.  Returns a malloc'd string or NULL. */
 char *gcs_join_sets(const char *const *sets, int nsets);

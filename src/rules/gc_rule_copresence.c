@@ -143,7 +143,7 @@ static void describe(const gc_config *cfg, const gc_rule_cfg *rc, char *buf, siz
   char who[256], where[128];
   gc_describe_selector(cfg, &rc->who, who, sizeof who);
   gc_describe_where(rc, where, sizeof where);
-  snprintf(buf, len, "alert when %d or more of %s are scanned at %ss within %.0f m and %d minutes",
+  snprintf(buf, len, "alert when %d or more of %s are recorded (ID scan, camera, wifi or plate) at %ss within %.0f m and %d minutes",
            rc->min_people, who, where, rc->radius_m, rc->within_minutes);
 }
 
