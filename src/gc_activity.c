@@ -3,11 +3,25 @@
 **
 ** Rates are the scenario's weekday or weekend means times the agent's
 ** precomputed multipliers (gc_population.mult).  Counts are Poisson for
-** repeatable behaviours (errands, calls) and Bernoulli for day-level
-** choices (a hotel night, starting a trip, switching the phone off), using
-** 1 - exp(-rate) so that rate keeps the meaning "expected events per day"
-** for small rates.  Days of the festival (holiday_first_day, holiday_days)
-** use weekend rates: nobody works, couples living apart meet.
+** repeatable behaviours (errands, new numbers, offences) and Bernoulli for
+** day-level choices (a hotel night, starting a trip, switching the phone
+** off, a purchase) with probability 1 - exp(-rate), so that rate keeps the
+** meaning "expected events per day" for small rates: a Bernoulli choice is
+** whether a Poisson(rate) count is at least one.  Days of the festival
+** (holiday_first_day, holiday_days) use weekend rates: nobody works,
+** couples living apart meet.  Ordinary calls (`calls`) are volume only:
+** nothing reads them, so they draw nothing.
+**
+** Drawing the counts (issue 6).  The core's counted behaviours of an
+** agent-day are drawn together (draw_counts): the total is one
+** Poisson(R) draw, R the sum of their rates, and each of its events is
+** given to behaviour b with probability rate_b / R, one word each.  By the
+** splitting property of the Poisson process this is exactly a set of
+** independent Poisson(rate_b) counts, but it costs one exp() and about
+** 1 + n words a day instead of one exp() and one word per behaviour; on
+** most days nothing rare happens and only errands and leisure are split.
+** (tests/cli/test_rng_change.py checks the audit's figures against the
+** per-behaviour draws this replaced, over many seeds.)
 **
 ** Two streams per agent-day.  The core's behaviours draw from counter
 ** (agent, day, .); everything added in issue 3 (compound and religious
@@ -105,6 +119,19 @@
 #define GC_ACT_PARTY_SEQ GC_SEQ_COMPANIONS  /* seq of events emitted on a companion's behalf */
 #define GC_ACT_PARTY_MAX 4          /* departure, ticket, arrival station, hotel */
 
+/* The core's counted behaviours (draw_counts); purchases last, one each. */
+enum {
+  C_ERRAND, C_LEISURE, C_STATION, C_HOTEL, C_TRIP_REGION, C_TRIP_CAPITAL, C_NEW_NUMBER, C_PHONE_OFF,
+  C_OFFENCE, C_PURCHASE, C_N = C_PURCHASE + GC_MAX_PURCHASES
+};
+_Static_assert(C_N == GC_ACT_NCOUNTS, "gc_activity.h sizes the base rates");
+
+/* The behaviour whose rate and multiplier each count uses (C_PURCHASE up: none). */
+static const int8_t count_beh[C_PURCHASE] = {
+  GC_BEH_ERRAND, GC_BEH_LEISURE, GC_BEH_STATION_VISIT, GC_BEH_HOTEL_LOCAL, GC_BEH_TRIP_REGION,
+  GC_BEH_TRIP_CAPITAL, GC_BEH_NEW_NUMBER, GC_BEH_PHONE_OFF, GC_BEH_OFFENCE
+};
+
 static int push(gc_event_buf *b, const gc_event *e) {
   gc_event *ev = gc_grow(b->ev, &b->cap, b->n + 1, sizeof *ev);
   if (!ev) { b->oom = 1; return -1; }
@@ -140,6 +167,8 @@ void gc_truth_tally_add(gc_truth_tally *to, const gc_truth_tally *from) {
   for (int k = 0; k < GC_MAX_DISTRICTS; k++) to->offences_by_district[k] += from->offences_by_district[k];
 }
 
+static void set_rates(gc_activity_ctx *ctx, const gc_config *cfg, int weekend);
+
 void gc_activity_ctx_init(gc_activity_ctx *ctx, const gc_config *cfg, const gc_world *w,
                           gc_population *pop, int day) {
   const gc_activity_cfg *a = &cfg->activity;
@@ -163,6 +192,27 @@ void gc_activity_ctx_init(gc_activity_ctx *ctx, const gc_config *cfg, const gc_w
   const gc_behaviour_cfg *cv = &a->beh[GC_BEH_COMPOUND_VISIT], *rv = &a->beh[GC_BEH_RELIGIOUS];
   ctx->compound_visits = (ctx->weekend ? cv->rate_weekend : cv->rate_weekday) > 0;
   ctx->religious_visits = (ctx->weekend ? rv->rate_weekend : rv->rate_weekday) > 0;
+  set_rates(ctx, cfg, ctx->weekend);
+}
+
+/* The counted behaviours' base rates of a weekday (weekend 0) or a weekend
+** day (1), and the list of those with a positive one. */
+static void set_rates(gc_activity_ctx *ctx, const gc_config *cfg, int weekend) {
+  const gc_activity_cfg *a = &cfg->activity;
+  for (int k = 0; k < C_PURCHASE; k++) {
+    const gc_behaviour_cfg *bc = &a->beh[count_beh[k]];
+    ctx->base[k] = weekend ? bc->rate_weekend : bc->rate_weekday;
+  }
+  for (int k = 0; k < a->npurchases; k++) ctx->base[C_PURCHASE + k] = a->purchase[k].rate;
+  ctx->nactive = 0;
+  ctx->first_signal = -1;
+  for (int k = 0; k < C_PURCHASE + a->npurchases; k++) {
+    if (!(ctx->base[k] > 0) || (k == C_OFFENCE && a->offence_truth < 0)) continue;
+    if (k >= C_NEW_NUMBER && ctx->first_signal < 0) ctx->first_signal = ctx->nactive;
+    ctx->active[ctx->nactive++] = (uint8_t)k;
+  }
+  if (ctx->first_signal < 0) ctx->first_signal = ctx->nactive;
+  ctx->offence_truth = a->offence_truth;
 }
 
 typedef struct day_state {
@@ -175,6 +225,7 @@ typedef struct day_state {
   uint16_t tseq;         /* tickets: numbered from GC_SEQ_TICKETS, so the core's events keep their numbers */
   uint8_t aware;        /* aware and some evasion is possible */
   uint8_t phone_off;    /* a phone-off event was emitted today */
+  uint32_t n[C_N];      /* today's counts (draw_counts) */
 } day_state;
 
 static inline double rate(const day_state *d, int b) {
@@ -183,9 +234,101 @@ static inline double rate(const day_state *d, int b) {
   return base * d->ctx->pop->mult[(size_t)d->agent * GC_BEH_N + (size_t)b];
 }
 
-static inline int bernoulli(day_state *d, double r) {
-  double u = gc_stream_u01(&d->s);
-  return r > 0 && u < -expm1(-r);
+/* Agent i's rate of counted behaviour k (C_*) on a day with base rates base. */
+static inline double count_rate(const gc_population *p, int npurchases, const double *base, uint32_t i, int k) {
+  if (k >= C_PURCHASE) return base[k] * p->purchase_mult[(size_t)i * (size_t)npurchases + (size_t)(k - C_PURCHASE)];
+  return base[k] * p->mult[(size_t)i * GC_BEH_N + (size_t)count_beh[k]];
+}
+
+/* Whether agent i's truth enables offences. */
+static inline int offender(const gc_population *p, int offence_truth, uint32_t i) {
+  return offence_truth >= 0 && ((p->truth[i] >> offence_truth) & 1);
+}
+
+/* The total of agent i's counted behaviours among active[j0..n-1] on a day
+** with base rates base (offences only for an offender, never when
+** signals_only). */
+static double count_total(const gc_population *p, int npurchases, const double *base, const uint8_t *active, int j0,
+                          int n, uint32_t i, int offences) {
+  double total = 0;
+  for (int j = j0; j < n; j++)
+    if (active[j] != C_OFFENCE || offences) total += count_rate(p, npurchases, base, i, active[j]);
+  return total;
+}
+
+int gc_activity_prepare(const gc_config *cfg, gc_population *p) {
+  free(p->act_rate);
+  p->act_rate = malloc((size_t)p->n * 4 * sizeof *p->act_rate);
+  if (!p->act_rate) return -1;
+  gc_activity_ctx day[2];                      /* a weekday and a weekend day (no population needed) */
+  for (int w = 0; w < 2; w++) {
+    gc_activity_ctx_init(&day[w], cfg, NULL, p, 0);
+    set_rates(&day[w], cfg, w);
+  }
+  int np = cfg->activity.npurchases, ot = cfg->activity.offence_truth;
+  #pragma omp parallel for schedule(static)
+  for (uint32_t i = 0; i < p->n; i++)
+    for (int w = 0; w < 2; w++) {
+      double t = count_total(p, np, day[w].base, day[w].active, 0, day[w].nactive, i, offender(p, ot, i));
+      p->act_rate[(size_t)i * 4 + (size_t)w * 2] = (float)t;
+      p->act_rate[(size_t)i * 4 + (size_t)w * 2 + 1] = (float)exp(-t);
+    }
+  return 0;
+}
+
+/* Today's counts of the core's behaviours (see the top): all of them for
+** an agent at home, the phone's and purchases' only (`signals_only`) for
+** one away; offences only for people whose truth enables them.  The total
+** is drawn by inversion from one uniform u; the first event's behaviour
+** reuses u's position within the total's probability step (uniform on
+** [0, 1) given the total, with 2^-32 / P(total) resolution), every further
+** event takes a word and is placed by summing the rates until they pass
+** it (errands, the likeliest, come first). */
+static void draw_counts(day_state *d, int signals_only) {
+  const gc_activity_ctx *c = d->ctx;
+  const gc_population *p = c->pop;
+  int np = c->cfg->activity.npurchases, j0 = signals_only ? c->first_signal : 0;
+  int offences = !signals_only && offender(p, c->offence_truth, d->agent);
+  memset(d->n, 0, sizeof d->n);
+  double total, q;
+  if (!signals_only && p->act_rate) {
+    const float *r = p->act_rate + (size_t)d->agent * 4 + (c->weekend ? 2 : 0);
+    total = r[0];
+    q = r[1];
+  } else {
+    total = count_total(p, np, c->base, c->active, j0, c->nactive, d->agent, offences);
+    q = exp(-total);
+  }
+  if (!(total > 0)) return;
+  uint32_t n;
+  double first;                                   /* the first event's uniform */
+  if (total > 30) {
+    n = gc_stream_poisson(&d->s, total);
+    first = gc_stream_u01(&d->s);
+  } else {
+    double u = gc_stream_u01(&d->s), cdf = q;
+    for (n = 0; u > cdf && n < 1000;) {
+      n++;
+      q *= total / n;
+      cdf += q;
+    }
+    first = (u - (cdf - q)) / q;
+    first = first < 0 ? 0 : first >= 1 ? 0.9999999999 : first;
+  }
+  for (uint32_t e = 0; e < n; e++) {
+    double x = (e ? gc_stream_u01(&d->s) : first) * total, sum = 0;
+    int k = -1;
+    for (int j = j0; j < c->nactive; j++) {      /* the last behaviour with a rate absorbs rounding */
+      int kj = c->active[j];
+      if (kj == C_OFFENCE && !offences) continue;
+      double r = count_rate(p, np, c->base, d->agent, kj);
+      if (!(r > 0)) continue;
+      k = kj;
+      sum += r;
+      if (x < sum) break;
+    }
+    if (k >= 0) d->n[k]++;
+  }
 }
 
 /* One word of the issue-3 stream: whether an event of probability p happens. */
@@ -239,49 +382,58 @@ static uint32_t random_place(gc_stream *s, const gc_world *w, int region, int ty
   return cnt ? w->range[region][type] + u : GC_NONE;
 }
 
-/* Length of a stay of behaviour b: the built-in lo + U[0, span) minutes,
-** or, when the scenario sets `minutes`, U[0.5, 1.5) x minutes; times the
-** stay-length multipliers the agent meets.  Uses one word of s if span > 0
-** (the core's lengths drew one word too), none otherwise. */
-static inline int stay_minutes(day_state *d, gc_stream *s, int b, int lo, int span) {
+/* Length of a stay of behaviour b from the 16-bit number h: the built-in
+** lo + U[0, span) minutes, or, when the scenario sets `minutes`,
+** U[0.5, 1.5) x minutes (exactly `minutes` if span is 0); times the
+** stay-length multipliers the agent meets. */
+static inline int stay_minutes(const day_state *d, uint32_t h, int b, int lo, int span) {
   const gc_behaviour_cfg *bc = &d->ctx->cfg->activity.beh[b];
-  uint32_t w = span > 0 ? gc_stream_u32(s) : 0;
   if (bc->minutes <= 0 && bc->nminmult == 0)             /* the core's lengths: the hot path */
-    return lo + (int)(((uint64_t)w * (uint32_t)span) >> 32);
-  double m = bc->minutes > 0 ? bc->minutes * (span > 0 ? 0.5 + gc_u01(w) : 1.0)
-                             : lo + (double)(((uint64_t)w * (uint32_t)span) >> 32);
+    return lo + (int)((h * (uint32_t)span) >> 16);
+  double m = bc->minutes > 0 ? bc->minutes * (span > 0 ? 0.5 + (h + 0.5) / 65536.0 : 1.0)
+                             : lo + (double)((h * (uint32_t)span) >> 16);
   for (int k = 0; k < bc->nminmult; k++)
     if (gc_pop_cond(d->ctx->pop, d->agent, bc->minmult[k].cond)) m *= bc->minmult[k].factor;
   return m < 1 ? 1 : m > 1440 ? 1440 : (int)lround(m);
 }
 
-/* A stay of `dur` minutes at a random city place of `type` starting in
-** [from, to), drawn from s, with `other` (the vehicle) and flags.  Returns
-** the start minute, or -1 if the city has no such place; *where (if not
-** NULL) receives the place. */
-static int visit_other(day_state *d, gc_stream *s, int type, int from, int to, int dur, int flags, uint32_t other,
-                       uint32_t *where) {
+/* Start minute in [from, to) from the 16-bit number h (multiply-shift:
+** each minute's probability is within 0.6% of uniform for a range up to
+** 720 minutes, which no audit figure can resolve). */
+static inline int minute_in(uint32_t h, int from, int to) {
+  return from + (int)((h * (uint32_t)(to - from)) >> 16);
+}
+
+/* A stay at a random city place of `type` starting in [from, to), drawn
+** from s: one word for the place, one for the start (low half) and the
+** length (high half: stay_minutes of behaviour b with lo, span; b < 0: a
+** fixed `lo` minutes).  With `other` (the vehicle) and flags.  Returns the
+** start minute, or -1 if the city has no such place; *where (if not NULL)
+** receives the place. */
+static int visit_other(day_state *d, gc_stream *s, int type, int from, int to, int b, int lo, int span, int flags,
+                       uint32_t other, uint32_t *where) {
   uint32_t p = random_place(s, d->ctx->world, 0, type);
-  int start = from + (int)gc_stream_below(s, (uint32_t)(to - from));
+  uint32_t w = gc_stream_u32(s);
+  int start = minute_in(w & 0xFFFFu, from, to);
+  int dur = b < 0 ? lo : stay_minutes(d, w >> 16, b, lo, span);
   if (where) *where = p;
   if (p == GC_NONE) return -1;
   emit_other(d, GC_TE_STAY, p, other, start, start + dur, 0, flags);
   return start;
 }
 
-static int visit(day_state *d, int type, int from, int to, int dur, int flags) {
-  return visit_other(d, &d->s, type, from, to, dur, flags, GC_NONE, NULL);
+static int visit(day_state *d, int type, int from, int to, int b, int lo, int span, int flags) {
+  return visit_other(d, &d->s, type, from, to, b, lo, span, flags, GC_NONE, NULL);
 }
 
 /* Errands, each paid in cash by an aware agent with the cash probability. */
 static void errands(day_state *d) {
-  uint32_t n = gc_stream_poisson(&d->s, rate(d, GC_BEH_ERRAND));
+  uint32_t n = d->n[C_ERRAND];
   int cash_possible = d->aware && d->ctx->cfg->reaction.evade[GC_EVADE_CASH].prob > 0 &&
                       gc_world_count(d->ctx->world, 0, GC_PLACE_SHOP) > 0;
   for (uint32_t k = 0; k < n; k++) {
     int cash = cash_possible && uses(d, GC_EVADE_CASH);
-    int start = visit(d, GC_PLACE_SHOP, 480, 1200, stay_minutes(d, &d->s, GC_BEH_ERRAND, 20, 40),
-                      cash ? GC_EVF_CASH : 0);
+    int start = visit(d, GC_PLACE_SHOP, 480, 1200, GC_BEH_ERRAND, 20, 40, cash ? GC_EVF_CASH : 0);
     if (cash) evade(d, GC_EVADE_CASH, start);
   }
 }
@@ -294,14 +446,12 @@ static void routine(day_state *d) {
     emit(d, GC_TE_STAY, (uint32_t)work, start, start + 480, 0, 0);
   }
   errands(d);
-  uint32_t n = gc_stream_poisson(&d->s, rate(d, GC_BEH_LEISURE));
-  for (uint32_t k = 0; k < n; k++)
-    visit(d, GC_PLACE_LEISURE, 1080, 1320, stay_minutes(d, &d->s, GC_BEH_LEISURE, 60, 120), 0);
-  n = gc_stream_poisson(&d->s, rate(d, GC_BEH_STATION_VISIT));
-  for (uint32_t k = 0; k < n; k++)
-    visit(d, GC_PLACE_STATION, 420, 1200, stay_minutes(d, &d->s, GC_BEH_STATION_VISIT, 30, 210), 0);
-  if (bernoulli(d, rate(d, GC_BEH_HOTEL_LOCAL)))
-    visit(d, GC_PLACE_HOTEL, 1200, 1380, stay_minutes(d, &d->s, GC_BEH_HOTEL_LOCAL, 600, 0), 0);
+  for (uint32_t k = 0; k < d->n[C_LEISURE]; k++)
+    visit(d, GC_PLACE_LEISURE, 1080, 1320, GC_BEH_LEISURE, 60, 120, 0);
+  for (uint32_t k = 0; k < d->n[C_STATION]; k++)
+    visit(d, GC_PLACE_STATION, 420, 1200, GC_BEH_STATION_VISIT, 30, 210, 0);
+  if (d->n[C_HOTEL])
+    visit(d, GC_PLACE_HOTEL, 1200, 1380, GC_BEH_HOTEL_LOCAL, 600, 0, 0);
 }
 
 /* A uniformly random agent other than the day's agent. */
@@ -360,8 +510,9 @@ static void compound_visits(day_state *d) {
   for (uint32_t k = 0; k < n; k++) {
     uint32_t c = other_compound(d);
     if (c == GC_NONE) return;
-    int dur = stay_minutes(d, &d->x, GC_BEH_COMPOUND_VISIT, 60, 120);
-    int start = 600 + (int)gc_stream_below(&d->x, 600);
+    uint32_t w = gc_stream_u32(&d->x);
+    int dur = stay_minutes(d, w >> 16, GC_BEH_COMPOUND_VISIT, 60, 120);
+    int start = minute_in(w & 0xFFFFu, 600, 1200);
     emit(d, GC_TE_STAY, c, start, start + dur, 0, 0);
     d->out->tally.compound_entries++;
     uint32_t m = gc_stream_poisson(&d->x, rate(d, GC_BEH_COMPANIONS));
@@ -379,8 +530,7 @@ static void religious_visits(day_state *d) {
   if (r <= 0) return;
   uint32_t n = gc_stream_poisson(&d->x, r);
   for (uint32_t k = 0; k < n; k++)
-    visit_other(d, &d->x, GC_PLACE_RELIGIOUS, 360, 1200, stay_minutes(d, &d->x, GC_BEH_RELIGIOUS, 45, 60), 0,
-                GC_NONE, NULL);
+    visit_other(d, &d->x, GC_PLACE_RELIGIOUS, 360, 1200, GC_BEH_RELIGIOUS, 45, 60, 0, GC_NONE, NULL);
 }
 
 /* A night together for a couple living apart.  The pair's draw is keyed by
@@ -627,7 +777,7 @@ static void start_trip(day_state *d, int capital_trip) {
   int type = m.rail && !m.car ? GC_PLACE_STATION : GC_PLACE_CHECKPOINT;
   int dflags = flags | (m.car ? GC_EVF_CAR | m.vflags : 0);
   uint32_t from;
-  int start = visit_other(d, &d->s, type, 420, 1080, 30, dflags, m.car ? m.vehicle : GC_NONE, &from);
+  int start = visit_other(d, &d->s, type, 420, 1080, -1, 30, 0, dflags, m.car ? m.vehicle : GC_NONE, &from);
   if (start >= 0 && type == GC_PLACE_STATION)          /* real-name ticket (HRW-2018) */
     emit_ticket(d, from, (uint32_t)region, start, flags);
   if (start < 0) start = 420;
@@ -669,35 +819,30 @@ static void return_home(day_state *d) {
     uint32_t own = p->vehicle_reg[i];
     uint32_t v = own != GC_NONE ? own : random_vehicle(d);
     int fl = GC_EVF_ARRIVE | GC_EVF_CAR | (own != GC_NONE ? 0 : GC_EVF_BORROWED);
-    visit_other(d, &d->s, GC_PLACE_CHECKPOINT, 600, 1200, 20, fl, v, NULL);
+    visit_other(d, &d->s, GC_PLACE_CHECKPOINT, 600, 1200, -1, 20, 0, fl, v, NULL);
   } else {
-    visit(d, rail ? GC_PLACE_STATION : GC_PLACE_CHECKPOINT, 600, 1200, 20, GC_EVF_ARRIVE);
+    visit(d, rail ? GC_PLACE_STATION : GC_PLACE_CHECKPOINT, 600, 1200, -1, 20, 0, GC_EVF_ARRIVE);
   }
   p->st.flags[i] &= (uint8_t)~(GC_AGENT_PETITION | GC_AGENT_DELIVERED | GC_AGENT_BY_CAR);
 }
 
 static void trips(day_state *d) {
-  int capital = bernoulli(d, rate(d, GC_BEH_TRIP_CAPITAL));
-  int region = bernoulli(d, rate(d, GC_BEH_TRIP_REGION));
-  if (capital || region) start_trip(d, capital);
+  if (d->n[C_TRIP_CAPITAL] || d->n[C_TRIP_REGION]) start_trip(d, d->n[C_TRIP_CAPITAL] > 0);
 }
 
 static void signals(day_state *d) {
   const gc_activity_ctx *c = d->ctx;
   const gc_population *p = c->pop;
   uint32_t i = d->agent;
-  (void)gc_stream_poisson(&d->s, rate(d, GC_BEH_CALLS));   /* ordinary calls: volume only */
-  uint32_t n = gc_stream_poisson(&d->s, rate(d, GC_BEH_NEW_NUMBER));
-  for (uint32_t k = 0; k < n; k++) {
+  for (uint32_t k = 0; k < d->n[C_NEW_NUMBER]; k++) {
     int ooa = gc_stream_u01(&d->s) < c->cfg->activity.out_of_area_share;
     if (p->phone_reg[i] != GC_NONE) emit(d, GC_TE_CALL_NEW, (uint32_t)ooa, 600, 600, 0, 0);
   }
-  if (bernoulli(d, rate(d, GC_BEH_PHONE_OFF)) && p->phone_reg[i] != GC_NONE && !d->phone_off)
+  if (d->n[C_PHONE_OFF] && p->phone_reg[i] != GC_NONE && !d->phone_off)
     emit(d, GC_TE_PHONE_OFF, 0, 0, 1440, 0, 0);
   for (int k = 0; k < c->cfg->activity.npurchases; k++) {
     const gc_purchase_cfg *pc = &c->cfg->activity.purchase[k];
-    double r = pc->rate * p->purchase_mult[(size_t)i * (size_t)c->cfg->activity.npurchases + (size_t)k];
-    if (!bernoulli(d, r)) continue;
+    if (!d->n[C_PURCHASE + k]) continue;
     double q = pc->mean_qty * exp(pc->sd_log * gc_stream_normal(&d->s) - pc->sd_log * pc->sd_log / 2);
     int cash = uses(d, GC_EVADE_CASH);        /* the sensors ignore cash purchases */
     emit(d, GC_TE_PURCHASE, (uint32_t)k, 600, 600, (float)q, cash ? GC_EVF_CASH : 0);
@@ -760,9 +905,7 @@ static int deterred(const gc_activity_ctx *c, uint32_t i) {
 
 static void offences(day_state *d) {
   const gc_activity_ctx *c = d->ctx;
-  int t = c->cfg->activity.offence_truth;
-  if (t < 0 || !((c->pop->truth[d->agent] >> t) & 1)) return;
-  uint32_t n = gc_stream_poisson(&d->s, rate(d, GC_BEH_OFFENCE));   /* the undeterred count */
+  uint32_t n = d->n[C_OFFENCE];   /* the undeterred count (0 unless the truth enables offences) */
   double keep = n && deterred(c, d->agent) ? c->cfg->reaction.deterrence : 1;
   for (uint32_t k = 0; k < n; k++) {
     uint32_t place = c->cfg->activity.offences_near_home ? offence_place_near_home(d) : offence_place(d);
@@ -780,7 +923,8 @@ static void offences(day_state *d) {
   }
 }
 
-void gc_activity_agent_day(const gc_activity_ctx *ctx, uint32_t i, gc_event_buf *out) {
+/* Agent i's day; first: the first four words of its core stream, or NULL. */
+static void agent_day(const gc_activity_ctx *ctx, uint32_t i, gc_event_buf *out, const philox4x32_ctr_t *first) {
   gc_population *p = ctx->pop;
   uint8_t fl = p->st.flags[i];
   if (fl & GC_AGENT_INTERCEPTED)             /* yesterday's trip ended at the station */
@@ -797,7 +941,8 @@ void gc_activity_agent_day(const gc_activity_ctx *ctx, uint32_t i, gc_event_buf 
   d.tseq = GC_SEQ_TICKETS;
   d.aware = ctx->evading && (fl & GC_AGENT_AWARE);
   d.phone_off = 0;
-  gc_stream_init(&d.s, ctx->key, i, (uint32_t)ctx->day);
+  if (first) gc_stream_init_first(&d.s, ctx->key, i, (uint32_t)ctx->day, *first);
+  else gc_stream_init(&d.s, ctx->key, i, (uint32_t)ctx->day);
   gc_stream_init(&d.x, ctx->key, i, (uint32_t)ctx->day + GC_ACT_XDAY);
   if ((fl & (GC_AGENT_PETITION | GC_AGENT_DELIVERED)) == GC_AGENT_PETITION && ctx->day > p->st.trip_start[i] &&
       p->st.away_until[i] >= ctx->day) {     /* the first free day after departure, still on the trip */
@@ -806,6 +951,7 @@ void gc_activity_agent_day(const gc_activity_ctx *ctx, uint32_t i, gc_event_buf 
   }
   uint16_t back = p->st.away_until[i];
   if (back > ctx->day) {                     /* away: only the phone is here */
+    draw_counts(&d, 1);
     if (p->st.trip_start[i] == ctx->day && ctx->cfg->activity.travel_together > 0) {
       gather_party(out, p, i);               /* joined a trip of a lower id today (see the top) */
       out->tally.agents_active++;            /* at home this morning, like a lower id's companion */
@@ -817,6 +963,7 @@ void gc_activity_agent_day(const gc_activity_ctx *ctx, uint32_t i, gc_event_buf 
     return;
   }
   out->tally.agents_active++;
+  draw_counts(&d, 0);
   if (back == ctx->day && back > 0) return_home(&d);
   routine(&d);
   if (ctx->compound_visits) compound_visits(&d);
@@ -825,4 +972,18 @@ void gc_activity_agent_day(const gc_activity_ctx *ctx, uint32_t i, gc_event_buf 
   if (ctx->partner_rate > 0) partner_night(&d);
   signals(&d);
   offences(&d);
+}
+
+void gc_activity_agent_day(const gc_activity_ctx *ctx, uint32_t i, gc_event_buf *out) {
+  agent_day(ctx, i, out, NULL);
+}
+
+void gc_activity_agents(const gc_activity_ctx *ctx, uint32_t i0, uint32_t i1, gc_event_buf *out) {
+  enum { CHUNK = 64 };
+  philox4x32_ctr_t first[CHUNK];
+  for (uint32_t i = i0; i < i1; i += CHUNK) {
+    uint32_t m = i1 - i < CHUNK ? i1 - i : CHUNK;
+    gc_rng4_batch(ctx->key, i, m, (uint32_t)ctx->day, 0, first);
+    for (uint32_t k = 0; k < m; k++) agent_day(ctx, i + k, out, &first[k]);
+  }
 }

@@ -107,6 +107,9 @@ typedef struct gc_event_buf {
   gc_truth_tally tally;
 } gc_event_buf;
 
+/* Behaviours counted together each agent-day (gc_activity.c: draw_counts). */
+#define GC_ACT_NCOUNTS (9 + GC_MAX_PURCHASES)
+
 typedef struct gc_activity_ctx {
   const gc_config *cfg;
   const gc_world *world;
@@ -121,7 +124,18 @@ typedef struct gc_activity_ctx {
   double partner_rate;          /* base P(a couple living apart spends the night together) */
   int compound_visits;          /* today's base rate of compound visits > 0 */
   int religious_visits;         /* today's base rate of religious visits > 0 */
+  double base[GC_ACT_NCOUNTS];  /* today's base rates of the counted behaviours (gc_activity.c) */
+  uint8_t active[GC_ACT_NCOUNTS];  /* the counted behaviours with a positive base rate, ascending */
+  int nactive, first_signal;    /* their number; index of the first phone or purchase one */
+  int offence_truth;            /* activity.offence_truth */
 } gc_activity_ctx;
+
+/* Precomputes each agent's total rate of the counted behaviours and its
+** exp(-total) for weekdays and weekends (pop->act_rate), which saves
+** gc_activity_agent_day the sum and the exp() of every agent-day.  Without
+** it (pop->act_rate NULL) they are computed each day, with the same counts
+** up to rounding.  Returns 0, or -1 if out of memory. */
+int gc_activity_prepare(const gc_config *cfg, gc_population *pop);
 
 /* Prepares ctx for `day`. */
 void gc_activity_ctx_init(gc_activity_ctx *ctx, const gc_config *cfg, const gc_world *w,
@@ -131,6 +145,11 @@ void gc_activity_ctx_init(gc_activity_ctx *ctx, const gc_config *cfg, const gc_w
 ** inserts the party events of lower-id household members joining its trip
 ** after their own events; see gc_activity.c). */
 void gc_activity_agent_day(const gc_activity_ctx *ctx, uint32_t i, gc_event_buf *out);
+
+/* gc_activity_agent_day for agents i0 .. i1 - 1 in order (the same events),
+** with the first Philox call of each agent's day computed in batches
+** (gc_rng4_batch). */
+void gc_activity_agents(const gc_activity_ctx *ctx, uint32_t i0, uint32_t i1, gc_event_buf *out);
 
 /* Adds every count of `from` to `to` (blocks' tallies into a day's). */
 void gc_truth_tally_add(gc_truth_tally *to, const gc_truth_tally *from);

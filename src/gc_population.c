@@ -445,7 +445,7 @@ void gc_population_init_state(gc_population *p, const gc_config *cfg) {
 void gc_population_free(gc_population *p) {
   for (int t = 0; t < GC_MAX_TRAITS; t++) free(p->trait[t]);
   free(p->truth); free(p->hh); free(p->hh_start); free(p->hh_x); free(p->hh_y);
-  free(p->work); free(p->phone_reg); free(p->mult); free(p->purchase_mult);
+  free(p->work); free(p->phone_reg); free(p->mult); free(p->purchase_mult); free(p->act_rate);
   free(p->family_region); free(p->partner); free(p->tie_start); free(p->tie_dst);
   free(p->tie_kind); free(p->st.lists); free(p->st.detained_until);
   free(p->st.away_until); free(p->st.away_region);
@@ -461,6 +461,7 @@ double gc_population_bytes_per_agent(const gc_population *p) {
   b += (double)p->ntraits + 2 + 4 + 4 + GC_BEH_N * 4.0 + 1 + 4;  /* traits truth hh work mult family partner */
   b += 4 + 4 + 8 + 4;                                     /* phone_reg vehicle_reg tie_start hh_start */
   b += (double)p->npurchases * 4;
+  b += 16;                                                /* act_rate (gc_activity_prepare) */
   b += 2 + 2 + 2 + 1 + 2 + 1 + 1 + 2 + 2 + 2 + 4 + 4;     /* agent state (gc_agent_state) */
   b += 4 + 1 + 2;                                         /* hh_compound, hh_trust(_day): sized n */
   b += (double)p->nties * 5 / p->n;                       /* ties */

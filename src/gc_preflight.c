@@ -83,12 +83,14 @@ static double audit_per_day(const gc_config *cfg) {
   return (double)sizeof(gc_day) + 256.0 * (nr + nl * (1 + 2 * GC_MAX_TRAITS));
 }
 
-/* Day buffers of n agents: observations per block and gathered, events per
-** thread.  The buffers' doubling leaves up to half of each unused; pages
-** never written are never resident, so the observations count as written. */
+/* Day buffers of n agents: observations per block and gathered, the rules'
+** index of the day's observations by kind and their sort buffer (4 bytes
+** per observation each), events per thread.  The buffers' doubling leaves
+** up to half of each unused; pages never written are never resident, so
+** the observations count as written. */
 static double day_bytes(const gc_pilot_rates *r, double n, int threads) {
   double obs = r->obs_per_agent_day * n;
-  double blocks = obs * sizeof(gc_obs), gathered = obs * sizeof(gc_obs);
+  double blocks = obs * sizeof(gc_obs), gathered = obs * (sizeof(gc_obs) + 2 * sizeof(uint32_t));
   double ev = (double)pow2_at_least(r->events_per_agent_day * r->agents_per_hh * BLOCK_HH, 256);
   return blocks + gathered + (threads > 0 ? threads : 1) * ev * sizeof(gc_event);
 }
@@ -154,8 +156,10 @@ static int pilot_one_thread(const gc_config *cfg, gc_pilot_rates *out) {
   out->agents_per_hh = pop->nhh ? n / pop->nhh : 1;
   int rc = gc_run_step(run);
   uint64_t hday1 = heap_in_use();       /* the day buffers have (nearly) their size after one day */
+  size_t inf1 = gc_run_inference_bytes(run);
   while (rc == GC_OK) rc = gc_run_step(run);
   uint64_t h2 = heap_in_use();
+  size_t inf2 = gc_run_inference_bytes(run);
   if (rc == GC_ERR_NOMEM || gc_run_finish(run)) { gc_run_free(run); free(pc); return -1; }
   const gc_audit *a = gc_run_audit(run);
   for (int d = 0; d < pc->days; d++) {
@@ -168,7 +172,7 @@ static int pilot_one_thread(const gc_config *cfg, gc_pilot_rates *out) {
     double state = (double)(h1 - h0) / n - out->pop_bytes - audit_per_agent() - pc->days * audit_per_day(pc) / n;
     out->state_bytes = state > 0 ? state : 0;
     /* what later days add (windows, queues, lists) per agent-day; day one's growth is the day buffers */
-    double later = (double)(h2 > hday1 ? h2 - hday1 : 0) - inference_bytes(pc, out, n, pc->days);
+    double later = (double)(h2 > hday1 ? h2 - hday1 : 0) - ((double)inf2 - (double)inf1);
     out->growth_bytes = later > 0 && pc->days > 1 ? later / n / (pc->days - 1) : 0;
   } else {
     out->state_bytes = STATE_FALLBACK;

@@ -14,18 +14,42 @@ gc_rng_key gc_rng_key_make(uint64_t seed, uint32_t purpose) {
   return key;
 }
 
+void gc_rng4_batch(gc_rng_key key, uint32_t a0, uint32_t n, uint32_t b, uint32_t c, philox4x32_ctr_t *out) {
+  enum { L = 8 };                          /* counters in lockstep */
+  uint32_t j = 0;
+  for (; j + L <= n; j += L) {
+    uint32_t x0[L], x1[L], x2[L], x3[L], k0 = key.k.v[0], k1 = key.k.v[1];
+    for (int l = 0; l < L; l++) x0[l] = a0 + j + (uint32_t)l, x1[l] = b, x2[l] = c, x3[l] = 0;
+    for (int r = 0; r < 10; r++) {         /* Random123's philox4x32_R(10): round, then bump the key */
+      if (r) k0 += PHILOX_W32_0, k1 += PHILOX_W32_1;
+      for (int l = 0; l < L; l++) {
+        uint64_t p0 = (uint64_t)PHILOX_M4x32_0 * x0[l], p1 = (uint64_t)PHILOX_M4x32_1 * x2[l];
+        uint32_t y0 = (uint32_t)(p1 >> 32) ^ x1[l] ^ k0, y2 = (uint32_t)(p0 >> 32) ^ x3[l] ^ k1;
+        x0[l] = y0, x1[l] = (uint32_t)p1, x2[l] = y2, x3[l] = (uint32_t)p0;
+      }
+    }
+    for (int l = 0; l < L; l++) out[j + (uint32_t)l] = (philox4x32_ctr_t){{x0[l], x1[l], x2[l], x3[l]}};
+  }
+  for (; j < n; j++) out[j] = gc_rng4(key, a0 + j, b, c);
+}
+
 uint32_t gc_stream_poisson(gc_stream *s, double mean) {
   if (mean <= 0) return 0;
   if (mean > 30) {
     double x = mean + sqrt(mean) * gc_stream_normal(s) + 0.5;
     return x < 0 ? 0 : (uint32_t)x;
   }
+  /* 1/k for the first terms: a multiplication is much cheaper than a division */
+  static const double inv[32] = {
+    0, 1, 1 / 2., 1 / 3., 1 / 4., 1 / 5., 1 / 6., 1 / 7., 1 / 8., 1 / 9., 1 / 10., 1 / 11., 1 / 12., 1 / 13.,
+    1 / 14., 1 / 15., 1 / 16., 1 / 17., 1 / 18., 1 / 19., 1 / 20., 1 / 21., 1 / 22., 1 / 23., 1 / 24., 1 / 25.,
+    1 / 26., 1 / 27., 1 / 28., 1 / 29., 1 / 30., 1 / 31.};
   double u = gc_stream_u01(s);
   double p = exp(-mean), cdf = p;
   uint32_t k = 0;
   while (u > cdf && k < 1000) {
     k++;
-    p *= mean / k;
+    p *= k < 32 ? mean * inv[k] : mean / k;
     cdf += p;
   }
   return k;

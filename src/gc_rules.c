@@ -89,8 +89,10 @@ void gc_sort_u64(uint64_t *a, size_t n) {
   if (n > 1) qsort(a, n, sizeof *a, cmp_u64);
 }
 
-/* LSD radix sort, 16 bits per pass: the hit lists can hold a city's worth
-** of utility readings, where qsort's comparisons would dominate. */
+/* LSD radix sort: the hit lists can hold a city's worth of utility
+** readings, where qsort's comparisons would dominate.  16 bits per pass for
+** long lists, 8 for shorter ones (whose 2^16 counters would cost more to
+** clear than the list to sort). */
 void gc_sort_u32(uint32_t *a, size_t n) {
   if (n < 64) {
     for (size_t i = 1; i < n; i++) {
@@ -101,8 +103,10 @@ void gc_sort_u32(uint32_t *a, size_t n) {
     }
     return;
   }
+  int bits = n < (1u << 16) ? 8 : 16;
+  uint32_t mask = (1u << bits) - 1;
   uint32_t *tmp = malloc(n * sizeof *tmp);
-  size_t *count = malloc(65537 * sizeof *count);
+  size_t *count = malloc(((size_t)mask + 2) * sizeof *count);
   if (!tmp || !count) {
     free(tmp);
     free(count);                               /* fall back to an in-place sort */
@@ -113,13 +117,11 @@ void gc_sort_u32(uint32_t *a, size_t n) {
         }
     return;
   }
-  static const int shifts[2] = {0, 16};
-  for (int pass = 0; pass < 2; pass++) {
-    memset(count, 0, 65537 * sizeof *count);
-    int sh = shifts[pass];
-    for (size_t i = 0; i < n; i++) count[((a[i] >> sh) & 0xFFFF) + 1]++;
-    for (int b = 0; b < 65536; b++) count[b + 1] += count[b];
-    for (size_t i = 0; i < n; i++) tmp[count[(a[i] >> sh) & 0xFFFF]++] = a[i];
+  for (int sh = 0; sh < 32; sh += bits) {
+    memset(count, 0, ((size_t)mask + 2) * sizeof *count);
+    for (size_t i = 0; i < n; i++) count[((a[i] >> sh) & mask) + 1]++;
+    for (uint32_t b = 0; b <= mask; b++) count[b + 1] += count[b];
+    for (size_t i = 0; i < n; i++) tmp[count[(a[i] >> sh) & mask]++] = a[i];
     memcpy(a, tmp, n * sizeof *a);
   }
   free(count);

@@ -16,6 +16,7 @@
 ** registered vehicle owners a misread plate can point at, and the pair map
 ** of relationship inference.
 */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "gc_mem.h"
@@ -120,13 +121,23 @@ static int list_vehicle_owners(gc_sensors *s, const gc_config *cfg, const gc_pop
   return 0;
 }
 
+/* Which households have a reporting meter, decided once instead of every day. */
+static int place_meters(gc_sensors *s, const gc_config *cfg, const gc_population *pop) {
+  if (!(cfg->sensors.meter_coverage > 0)) return 0;
+  if (!(s->metered = calloc((size_t)pop->nhh / 8 + 1, 1))) return -1;
+  for (uint32_t h = 0; h < pop->nhh; h++)
+    if (gc_sensors_metered(cfg, h)) s->metered[h >> 3] |= (uint8_t)(1u << (h & 7));
+  return 0;
+}
+
 gc_sensors *gc_sensors_new(const gc_config *cfg, const gc_world *w, const gc_population *pop) {
   (void)w;
   gc_sensors *s = calloc(1, sizeof *s);
   if (!s) return NULL;
   s->cfg = cfg;
   s->nhh = pop->nhh;
-  if (place_home_cameras(s, cfg, pop) || list_vehicle_owners(s, cfg, pop) || gc_inference_init(s, pop)) {
+  if (place_home_cameras(s, cfg, pop) || place_meters(s, cfg, pop) || list_vehicle_owners(s, cfg, pop) ||
+      gc_inference_init(s, pop)) {
     gc_sensors_free(s);
     return NULL;
   }
@@ -137,6 +148,7 @@ void gc_sensors_free(gc_sensors *s) {
   if (!s) return;
   gc_inference_free(s);
   free(s->home_cam);
+  free(s->metered);
   free(s->owners);
   free(s);
 }
@@ -154,6 +166,7 @@ void gc_sensor_ctx_init(gc_sensor_ctx *ctx, const gc_config *cfg, const gc_world
   ctx->lkey = gc_rng_key_make(cfg->seed, GC_RNG_LINKAGE);
   ctx->hkey = gc_rng_key_make(cfg->seed, GC_RNG_HOME_VISITS);
   ctx->day = day;
+  for (int n = 0; n < GC_SENSE_SIZE_POW; n++) ctx->size_pow[n] = pow((double)n, cfg->activity.utility_size_exponent);
   memset(ctx->on, 0, sizeof ctx->on);
   for (int k = 0; k < NSENSORS; k++) {
     if (!registry[k]->on(ctx)) continue;

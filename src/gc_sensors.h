@@ -116,6 +116,8 @@ typedef struct gc_inference_result {
 gc_sensors *gc_sensors_new(const gc_config *cfg, const gc_world *w, const gc_population *pop);
 void gc_sensors_free(gc_sensors *s);
 
+#define GC_SENSE_SIZE_POW 32   /* household sizes with a precomputed size factor */
+
 typedef struct gc_sensor_ctx {
   const gc_config *cfg;
   const gc_world *world;
@@ -127,6 +129,7 @@ typedef struct gc_sensor_ctx {
   gc_rng_key lkey, hkey;      /* LINKAGE (linkage errors, false matches), HOME_VISITS */
   uint16_t on[GC_TE_NKINDS];  /* per true-event kind: bit per sensor kind switched on (set by init) */
   uint16_t allow[64];         /* per place's equipment bits (GC_EQ_*, 32: ID scanner): kinds that can see a stay there */
+  double size_pow[GC_SENSE_SIZE_POW];  /* n^utility.size_exponent for n people present */
 } gc_sensor_ctx;
 
 /* Prepares ctx for `day`; decides here, from cfg, the world, state (may be
@@ -153,11 +156,17 @@ void gc_sensors_home_visits(const gc_sensor_ctx *ctx, uint32_t h0, uint32_t h1, 
 ** the scenario loader).  Returns 0 or -1 on allocation failure. */
 int gc_sensors_infer(gc_sensors *s, gc_population *pop, int day, const gc_obs *obs, size_t n);
 
+/* Bytes the relationship inference holds now (pair map and day buffers). */
+size_t gc_sensors_inference_bytes(const gc_sensors *s);
+
 /* The inference audit so far. */
 gc_inference_result gc_sensors_inference(const gc_sensors *s);
 
 /* True daily (electricity, water) use of household h on the context's day. */
 void gc_sensors_household_use(const gc_sensor_ctx *ctx, uint32_t h, double *kwh, double *litres);
+
+/* Whether household h has a reporting utility meter (fixed for the run). */
+int gc_sensors_metered(const gc_config *cfg, uint32_t h);
 
 void gc_obs_buf_free(gc_obs_buf *b);
 

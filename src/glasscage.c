@@ -86,6 +86,7 @@ int gc_run_new(const gc_config *cfg, int threads, gc_run **out, char *err, size_
   r->threads = max_threads();
   if (gc_world_build(&r->world, &r->cfg)) goto oom;
   if (gc_population_build(&r->pop, &r->cfg, &r->world)) goto oom;
+  if (gc_activity_prepare(&r->cfg, &r->pop)) goto oom;
   gc_response_init_lists(&r->cfg, &r->pop);
   gc_population_init_state(&r->pop, &r->cfg);
   if (gc_audit_init(&r->audit, &r->cfg, r->pop.n)) goto oom;
@@ -143,7 +144,7 @@ static void simulate_block(gc_run *r, uint32_t b, const gc_activity_ctx *act, co
   memset(ob->by_kind, 0, sizeof ob->by_kind);
   ob->identity_errors = 0;
   ev->n = 0;
-  for (uint32_t i = r->pop.hh_start[h0]; i < r->pop.hh_start[h1]; i++) gc_activity_agent_day(act, i, ev);
+  gc_activity_agents(act, r->pop.hh_start[h0], r->pop.hh_start[h1], ev);
   if (r->trace) {
     r->block_trace[b].n = 0;
     gc_trace_events(r->trace, r->day, ev->ev, ev->n, &r->block_trace[b]);
@@ -267,6 +268,7 @@ const gc_config *gc_run_config(const gc_run *r) { return &r->cfg; }
 const gc_world *gc_run_world(const gc_run *r) { return &r->world; }
 const gc_population *gc_run_population(const gc_run *r) { return &r->pop; }
 const gc_audit *gc_run_audit(const gc_run *r) { return &r->audit; }
+size_t gc_run_inference_bytes(const gc_run *r) { return gc_sensors_inference_bytes(r->sensors); }
 uint64_t gc_run_observations(const gc_run *r) { return r->total_obs; }
 uint64_t gc_run_events(const gc_run *r) { return r->total_events; }
 

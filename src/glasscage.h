@@ -108,6 +108,7 @@ const gc_config *gc_run_config(const gc_run *r);
 const gc_world *gc_run_world(const gc_run *r);
 const gc_population *gc_run_population(const gc_run *r);
 const gc_audit *gc_run_audit(const gc_run *r);
+size_t gc_run_inference_bytes(const gc_run *r);   /* held by relationship inference now */
 uint64_t gc_run_observations(const gc_run *r);   /* total so far */
 uint64_t gc_run_events(const gc_run *r);
 

@@ -127,6 +127,12 @@ int gc_inference_init(gc_sensors *s, const gc_population *pop) {
   return 0;
 }
 
+size_t gc_sensors_inference_bytes(const gc_sensors *s) {
+  return s ? s->pairs.cap * sizeof *s->pairs.slot + s->scans_cap * sizeof *s->scans +
+             s->day_pairs_cap * sizeof *s->day_pairs
+           : 0;
+}
+
 void gc_inference_free(gc_sensors *s) {
   free(s->pairs.slot);
   free(s->scans);

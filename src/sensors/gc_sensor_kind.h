@@ -74,6 +74,7 @@ struct gc_sensors {
   const gc_config *cfg;
   uint32_t nhh;
   uint8_t *home_cam;           /* per household: GC_EQ_CAMERA [| GC_EQ_INFRARED]; NULL if none */
+  uint8_t *metered;            /* bit per household: a reporting utility meter; NULL if none */
   uint32_t nhome_cams;
   uint32_t *owners;            /* distinct registered vehicle owners, ascending (misreads) */
   uint32_t nowners;

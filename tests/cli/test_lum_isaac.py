@@ -23,9 +23,9 @@ Checks, each with its tolerance:
    majority (group_harms), is at least 2 in every seed; printed with the
    detention-day ratio and the patrol share month by month.
 4. With the record equalised the gap (discovery share - offence share)
-   shrinks: the mean over seeds is below the biased runs' mean by more than
-   4.5 standard errors of the difference of the two means (standard errors
-   from the spread across seeds).  Ensign et al.'s correction is run and
+   shrinks: the biased run's gap minus the equalised run's, per seed (the
+   two share the seed's random numbers), has a mean above 4.5 standard
+   errors (from the spread of that difference across seeds).  Ensign et al.'s correction is run and
    printed, not checked: with 16 districts of ~1/16 each it accepts almost
    every discovery (1 - share ~ 0.8..0.98), so its effect over 180 days is
    within the urn's run-to-run noise.
@@ -110,11 +110,14 @@ def main():
               abs(r["priors"] - total) < 1e-6 * total)
         print(f"   equalised seed {s}: gap {r['gap']:+.3f}, targeting ratio {ratio(r['harms'], 'people'):.2f}, "
               "patrol share by month: " + " ".join(f"{x:.2f}" for x in r["months"]))
-    mb, sb = mean_se([r["gap"] for r in biased])
-    me, se_ = mean_se([r["gap"] for r in equalised])
-    tol = 4.5 * math.sqrt(sb ** 2 + se_ ** 2)
-    check(f"equalised record: mean gap {me:+.3f} below the biased record's {mb:+.3f} by more than 4.5 se = {tol:.3f}",
-          mb - me > tol)
+    # Paired by seed: a seed's two runs share their random numbers (the same
+    # people, offences and draws), so the per-seed difference isolates the
+    # record's effect from the seed-to-seed spread of the gap itself.
+    mb = sum(r["gap"] for r in biased) / len(SEEDS)
+    me = sum(r["gap"] for r in equalised) / len(SEEDS)
+    md, sd_ = mean_se([b["gap"] - e["gap"] for b, e in zip(biased, equalised)])
+    check(f"equalised record: mean gap {me:+.3f} below the biased record's {mb:+.3f} "
+          f"(paired by seed: {md:+.3f}) by more than 4.5 se = {4.5 * sd_:.3f}", md > 4.5 * sd_)
     for s, r in zip(SEEDS, corrected):
         print(f"   correction seed {s}: gap {r['gap']:+.3f} (uncorrected {biased[SEEDS.index(s)]['gap']:+.3f}), "
               f"targeting ratio {ratio(r['harms'], 'people'):.2f}")

@@ -890,8 +890,12 @@ static void test_together_off_unchanged(void **state) {
     n += f->ev.n;
     assert_int_equal(f->ev.tally.trip_companions, 0);
   }
-  /* recorded on the code before travel_together, after tickets were numbered apart */
-  if (h != 0x98c4587d1e66b36full || n != 80373) fail_msg("event stream changed: %zu events, hash 0x%llx", n, (unsigned long long)h);
+  /* recorded on the code before travel_together, after tickets were numbered
+  ** apart; re-recorded when issue 6 drew the day's counts together
+  ** (draw_counts: 80,373 events before, 80,256 after, which is within
+  ** sampling error; tests/cli/test_rng_change.py compares the two draws'
+  ** audit figures over many seeds) */
+  if (h != 0x92c0dbec54661d52ull || n != 80256) fail_msg("event stream changed: %zu events, hash 0x%llx", n, (unsigned long long)h);
   teardown(f);
 }
 

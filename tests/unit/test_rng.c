@@ -110,11 +110,36 @@ static void test_normal_moments(void **state) {
   assert_true(fabs(sq / n - 1) < 4 * sqrt(2.0 / n));
 }
 
+
+/* The batch gives exactly gc_rng4's words, for batch lengths that are and
+** are not multiples of its lane count, and counters near 2^32. */
+static void test_batch_matches_rng4(void **state) {
+  (void)state;
+  gc_rng_key key = gc_rng_key_make(20171119, GC_RNG_ACTIVITY);
+  static const uint32_t starts[] = {0, 1000, 0xFFFFFFF0u};
+  philox4x32_ctr_t out[37];
+  for (size_t s = 0; s < sizeof starts / sizeof *starts; s++)
+    for (uint32_t n = 0; n <= 15; n += 1)
+      for (uint32_t c = 0; c < 3; c++) {
+        gc_rng4_batch(key, starts[s], n, 7 + c, c, out);
+        for (uint32_t j = 0; j < n; j++) {
+          philox4x32_ctr_t want = gc_rng4(key, starts[s] + j, 7 + c, c);
+          assert_memory_equal(&out[j], &want, sizeof want);
+        }
+      }
+  gc_rng4_batch(key, 5, 37, 1, 2, out);
+  for (uint32_t j = 0; j < 37; j++) {
+    philox4x32_ctr_t want = gc_rng4(key, 5 + j, 1, 2);
+    assert_memory_equal(&out[j], &want, sizeof want);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_philox_known_answers),
     cmocka_unit_test(test_counter_purity),
     cmocka_unit_test(test_stream_matches_counters),
+    cmocka_unit_test(test_batch_matches_rng4),
     cmocka_unit_test(test_uniform_moments),
     cmocka_unit_test(test_poisson_moments),
     cmocka_unit_test(test_pick_shares),

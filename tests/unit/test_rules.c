@@ -12,6 +12,7 @@
 #include <math.h>
 #include "gc_test.h"
 #include "gc_rules.h"
+#include "rules/gc_rule_kind.h"
 
 typedef struct fixture {
   gc_test_city city;                /* first: f->city.cfg etc. below are its fields */
@@ -243,6 +244,37 @@ static void test_describe(void **state) {
   teardown(f);
 }
 
+
+static int cmp_u32(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* The radix sort against qsort at the sizes of each of its paths: insertion
+** (< 64), 8-bit digits (< 2^16) and 16-bit digits, with keys using all 32
+** bits and with many repeats. */
+static void test_sort_u32(void **state) {
+  (void)state;
+  static const size_t sizes[] = {0, 1, 63, 64, 1000, 65535, 65536, 200000};
+  for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++)
+    for (int repeats = 0; repeats < 2; repeats++) {
+      size_t n = sizes[s];
+      uint32_t *a = malloc((n + 1) * sizeof *a), *b = malloc((n + 1) * sizeof *b);
+      assert_non_null(a);
+      assert_non_null(b);
+      uint64_t x = 0x9E3779B97F4A7C15ull * (s + 1);
+      for (size_t i = 0; i < n; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        a[i] = b[i] = repeats ? (uint32_t)(x % 97) * 0x01010101u : (uint32_t)(x >> 17);
+      }
+      gc_sort_u32(a, n);
+      if (n) qsort(b, n, sizeof *b, cmp_u32);
+      if (n) assert_memory_equal(a, b, n * sizeof *a);
+      free(a);
+      free(b);
+    }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_presence),
@@ -255,6 +287,7 @@ int main(void) {
     cmocka_unit_test(test_frequency_out_of_area_calls),
     cmocka_unit_test(test_baseline_fertilizer_jump),
     cmocka_unit_test(test_describe),
+    cmocka_unit_test(test_sort_u32),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
