@@ -27,7 +27,9 @@
 **                 on a busy machine one thread of the memcpy may be starved).
 ** The ratios (Philox-call equivalents per agent-day, bytes of bandwidth per
 ** agent-day, the fractions of the bounds) move much less between runs than
-** the absolute numbers.
+** the absolute numbers.  The CPU time the simulation got, as a share of its
+** threads × its wall time, says how much other processes took from it
+** (OpenMP threads spin while they wait, so 100% does not prove the opposite).
 **
 ** Before building, the memory preflight of `glasscage run --explain-sample 0`
 ** (src/gc_preflight.c) decides whether the run fits, as the CLI would (a
@@ -72,6 +74,14 @@ static double peak_rss_bytes(void) {
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
   return (double)ru.ru_maxrss * 1024.0;
+}
+
+/* CPU seconds (user + system) this process has used so far, all threads. */
+static double cpu_seconds(void) {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6 + (double)ru.ru_stime.tv_sec +
+         ru.ru_stime.tv_usec * 1e-6;
 }
 
 /* Philox calls per second over all threads. */
@@ -210,10 +220,10 @@ int main(int argc, char **argv) {
   gc_run *run;
   char err[256];
   if (gc_run_new(&cfg, threads, &run, err, sizeof err)) { fprintf(stderr, "%s\n", err); return BENCH_FAILED; }
-  double t1 = bench_now(), rss_built = peak_rss_bytes();
+  double t1 = bench_now(), rss_built = peak_rss_bytes(), cpu1 = cpu_seconds();
   while (gc_run_step(run) == GC_OK) {}
   gc_run_finish(run);
-  double t2 = bench_now(), rss_run = peak_rss_bytes();
+  double t2 = bench_now(), rss_run = peak_rss_bytes(), cpu = cpu_seconds() - cpu1;
   const gc_audit *a = gc_run_audit(run);
   uint64_t alerts = 0;
   for (int r = 0; r < cfg.nrules; r++) alerts += gc_audit_rule_total(a, r).alerts;
@@ -234,7 +244,8 @@ int main(int argc, char **argv) {
   if (pf.philox > 0 && fabs(pf.philox - philox_after) > 0.2 * philox)
     printf("  (the Philox peer moved by more than 20%% during the run: the machine's load changed, the ratios are rough)\n");
   printf("  build:              %.2f s (world, population, ties)\n", t1 - t0);
-  printf("  simulate:           %.2f s\n", sim);
+  printf("  simulate:           %.2f s; CPU %.2f s (%.0f%% of %d threads x wall time)\n", sim, cpu,
+         100 * cpu / (sim * nthreads), nthreads);
   printf("  agent-days/s:       %.2fM   (%.2f Philox-call equivalents per agent-day)\n", rate / 1e6, philox / rate);
   printf("  events/s:           %.2fM   (%.2f true events per agent-day)\n", (double)events / sim / 1e6,
          (double)events / ad);

@@ -22,7 +22,7 @@ B=$BUILD/bench/bench_core
 LIMIT=${BENCH_WORKLOAD_SECONDS:-300}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/glasscage-bench.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
-ROWS=$TMP/rows.tsv        # scenario agents days threads sim_s ad_per_s philox_per_s peak_bytes rss_bytes_per_agent
+ROWS=$TMP/rows.tsv        # scenario agents days threads sim_s ad_per_s philox_per_s peak_bytes bytes_per_agent cpu%
 : >"$ROWS"
 
 load() { cut -d' ' -f1 /proc/loadavg; }
@@ -34,8 +34,9 @@ field() { awk -v l="$2" -v n="$3" 'index($0, l) == 1 { $0 = substr($0, length(l)
 echo "== machine: $(nproc) CPUs ($(lscpu | sed -n 's/^Model name: *//p')), L3 $(lscpu | sed -n 's/^L3 cache: *//p'),"\
   "$(awk '$1 == "MemTotal:" { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) memory; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== workloads (one process each; peak RSS and bytes/agent from bench_core's getrusage, before its peers;"
-echo "   Philox eq = Philox calls the run's time would allow per agent-day; RNG%, mem% = share of the bounds; load = 1-min load average after)"
-printf '%-9s %9s %4s %3s %8s %12s %10s %9s %8s %8s %9s %6s %6s %6s %5s\n' scenario agents days thr "sim s" \
+echo "   cpu% = CPU time the simulation got / (threads x wall time); Philox eq = Philox calls the run's time would allow per"
+echo "   agent-day; RNG%, mem% = share of the bounds; est = peak / preflight estimate; load = 1-min load average after)"
+printf '%-9s %9s %4s %3s %8s %5s %12s %10s %9s %8s %8s %9s %6s %6s %5s %5s\n' scenario agents days thr "sim s" cpu% \
   "agent-days/s" "obs/s" "alerts/s" "RSS MiB" "B/agent" "Philox eq" "RNG%" "mem%" "est" load
 
 # workload NAME SCENARIO_FILE|- AGENTS DAYS THREADS [noguard]: runs bench_core unless a guard says not
@@ -69,9 +70,10 @@ workload() {
     printf '%-9s %9s %4s %3s   not run: bench_core exit %s: %s %s\n' "$name" "$n" "$days" "$thr" "$rc" "$(tail -n 1 "$out")" "$note"
     return 0
   fi
-  local sim rate obs alerts rss bpa eq rng mem est threads philox
+  local sim cpu rate obs alerts rss bpa eq rng mem est threads philox
   threads=$(awk 'NR == 1 { print $(NF - 1) }' "$out")
   sim=$(field "$out" "  simulate:" 1)
+  cpu=$(field "$out" "  simulate:" 6)
   rate=$(field "$out" "  agent-days/s:" 1)
   eq=$(field "$out" "  agent-days/s:" 2)
   obs=$(field "$out" "  observations/s:" 1)
@@ -82,31 +84,26 @@ workload() {
   mem=$(awk '/^  memory bound:/ { v = $NF } END { sub(/%/, "", v); print v }' "$out")
   est=$(awk '/^  preflight:/ { v = $NF } END { print v == "" ? "-" : v }' "$out")
   philox=$(field "$out" "  peers (same run):   Philox4x32-10" 1)
-  printf '%-9s %9s %4s %3s %8s %11sM %9sM %9s %8s %8s %9s %6s %6s %6s %5s %s\n' "$name" "$n" "$days" "$threads" "$sim" \
-    "$rate" "$obs" "$alerts" "$rss" "$bpa" "$eq" "$rng" "$mem" "$est" "$(load)" "$note"
+  printf '%-9s %9s %4s %3s %8s %5s %11sM %9sM %9s %8s %8s %9s %6s %6s %5s %5s %s\n' "$name" "$n" "$days" "$threads" \
+    "$sim" "$cpu" "$rate" "$obs" "$alerts" "$rss" "$bpa" "$eq" "$rng" "$mem" "$est" "$(load)" "$note"
   awk -v s="$name" -v n="$n" -v d="$days" -v t="$threads" -v sim="$sim" -v p="$philox" -v r="$rss" -v b="$bpa" \
-    'BEGIN { printf "%s %s %s %s %s %.0f %.0f %.0f %s\n", s, n, d, t, sim, n * d / sim, p * 1e6, r * 1048576, b }' >>"$ROWS"
+    -v c="$cpu" 'BEGIN { printf "%s %s %s %s %s %.0f %.0f %.0f %s %s\n", s, n, d, t, sim, n * d / sim, p * 1e6, r * 1048576, b, c }' >>"$ROWS"
 }
 
 for n in 100000 1000000 10000000; do workload default - "$n" 30 0; done
 for n in 100000 1000000 10000000; do workload province scenarios/province.yaml "$n" 30 0; done
 workload full tests/data/full.yaml 1000000 30 0
-echo "   (est = measured peak / the memory preflight's estimate for glasscage run --explain-sample 0)"
 
-# The table's 1M row of the default when it ran on 2 threads, else a run on 2; then 1 thread, the same days.
-two=$(awk '$1 == "default" && $2 == 1000000 && $4 == 2' "$ROWS" | head -n 1)
-if [ -z "$two" ]; then
-  workload default - 1000000 30 2 noguard >/dev/null
-  two=$(awk '$1 == "default" && $2 == 1000000 && $4 == 2' "$ROWS" | head -n 1)
-fi
-days=$(printf '%s\n' "$two" | awk '{ print $3 == "" ? 30 : $3 }')
-echo "== thread scaling: default, 1M agents x $days days"
-workload default - 1000000 "$days" 1 noguard >/dev/null
-one=$(awk '$1 == "default" && $2 == 1000000 && $4 == 1' "$ROWS" | tail -n 1)
+# Back to back (not the table's row, minutes earlier), so that both see the same machine.
+echo "== thread scaling: default, 1M agents x 30 days, 2 threads then 1"
+workload default - 1000000 30 2 noguard >/dev/null
+workload default - 1000000 30 1 noguard >/dev/null
+two=$(awk '$1 == "default" && $2 == 1000000 && $3 == 30 && $4 == 2' "$ROWS" | tail -n 1)
+one=$(awk '$1 == "default" && $2 == 1000000 && $3 == 30 && $4 == 1' "$ROWS" | tail -n 1)
 if [ -n "$one" ] && [ -n "$two" ]; then
   awk -v a="$one" -v b="$two" 'BEGIN { split(a, x, " "); split(b, y, " ");
-    printf "1 thread %.2fM agent-days/s, 2 threads %.2fM: x%.2f (the Philox peer on the same threads: %.0fM -> %.0fM calls/s, x%.2f)\n",
-      x[6] / 1e6, y[6] / 1e6, y[6] / x[6], x[7] / 1e6, y[7] / 1e6, y[7] / x[7] }'
+    printf "1 thread %.2fM agent-days/s (cpu %s%%), 2 threads %.2fM (cpu %s%%): x%.2f; the Philox peer on the same threads: %.0fM -> %.0fM calls/s, x%.2f\n",
+      x[6] / 1e6, x[10], y[6] / 1e6, y[10], y[6] / x[6], x[7] / 1e6, y[7] / 1e6, y[7] / x[7] }'
 else
   echo "not measured (a run failed)"
 fi
