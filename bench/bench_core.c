@@ -211,8 +211,8 @@ int main(int argc, char **argv) {
   if (before_run(&cfg, want, &pf)) fprintf(stderr, "bench_core: the memory preflight could not run; going on\n");
   if (pf.rc < 0) { fprintf(stderr, "bench_core: %s\n", pf.msg); return BENCH_FAILED; }
   if (pf.rc > 0) {
-    printf("glasscage bench: %s scenario, %lld agents x %d days: refused by the memory preflight: %s\n",
-           cfg.name, pop, days, pf.msg);
+    printf("glasscage bench: %s scenario, %lld agents x %d days: refused by the memory preflight: %s "
+           "[bench_core: GLASSCAGE_MEMORY_LIMIT sets the limit instead]\n", cfg.name, pop, days, pf.msg);
     return BENCH_REFUSED;
   }
   double rss0 = peak_rss_bytes();
