@@ -26,6 +26,7 @@
 ** the modules hold after building and what the days add beyond the modelled
 ** buffers.
 */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +45,7 @@
 #include "glasscage.h"
 
 #define PILOT_AGENTS 20000
-#define PILOT_DAYS 7
+#define PILOT_DAYS 180              /* the scenario's days, up to this: holidays and windows matter */
 /* Resident memory of the program besides the model's arrays: code and
 ** libraries, OpenMP threads, the results database's page cache and the
 ** report page (its Vega-Lite bundle, ~1 MB, and the HTML).  Measured: a
@@ -95,18 +96,44 @@ static double day_bytes(const gc_pilot_rates *r, double n, int threads) {
   return blocks + gathered + (threads > 0 ? threads : 1) * ev * sizeof(gc_event);
 }
 
-/* The pair map at its largest over `days` for n agents. */
-static double inference_bytes(const gc_config *cfg, const gc_pilot_rates *r, double n, int days) {
-  const gc_inference_cfg *ic = &cfg->sensors.inference;
-  if (!ic->enabled || r->pairs_per_agent_day <= 0) return 0;
-  int live = ic->window_days > 0 && ic->window_days + 1 < days ? ic->window_days + 1 : days;
-  double pairs = r->pairs_per_agent_day * n * live, day = r->pairs_per_agent_day * n;
-  double cap = (double)pow2_at_least(2 * (pairs + day), 1024);
-  /* growing: the old map (half the size) and the new one; a window's rebuild: two of the same size */
-  return cap * 16 * (ic->window_days > 0 ? 2.0 : 1.5) + day * 8 * 2;
+/* People per city place of type t at population n. */
+static double per_place(const gc_config *cfg, double n, int t) {
+  uint32_t c = gc_world_city_places(cfg, (int64_t)n, t);
+  return c ? n / c : 1;
 }
 
-static int pilot_one_thread(const gc_config *cfg, gc_pilot_rates *out);
+/* How pairs per agent at n compare with the pilot's.  Pairs of people who
+** know each other (household members travelling together) come with the
+** people: a constant per agent.  Strangers meet by chance: a place with k
+** scans a day gives about k^2 / 2 pairs, and k grows with the people per
+** place: for the city's hotels and stations with n over their number
+** (which the rounding of small cities keeps off its limit: a 20,000-person
+** pilot of a scenario with a station per 50,000 people has a 20,000-person
+** station), for the other regions' (a fixed number) with n itself.  Each is
+** weighed by its share of the pilot's distinct pairs. */
+static double pair_scale(const gc_config *cfg, const gc_pilot_rates *r, double n) {
+  double np = r->n > 0 ? (double)r->n : 1;
+  return r->pairs_ties + r->pairs_share[GC_INF_CITY_HOTEL] * per_place(cfg, n, GC_PLACE_HOTEL) / per_place(cfg, np, GC_PLACE_HOTEL) +
+         r->pairs_share[GC_INF_CITY_STATION] * per_place(cfg, n, GC_PLACE_STATION) /
+             per_place(cfg, np, GC_PLACE_STATION) +
+         (r->pairs_share[GC_INF_AWAY_HOTEL] + r->pairs_share[GC_INF_AWAY_STATION]) * n / np;
+}
+
+/* The pair map at its largest for n agents: the most pairs the pilot's map
+** held and the most pair keys of one of its days, per agent, scaled to n
+** (pair_scale). */
+static double inference_bytes(const gc_config *cfg, const gc_pilot_rates *r, double n) {
+  const gc_inference_cfg *ic = &cfg->sensors.inference;
+  if (!ic->enabled || r->pairs_live <= 0 || n <= 0) return 0;
+  double scale = pair_scale(cfg, r, n);
+  double pairs = r->pairs_live * n * scale, day = r->pairs_day * n * scale;
+  double cap = (double)pow2_at_least(2 * (pairs + day), 1024);
+  /* growing: the old map (half the size) and the new one; a window's rebuild: two of the same size;
+  ** the day's keys in a doubling buffer */
+  return cap * 16 * (ic->window_days > 0 ? 2.0 : 1.5) + (double)pow2_at_least(day, 256) * 8;
+}
+
+static int pilot_one_thread(const gc_config *cfg, int64_t agents, gc_pilot_rates *out);
 
 static int longest_window(const gc_config *cfg) {
   int w = 1;
@@ -128,19 +155,19 @@ int gc_preflight_pilot(const gc_config *cfg, int threads, gc_pilot_rates *out) {
 #ifdef _OPENMP
   int saved = omp_get_max_threads();
 #endif
-  int rc = pilot_one_thread(cfg, out);
+  int rc = pilot_one_thread(cfg, PILOT_AGENTS, out);
 #ifdef _OPENMP
   omp_set_num_threads(saved);
 #endif
   return rc;
 }
 
-static int pilot_one_thread(const gc_config *cfg, gc_pilot_rates *out) {
+static int pilot_one_thread(const gc_config *cfg, int64_t agents, gc_pilot_rates *out) {
   memset(out, 0, sizeof *out);
   gc_config *pc = malloc(sizeof *pc);
   if (!pc) return -1;
   *pc = *cfg;
-  pc->population.size = cfg->population.size < PILOT_AGENTS ? cfg->population.size : PILOT_AGENTS;
+  pc->population.size = cfg->population.size < agents ? cfg->population.size : agents;
   if (pc->population.size < 1) pc->population.size = 1;
   pc->days = cfg->days < PILOT_DAYS ? cfg->days : PILOT_DAYS;
   char err[256];
@@ -156,8 +183,14 @@ static int pilot_one_thread(const gc_config *cfg, gc_pilot_rates *out) {
   out->agents_per_hh = pop->nhh ? n / pop->nhh : 1;
   int rc = gc_run_step(run);
   uint64_t hday1 = heap_in_use();       /* the day buffers have (nearly) their size after one day */
-  size_t inf1 = gc_run_inference_bytes(run);
-  while (rc == GC_OK) rc = gc_run_step(run);
+  size_t inf1 = gc_run_inference_bytes(run), live = 0, live_max = 0, day_max = 0;
+  while (rc == GC_OK) {
+    gc_run_inference_load(run, &live, &day_max);
+    if (live > live_max) live_max = live;
+    rc = gc_run_step(run);
+  }
+  gc_run_inference_load(run, &live, &day_max);
+  if (live > live_max) live_max = live;
   uint64_t h2 = heap_in_use();
   size_t inf2 = gc_run_inference_bytes(run);
   if (rc == GC_ERR_NOMEM || gc_run_finish(run)) { gc_run_free(run); free(pc); return -1; }
@@ -167,6 +200,15 @@ static int pilot_one_thread(const gc_config *cfg, gc_pilot_rates *out) {
     if (a->daily[d].truth.events / n > out->events_per_agent_day) out->events_per_agent_day = a->daily[d].truth.events / n;
   }
   if (pc->days > 0) out->pairs_per_agent_day = (double)a->inference.pairs_seen / n / pc->days;
+  out->pairs_live = (double)live_max / n;
+  out->pairs_day = (double)day_max / n;
+  uint64_t cat[GC_INF_NCATS], ties[GC_INF_NCATS], all = 0;
+  gc_run_inference_cats(run, cat, ties);
+  for (int k = 0; k < GC_INF_NCATS; k++) all += cat[k];
+  for (int k = 0; k < GC_INF_NCATS; k++) {
+    out->pairs_share[k] = all ? (double)(cat[k] - ties[k]) / (double)all : 0;
+    out->pairs_ties += all ? (double)ties[k] / (double)all : 0;
+  }
   out->heap_measured = h1 > h0 && h2 >= h1;
   if (out->heap_measured) {
     double state = (double)(h1 - h0) / n - out->pop_bytes - audit_per_agent() - pc->days * audit_per_day(pc) / n;
@@ -197,7 +239,7 @@ void gc_preflight_model(const gc_config *cfg, int threads, int explain_k, const 
   out->part[GC_MEM_STATE] = (uint64_t)(r->state_bytes * n);
   out->part[GC_MEM_DAY] = n > 0 ? (uint64_t)day_bytes(r, n, threads) : 0;
   out->part[GC_MEM_WINDOWS] = (uint64_t)(r->growth_bytes * n * (grow_days > 0 ? grow_days : 0));
-  out->part[GC_MEM_INFERENCE] = (uint64_t)inference_bytes(cfg, r, n, days);
+  out->part[GC_MEM_INFERENCE] = (uint64_t)inference_bytes(cfg, r, n);
   uint64_t one_run = 0;
   for (int p = GC_MEM_POPULATION; p < GC_MEM_REPLAY; p++) one_run += out->part[p];
   out->part[GC_MEM_REPLAY] = explain_k > 0 ? one_run : 0;

@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "gc_config.h"
+#include "gc_sensors.h"
 
 enum gc_mem_part {
   GC_MEM_PROGRAM,       /* code, libraries, thread stacks, results writing (SQLite, report) */
@@ -46,6 +47,11 @@ typedef struct gc_pilot_rates {
   double obs_per_agent_day;     /* the busiest pilot day */
   double events_per_agent_day;  /* the busiest pilot day */
   double pairs_per_agent_day;   /* distinct inference pairs first seen, per agent-day */
+  double pairs_live;            /* the most pairs the inference map held at a day's end, per agent */
+  double pairs_day;             /* the most pair keys of one day, per agent */
+  double pairs_share[GC_INF_NCATS];  /* shares of the pilot's distinct pairs of strangers by place
+                                       (gc_inference_cat) */
+  double pairs_ties;            /* share of the pilot's distinct pairs that are true ties */
   double state_bytes;           /* heap per agent after building, beyond population and audit */
   double growth_bytes;          /* heap per agent-day grown after day one, beyond the inference map */
   int heap_measured;            /* 0: the allocator's counters were not available (sanitizers) */

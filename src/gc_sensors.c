@@ -131,10 +131,10 @@ static int place_meters(gc_sensors *s, const gc_config *cfg, const gc_population
 }
 
 gc_sensors *gc_sensors_new(const gc_config *cfg, const gc_world *w, const gc_population *pop) {
-  (void)w;
   gc_sensors *s = calloc(1, sizeof *s);
   if (!s) return NULL;
   s->cfg = cfg;
+  s->world = w;
   s->nhh = pop->nhh;
   if (place_home_cameras(s, cfg, pop) || place_meters(s, cfg, pop) || list_vehicle_owners(s, cfg, pop) ||
       gc_inference_init(s, pop)) {

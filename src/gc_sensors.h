@@ -156,6 +156,18 @@ void gc_sensors_home_visits(const gc_sensor_ctx *ctx, uint32_t h0, uint32_t h1, 
 ** the scenario loader).  Returns 0 or -1 on allocation failure. */
 int gc_sensors_infer(gc_sensors *s, gc_population *pop, int day, const gc_obs *obs, size_t n);
 
+/* Where relationship inference's pairs come from: city or away places (a
+** region's away hotels and stations are a fixed number, the city's grow
+** with its people), hotels or stations. */
+typedef enum { GC_INF_CITY_HOTEL, GC_INF_CITY_STATION, GC_INF_AWAY_HOTEL, GC_INF_AWAY_STATION, GC_INF_NCATS } gc_inference_cat;
+
+/* Distinct pairs so far by where they were first seen (gc_inference_cat),
+** into pairs[GC_INF_NCATS], and how many of them are true ties. */
+void gc_sensors_inference_cats(const gc_sensors *s, uint64_t *pairs, uint64_t *true_ties);
+
+/* Pairs relationship inference holds now, and the most pair keys of one day so far. */
+void gc_sensors_inference_load(const gc_sensors *s, size_t *pairs, size_t *max_day);
+
 /* Bytes the relationship inference holds now (pair map and day buffers). */
 size_t gc_sensors_inference_bytes(const gc_sensors *s);
 

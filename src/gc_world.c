@@ -16,11 +16,15 @@
 #include "gc_world.h"
 #include "gc_rng.h"
 
-static uint32_t city_count(const gc_config *cfg, int t) {
+uint32_t gc_world_city_places(const gc_config *cfg, int64_t size, int t) {
   double d = cfg->world.places_per_1000[t];
   if (d <= 0) return 0;
-  double n = d * (double)cfg->population.size / 1000.0;
+  double n = d * (double)size / 1000.0;
   return n < 1 ? 1 : (uint32_t)llround(n);
+}
+
+static uint32_t city_count(const gc_config *cfg, int t) {
+  return gc_world_city_places(cfg, cfg->population.size, t);
 }
 
 static uint32_t region_count(const gc_config *cfg, int r, int t) {

@@ -56,6 +56,9 @@ typedef struct gc_world {
 int gc_world_build(gc_world *w, const gc_config *cfg);
 void gc_world_free(gc_world *w);
 
+/* Number of places of type t the city (region 0) has for a population of size. */
+uint32_t gc_world_city_places(const gc_config *cfg, int64_t size, int t);
+
 /* Number of places of type t in region r. */
 static inline uint32_t gc_world_count(const gc_world *w, int r, int t) {
   return w->range[r][t + 1] - w->range[r][t];

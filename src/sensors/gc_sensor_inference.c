@@ -127,9 +127,21 @@ int gc_inference_init(gc_sensors *s, const gc_population *pop) {
   return 0;
 }
 
+void gc_sensors_inference_cats(const gc_sensors *s, uint64_t *pairs, uint64_t *true_ties) {
+  for (int k = 0; k < GC_INF_NCATS; k++) {
+    pairs[k] = s ? s->cat_new[k] : 0;
+    true_ties[k] = s ? s->cat_new_true[k] : 0;
+  }
+}
+
+void gc_sensors_inference_load(const gc_sensors *s, size_t *pairs, size_t *max_day) {
+  *pairs = s ? s->pairs.n : 0;
+  *max_day = s ? s->max_day_pairs : 0;
+}
+
 size_t gc_sensors_inference_bytes(const gc_sensors *s) {
   return s ? s->pairs.cap * sizeof *s->pairs.slot + s->scans_cap * sizeof *s->scans +
-             s->day_pairs_cap * sizeof *s->day_pairs
+             s->day_pairs_cap * sizeof *s->day_pairs + s->day_cat_cap
            : 0;
 }
 
@@ -137,6 +149,8 @@ void gc_inference_free(gc_sensors *s) {
   free(s->pairs.slot);
   free(s->scans);
   free(s->day_pairs);
+  free(s->day_cat);
+  s->day_cat = NULL;
   memset(&s->pairs, 0, sizeof s->pairs);
   s->scans = NULL;
   s->day_pairs = NULL;
@@ -152,13 +166,16 @@ static void join_associates(gc_sensors *s, gc_population *pop, uint32_t a, uint3
 }
 
 /* One day together for the pair with key `key` (a < b). */
-static void together(gc_sensors *s, gc_population *pop, int day, uint64_t key) {
+static void together(gc_sensors *s, gc_population *pop, int day, uint64_t key, int cat) {
   uint32_t a = (uint32_t)(key >> 32), b = (uint32_t)key;
   int created = 0;
   gc_pair_slot *sl = map_get(&s->pairs, key, &created);     /* never NULL: capacity reserved */
   if (created) {
+    int t = true_tie(pop, a, b);
     s->inf.pairs_seen++;
-    s->inf.true_seen += (uint64_t)true_tie(pop, a, b);
+    s->inf.true_seen += (uint64_t)t;
+    s->cat_new[cat]++;
+    s->cat_new_true[cat] += (uint64_t)t;
   }
   if (sl->last_day == (uint16_t)(day + 1)) return;
   int need = s->cfg->sensors.inference.min_together < 1 ? 1 : s->cfg->sensors.inference.min_together;
@@ -212,11 +229,19 @@ static int day_pairs(gc_sensors *s, size_t ns, size_t *np) {
   *np = 0;
   for (size_t a = 0, b; a < ns; a = b) {
     for (b = a + 1; b < ns && r[b].place == r[a].place; b++) {}
+    size_t before = *np;
     for (size_t i = a; i < b; i++)
       for (size_t j = i + 1; j < b; j++) {
         if (!r[i].hotel && r[j].time - r[i].time > window) break;
         if (add_pair(s, np, r[i].person, r[j].person)) return -1;
       }
+    int away = s->world && s->world->region[r[a].place] != 0;
+    if (*np > before) {
+      uint8_t *c = gc_grow(s->day_cat, &s->day_cat_cap, *np, 1);
+      if (!c) return -1;
+      s->day_cat = c;
+      memset(c + before, (away ? GC_INF_AWAY_HOTEL : GC_INF_CITY_HOTEL) + !r[a].hotel, *np - before);
+    }
   }
   return 0;
 }
@@ -227,6 +252,7 @@ int gc_sensors_infer(gc_sensors *s, gc_population *pop, int day, const gc_obs *o
   if (collect_scans(s, obs, n, &ns)) return -1;
   if (ns > 1) qsort(s->scans, ns, sizeof *s->scans, cmp_scan);
   if (day_pairs(s, ns, &np)) return -1;
+  if (np > s->max_day_pairs) s->max_day_pairs = np;
   const gc_inference_cfg *ic = &s->cfg->sensors.inference;
   if ((s->pairs.n + np) * 2 > s->pairs.cap && ic->window_days > 0 && s->pairs.cap &&
       map_rebuild(&s->pairs, s->pairs.cap, day, ic->window_days, ic->min_together < 1 ? 1 : ic->min_together))
@@ -238,7 +264,7 @@ int gc_sensors_infer(gc_sensors *s, gc_population *pop, int day, const gc_obs *o
   enum { AHEAD = 8 };
   for (size_t k = 0; k < np; k++) {
     if (k + AHEAD < np) __builtin_prefetch(&s->pairs.slot[mix64(key[k + AHEAD]) & mask], 1);
-    together(s, pop, day, key[k]);
+    together(s, pop, day, key[k], s->day_cat[k]);
   }
   return 0;
 }

@@ -82,8 +82,14 @@ struct gc_sensors {
   gc_scan_rec *scans;          /* the day's hotel and station scans (reused) */
   size_t scans_cap;
   uint64_t *day_pairs;         /* the day's co-occurring pair keys (reused) */
+  size_t max_day_pairs;        /* the most pair keys of one day so far */
   size_t day_pairs_cap;
   gc_inference_result inf;
+  const gc_world *world;
+  uint8_t *day_cat;            /* gc_inference_cat of each of the day's pair keys (reused) */
+  size_t day_cat_cap;
+  uint64_t cat_new[GC_INF_NCATS];      /* distinct pairs so far by where first seen (gc_inference_cat) */
+  uint64_t cat_new_true[GC_INF_NCATS]; /* of which true ties */
 };
 
 /* The day of the agent whose event is being observed. */

@@ -104,16 +104,33 @@ def refusal(exe, tmp):
 
 
 def accuracy(exe, tmp):
-    full = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "full.yaml")
-    cases = [(["--set", "days=10"], 200000), (["--set", "population.size=1000000", "--set", "days=5"], 1000000),
-             ([full, "--set", "population.size=200000"], 200000), ([full, "--set", "population.size=20000"], 20000)]
-    for args, n in cases:
+    """Tolerances: -20% to +40% of the measured peak from 200,000 people up (the estimate errs
+    towards refusing); at 20,000 the 12 MiB program constant dominates, so +16 MiB.  With
+    relationship inference (full.yaml, province.yaml) the pair map's capacity is a power of two,
+    so an estimate of its pairs a few percent off can land a factor 2 away from the map the run
+    builds: there -35% to +60%."""
+    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    full = os.path.join(here, "data", "full.yaml")
+    province = os.path.join(here, "..", "scenarios", "province.yaml")
+    cases = [(["--set", "days=10"], 200000, ("2", "0")),
+             (["--set", "population.size=1000000", "--set", "days=5"], 1000000, ("2", "0")),
+             ([full, "--set", "population.size=200000"], 200000, ("2", "0")),
+             ([full, "--set", "population.size=20000"], 20000, ("2", "0")),
+             ([province, "--set", "population.size=100000"], 100000, ("0",))]
+    for args, n, samples in cases:
         total, replay = estimate(exe, args)
-        for k in ("2", "0"):
+        inference = any(a.endswith(".yaml") for a in args)
+        for k in samples:
             est = total if k == "2" else total - replay
             rc, rss = peak_rss(exe, args + ["--explain-sample", k], os.path.join(tmp, "acc"))
-            name = " ".join(a if not a.endswith(".yaml") else "full.yaml" for a in args) + f" --explain-sample {k}"
-            lo, hi = 0.80 * rss, (1.40 * rss if n >= 200000 else rss + 16 * MIB)
+            name = " ".join(a if not a.endswith(".yaml") else os.path.basename(a) for a in args) + \
+                f" --explain-sample {k}"
+            if n < 100000:
+                lo, hi = 0.80 * rss, rss + 16 * MIB
+            elif inference:
+                lo, hi = 0.65 * rss, 1.60 * rss
+            else:
+                lo, hi = 0.80 * rss, 1.40 * rss
             check(f"estimate within tolerance of the peak RSS: {name}", rc == 0 and lo <= est <= hi,
                   f"estimate {est / MIB:.0f} MiB, measured {rss / MIB:.0f} MiB, ratio {est / rss:.2f}")
 
