@@ -306,10 +306,12 @@ static void draw_counts(day_state *d, int signals_only) {
     n = gc_stream_poisson(&d->s, total);
     first = gc_stream_u01(&d->s);
   } else {
+    static const double inv[9] = {0, 1, 1 / 2., 1 / 3., 1 / 4., 1 / 5., 1 / 6., 1 / 7., 1 / 8.};
     double u = gc_stream_u01(&d->s), cdf = q;
+    if (u <= cdf) return;                         /* nothing today (the total is 0) */
     for (n = 0; u > cdf && n < 1000;) {
       n++;
-      q *= total / n;
+      q *= n < 9 ? total * inv[n] : total / n;
       cdf += q;
     }
     first = (u - (cdf - q)) / q;

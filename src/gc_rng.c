@@ -55,6 +55,31 @@ uint32_t gc_stream_poisson(gc_stream *s, double mean) {
   return k;
 }
 
+double gc_normal_quantile(double u) {
+  static const double a[6] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+                              1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00};
+  static const double b[5] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
+                              6.680131188771972e+01, -1.328068155288572e+01};
+  static const double c[6] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
+                              -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00};
+  static const double d[4] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
+                              3.754408661907416e+00};
+  double z;
+  if (u < 0.02425 || u > 1 - 0.02425) {
+    double q = sqrt(-2 * log(u < 0.5 ? u : 1 - u));
+    z = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+        ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+    if (u > 0.5) z = -z;
+  } else {
+    double q = u - 0.5, r = q * q;
+    z = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
+        (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  }
+  double e = 0.5 * erfc(-z / 1.4142135623730951) - u;       /* Halley's step */
+  double h = e * 2.5066282746310002 * exp(z * z / 2);
+  return z - h / (1 + z * h / 2);
+}
+
 double gc_stream_normal(gc_stream *s) {
   double u1 = gc_stream_u01(s), u2 = gc_stream_u01(s);
   return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);

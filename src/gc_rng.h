@@ -109,6 +109,10 @@ static inline uint32_t gc_stream_below(gc_stream *s, uint32_t n) {
 ** larger means fall back to a rounded normal approximation. */
 uint32_t gc_stream_poisson(gc_stream *s, double mean);
 
+/* The standard normal quantile: z with P(Z < z) = u, 0 < u < 1 (Acklam's
+** rational approximation refined by one Halley step on erfc: about 1e-15). */
+double gc_normal_quantile(double u);
+
 /* Standard normal by Box-Muller (uses two words). */
 double gc_stream_normal(gc_stream *s);
 

@@ -125,6 +125,11 @@ static int list_vehicle_owners(gc_sensors *s, const gc_config *cfg, const gc_pop
 static int place_meters(gc_sensors *s, const gc_config *cfg, const gc_population *pop) {
   if (!(cfg->sensors.meter_coverage > 0)) return 0;
   if (!(s->metered = calloc((size_t)pop->nhh / 8 + 1, 1))) return -1;
+  if (!(s->meter_noise = malloc((GC_METER_NOISE_N + 1) * sizeof *s->meter_noise))) return -1;
+  double sd = cfg->activity.utility_noise_sd;
+  for (int k = 1; k < GC_METER_NOISE_N; k++)
+    s->meter_noise[k] = (float)exp(sd * gc_normal_quantile((double)k / GC_METER_NOISE_N) - sd * sd / 2);
+  s->meter_noise[0] = s->meter_noise[GC_METER_NOISE_N] = 0;     /* the tails are computed (meter_factor) */
   for (uint32_t h = 0; h < pop->nhh; h++)
     if (gc_sensors_metered(cfg, h)) s->metered[h >> 3] |= (uint8_t)(1u << (h & 7));
   return 0;
@@ -149,6 +154,7 @@ void gc_sensors_free(gc_sensors *s) {
   gc_inference_free(s);
   free(s->home_cam);
   free(s->metered);
+  free(s->meter_noise);
   free(s->owners);
   free(s);
 }

@@ -70,11 +70,15 @@ typedef struct gc_scan_rec {
   uint16_t hotel;        /* 1: hotel (co-stay), 0: station (co-travel) */
 } gc_scan_rec;
 
+#define GC_METER_NOISE_N 65536
+
 struct gc_sensors {
   const gc_config *cfg;
   uint32_t nhh;
   uint8_t *home_cam;           /* per household: GC_EQ_CAMERA [| GC_EQ_INFRARED]; NULL if none */
   uint8_t *metered;            /* bit per household: a reporting utility meter; NULL if none */
+  float *meter_noise;          /* GC_METER_NOISE_N + 1 values of the meters' log-normal factor at
+                                  u = k / GC_METER_NOISE_N (gc_sensor_utility.c); NULL if none */
   uint32_t nhome_cams;
   uint32_t *owners;            /* distinct registered vehicle owners, ascending (misreads) */
   uint32_t nowners;

@@ -180,6 +180,45 @@ static void test_utility_follows_people_present(void **state) {
   teardown(f);
 }
 
+
+/* The meters' readings with the sensors' table of the log-normal factor
+** agree with the exact computation (no table: gc_sensors_household_use on
+** a context without sensor state) within the table's 1e-4, and the factor
+** has mean one (log-normal noise that does not bias use). */
+static void test_utility_table_matches_exact(void **state) {
+  (void)state;
+  fixture *f = setup(NULL, 0);
+  gc_sensors *sen = gc_sensors_new(&f->city.cfg, &f->city.w, &f->city.pop);
+  assert_non_null(sen);
+  gc_sensor_ctx with, without;
+  double sum = 0, n = 0;
+  for (int day = 0; day < 40; day++) {
+    gc_sensor_ctx_init(&with, &f->city.cfg, &f->city.w, &f->city.pop, sen, NULL, day);
+    gc_sensor_ctx_init(&without, &f->city.cfg, &f->city.w, &f->city.pop, NULL, NULL, day);
+    f->ob.n = 0;
+    gc_sensors_utility(&with, 0, f->city.pop.nhh, &f->ob);
+    for (size_t k = 0; k < f->ob.n; k++) {
+      const gc_obs *o = &f->ob.obs[k];
+      double kwh, litres;
+      gc_sensors_household_use(&without, o->where, &kwh, &litres);
+      double exact = o->kind == GC_OBS_ELECTRICITY ? kwh : litres;
+      assert_true(fabs(o->value / exact - 1) < 1e-4 + 1e-6);
+      if (o->kind == GC_OBS_ELECTRICITY) {
+        uint32_t h = o->where, present = f->city.pop.hh_start[h + 1] - f->city.pop.hh_start[h];
+        sum += o->value / (f->city.cfg.activity.electricity_base *
+                           pow(present, f->city.cfg.activity.utility_size_exponent));
+        n++;
+      }
+    }
+  }
+  /* mean of the factor: sd of a log-normal with mean 1 is sqrt(exp(sd^2) - 1) */
+  double sd = f->city.cfg.activity.utility_noise_sd, se = sqrt(exp(sd * sd) - 1) / sqrt(n);
+  assert_true(n > 1000);
+  assert_true(fabs(sum / n - 1) < 4.5 * se);
+  gc_sensors_free(sen);
+  teardown(f);
+}
+
 static void test_meter_coverage(void **state) {
   (void)state;
   const char *sets[] = {"sensors.utility_meters.coverage=0.3"};
@@ -1101,6 +1140,7 @@ int main(void) {
     cmocka_unit_test(test_perfect_scanners_see_every_hotel_stay),
     cmocka_unit_test(test_no_scanner_no_record_and_phone_identity),
     cmocka_unit_test(test_utility_follows_people_present),
+    cmocka_unit_test(test_utility_table_matches_exact),
     cmocka_unit_test(test_meter_coverage),
     cmocka_unit_test(test_audit_counts),
     cmocka_unit_test(test_compound_entries_and_companions),

@@ -134,12 +134,28 @@ static void test_batch_matches_rng4(void **state) {
   }
 }
 
+
+/* The normal quantile against published values and against erfc. */
+static void test_normal_quantile(void **state) {
+  (void)state;
+  assert_true(fabs(gc_normal_quantile(0.975) - 1.959963984540054) < 1e-13);
+  assert_true(fabs(gc_normal_quantile(0.5)) < 1e-15);
+  assert_true(fabs(gc_normal_quantile(1e-10) + 6.361340902404056) < 1e-11);
+  assert_true(fabs(gc_normal_quantile(0.8413447460685429) - 1.0) < 1e-13);
+  for (int k = 1; k < 1000; k++) {
+    double u = k / 1000.0, z = gc_normal_quantile(u);
+    assert_true(fabs(0.5 * erfc(-z / sqrt(2.0)) - u) < 1e-14);
+    assert_true(gc_normal_quantile(u + 1e-4) > z);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_philox_known_answers),
     cmocka_unit_test(test_counter_purity),
     cmocka_unit_test(test_stream_matches_counters),
     cmocka_unit_test(test_batch_matches_rng4),
+    cmocka_unit_test(test_normal_quantile),
     cmocka_unit_test(test_uniform_moments),
     cmocka_unit_test(test_poisson_moments),
     cmocka_unit_test(test_pick_shares),
