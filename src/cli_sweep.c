@@ -49,6 +49,7 @@
 #include "cli_util.h"
 #include "gc_diag.h"
 #include "gc_html.h"
+#include "gc_preflight.h"
 #include "gc_results.h"
 #include "gc_scenario.h"
 #include "glasscage.h"
@@ -86,6 +87,10 @@ static const char *const usage_sweep =
   "  --jobs N          runs at the same time, in worker processes (default: the\n"
   "                    number of online CPUs); results do not depend on N\n"
   "  --threads N       threads per run (default 1)\n"
+  "  --no-preflight    skip the memory check (by default the largest run's peak\n"
+  "                    memory is estimated first, --jobs is lowered so that the\n"
+  "                    runs at the same time fit, and a sweep whose one run does\n"
+  "                    not fit is refused)\n"
   "  --out DIR         output folder (default: out/sweep-SCENARIO_NAME)\n"
   "  --seed N          base seed\n"
   "  --set KEY=VALUE   override a scenario key for every run (repeatable)\n"
@@ -117,7 +122,7 @@ typedef struct sweep {
   const char *seed;             /* --seed, or NULL */
   sweep_axis axis[SWEEP_MAX_AXES];
   int naxes;
-  int replicates, jobs, threads, quiet;
+  int replicates, jobs, threads, quiet, no_preflight;
   const char *display;          /* file name or builtin:NAME */
   const char *text;             /* the scenario text, loaded once for every run */
   char *owned_text;
@@ -293,6 +298,8 @@ static int parse_args(int argc, char **argv, sweep *s) {
       s->seed = argv[++i];
     } else if (!strcmp(a, "--quiet")) {
       s->quiet = 1;
+    } else if (!strcmp(a, "--no-preflight")) {
+      s->no_preflight = 1;
     } else if (a[0] == '-' && a[1]) {
       return usage_error("unknown option %s", a);
     } else if (s->file) {
@@ -303,6 +310,71 @@ static int parse_args(int argc, char **argv, sweep *s) {
   }
   if (!s->naxes) return usage_error("nothing to vary: give --vary KEY=V1,V2,...%s", "");
   return 0;
+}
+
+/* The grid point with the most agent-days (the first of them): the run the
+** memory preflight measures. */
+static int largest_point(const sweep *s, gc_config *cfg, char *store, size_t cap);
+static size_t store_size(const sweep *s);
+
+/* Memory preflight (gc_preflight.c) for the sweep: the peak of the grid's
+** largest run (most agent-days; a sweep that varies something else that
+** drives memory, such as inference windows, is estimated at its base), each
+** of the jobs at once holding one.  The pilot starts OpenMP, which the
+** parent must not do before it forks its workers, so it runs in a child
+** that sends the estimate through a pipe.  Lowers s->jobs so that the runs
+** at the same time fit; refuses (exit 2) a sweep whose one run does not. */
+static int preflight(sweep *s) {
+  int fd[2];
+  if (pipe(fd)) return EXIT_RUNTIME;
+  pid_t pid = fork();
+  if (pid < 0) { close(fd[0]); close(fd[1]); return EXIT_RUNTIME; }
+  if (pid == 0) {
+    close(fd[0]);
+    uint64_t out[2] = {0, 0};               /* estimate, available (0: failed) */
+    gc_config *cfg = malloc(sizeof *cfg);
+    size_t cap = store_size(s);
+    char *store = malloc(cap);
+    if (cfg && store && largest_point(s, cfg, store, cap) >= 0) {
+      gc_mem_estimate e;
+      uint64_t avail = 0;
+      int arc = gc_preflight_available(&avail);
+      if (!gc_preflight_estimate(cfg, s->threads, 0, &e)) {
+        out[0] = e.total;
+        out[1] = arc ? UINT64_MAX : avail;
+      }
+    }
+    ssize_t w = write(fd[1], out, sizeof out);
+    _exit(w == (ssize_t)sizeof out ? 0 : 1);
+  }
+  close(fd[1]);
+  uint64_t in[2] = {0, 0};
+  ssize_t got = read(fd[0], in, sizeof in);
+  close(fd[0]);
+  int status;
+  waitpid(pid, &status, 0);
+  if (got != (ssize_t)sizeof in || !in[0]) {
+    fprintf(stderr, "glasscage: sweep: the memory preflight failed (--no-preflight skips it)\n");
+    return EXIT_RUNTIME;
+  }
+  char need[32], have[32];
+  gc_preflight_format(in[0], need, sizeof need);
+  if (in[1] == UINT64_MAX) return EXIT_OK;  /* the available memory is unknown */
+  gc_preflight_format(in[1], have, sizeof have);
+  uint64_t fit = in[1] / in[0];
+  if (fit < 1) {
+    fprintf(stderr, "glasscage: sweep: its largest run needs about %s at its peak; %s is available "
+            "(lower population.size or days; --no-preflight skips this check; nothing was run)\n", need, have);
+    return EXIT_USAGE;
+  }
+  int runs_at_once = s->jobs < s->nruns ? s->jobs : s->nruns;
+  if (fit < (uint64_t)runs_at_once) {
+    if (!s->quiet)
+      fprintf(stderr, "glasscage: sweep: %llu run%s at a time, not %d: each needs about %s at its peak, "
+              "%s is available\n", (unsigned long long)fit, fit == 1 ? "" : "s", runs_at_once, need, have);
+    s->jobs = (int)fit;
+  }
+  return EXIT_OK;
 }
 
 /* The value index of axis a at grid point p (the first axis varies slowest). */
@@ -334,6 +406,26 @@ static int point_sets(const sweep *s, int p, int only, int vi, int seed_set, uin
     sets[n++] = store + used;
   }
   return n;
+}
+
+static int largest_point(const sweep *s, gc_config *cfg, char *store, size_t cap) {
+  const char *sets[SWEEP_MAX_SETS + SWEEP_MAX_AXES + 1];
+  int best = -1;
+  double most = -1;
+  for (int p = 0; p < s->npoints; p++) {
+    gc_diag *d = gc_diag_new();
+    int n = point_sets(s, p, 0, 0, 0, 0, sets, store, cap);
+    int bad = !d || gcs_load(s->display, s->text, s->len, sets, n, cfg, d);
+    gc_diag_free(d);
+    if (bad) return -1;
+    double ad = (double)cfg->population.size * cfg->days;
+    if (ad > most) { most = ad; best = p; }
+  }
+  gc_diag *d = gc_diag_new();
+  int n = point_sets(s, best, 0, 0, 0, 0, sets, store, cap);
+  int bad = best < 0 || !d || gcs_load(s->display, s->text, s->len, sets, n, cfg, d);
+  gc_diag_free(d);
+  return bad ? -1 : best;
 }
 
 static size_t store_size(const sweep *s) {
@@ -1135,7 +1227,7 @@ int gc_cli_sweep(int argc, char **argv) {
   }
   s.npoints = (int)npoints;
   s.nruns = s.npoints * s.replicates;
-  if ((rc = load_text(&s)) || (rc = validate(&s))) goto done;
+  if ((rc = load_text(&s)) || (rc = validate(&s)) || (!s.no_preflight && (rc = preflight(&s)))) goto done;
   if (s.out) snprintf(s.dir, sizeof s.dir, "%s", s.out);
   else {                              /* the scenario's name, made safe as one folder name */
     char safe[256];

@@ -228,6 +228,32 @@ def refused(exe, tmp):
               not os.path.exists(out), f"rc {r.returncode}, {r.stderr.strip()[:160]!r}")
 
 
+def memory(exe, tmp):
+    """The memory preflight: the largest run's estimate (about 18 MiB at 20,000 x 3 days) against
+    GLASSCAGE_MEMORY_LIMIT.  Under one run: refused, nothing written; room for one of two jobs: one
+    at a time, with the same tables as --jobs 1; --no-preflight skips it."""
+    args = ["builtin:base_rates", "--set", "population.size=20000", "--set", "days=3",
+            "--vary", "response.capacity_per_day=10,40"]
+
+    def go(out, limit, *extra):
+        env = dict(os.environ, GLASSCAGE_MEMORY_LIMIT=limit)
+        return subprocess.run([exe, "sweep", *args, *extra, "--out", out], capture_output=True, text=True, env=env)
+    out = os.path.join(tmp, "mem-refused")
+    r = go(out, "10M")
+    check("a sweep whose largest run does not fit: exit 2, the estimate, nothing written",
+          r.returncode == 2 and "needs about" in r.stderr and "nothing was run" in r.stderr and not os.path.exists(out),
+          f"rc {r.returncode}, {r.stderr.strip()[:200]!r}")
+    r = go(os.path.join(tmp, "mem-bypass"), "10M", "--no-preflight", "--quiet")
+    check("--no-preflight skips the check", r.returncode == 0, r.stderr.strip()[:200])
+    r = go(os.path.join(tmp, "mem-one"), "30M", "--jobs", "2")
+    check("room for one run of two: one at a time, saying so", r.returncode == 0 and
+          "1 run at a time, not 2" in r.stderr, f"rc {r.returncode}, {r.stderr.strip()[:200]!r}")
+    sweep(exe, os.path.join(tmp, "mem-j1"), *args, "--jobs", "1")
+    check("... with the tables of --jobs 1",
+          dump(os.path.join(tmp, "mem-one", "sweep.db"), "sweep_info", VOLATILE_SWEEP) ==
+          dump(os.path.join(tmp, "mem-j1", "sweep.db"), "sweep_info", VOLATILE_SWEEP))
+
+
 def interrupted(exe, tmp):
     out = os.path.join(tmp, "int")
     p = subprocess.Popen([exe, "sweep", "builtin:key_persons", "--set", "population.size=60000", "--replicates", "6",
@@ -336,6 +362,7 @@ def main():
         closed_form(exe, tmp)
         summary_recomputed(exe, tmp, [kp, os.path.join(tmp, "cf")])
         refused(exe, tmp)
+        memory(exe, tmp)
         interrupted(exe, tmp)
         interrupted_early(exe, tmp)
         stale_runs(exe, tmp)
