@@ -258,7 +258,7 @@ static double count_total(const gc_population *p, int npurchases, const double *
 
 int gc_activity_prepare(const gc_config *cfg, gc_population *p) {
   free(p->act_rate);
-  p->act_rate = malloc((size_t)p->n * 4 * sizeof *p->act_rate);
+  p->act_rate = malloc((size_t)p->n * GC_ACT_RATES * sizeof *p->act_rate);
   if (!p->act_rate) return -1;
   gc_activity_ctx day[2];                      /* a weekday and a weekend day (no population needed) */
   for (int w = 0; w < 2; w++) {
@@ -269,9 +269,12 @@ int gc_activity_prepare(const gc_config *cfg, gc_population *p) {
   #pragma omp parallel for schedule(static)
   for (uint32_t i = 0; i < p->n; i++)
     for (int w = 0; w < 2; w++) {
+      float *r = p->act_rate + (size_t)i * GC_ACT_RATES + (size_t)w * 4;
       double t = count_total(p, np, day[w].base, day[w].active, 0, day[w].nactive, i, offender(p, ot, i));
-      p->act_rate[(size_t)i * 4 + (size_t)w * 2] = (float)t;
-      p->act_rate[(size_t)i * 4 + (size_t)w * 2 + 1] = (float)exp(-t);
+      r[0] = (float)t;
+      r[1] = (float)exp(-t);
+      r[2] = (float)count_rate(p, np, day[w].base, i, C_ERRAND);
+      r[3] = (float)count_rate(p, np, day[w].base, i, C_LEISURE);
     }
   return 0;
 }
@@ -290,21 +293,25 @@ static void draw_counts(day_state *d, int signals_only) {
   int np = c->cfg->activity.npurchases, j0 = signals_only ? c->first_signal : 0;
   int offences = !signals_only && offender(p, c->offence_truth, d->agent);
   memset(d->n, 0, sizeof d->n);
-  double total, q;
+  double total, q, common[2] = {0, 0};          /* errand and leisure rates, when stored */
   if (!signals_only && p->act_rate) {
-    const float *r = p->act_rate + (size_t)d->agent * 4 + (c->weekend ? 2 : 0);
+    const float *r = p->act_rate + (size_t)d->agent * GC_ACT_RATES + (c->weekend ? 4 : 0);
     total = r[0];
     q = r[1];
+    common[0] = r[2];
+    common[1] = r[3];
+    while (j0 < c->nactive && c->active[j0] <= C_LEISURE) j0++;   /* the scan below starts after them */
   } else {
     total = count_total(p, np, c->base, c->active, j0, c->nactive, d->agent, offences);
     q = exp(-total);
   }
   if (!(total > 0)) return;
   uint32_t n;
-  double first;                                   /* the first event's uniform */
+  double x0, scale0;        /* the first event: behaviour k where x0 < (sum of rates up to k) x scale0 */
   if (total > 30) {
     n = gc_stream_poisson(&d->s, total);
-    first = gc_stream_u01(&d->s);
+    x0 = gc_stream_u01(&d->s) * total;
+    scale0 = 1;
   } else {
     static const double inv[9] = {0, 1, 1 / 2., 1 / 3., 1 / 4., 1 / 5., 1 / 6., 1 / 7., 1 / 8.};
     double u = gc_stream_u01(&d->s), cdf = q;
@@ -314,12 +321,19 @@ static void draw_counts(day_state *d, int signals_only) {
       q *= n < 9 ? total * inv[n] : total / n;
       cdf += q;
     }
-    first = (u - (cdf - q)) / q;
-    first = first < 0 ? 0 : first >= 1 ? 0.9999999999 : first;
+    /* (u - (cdf - q)) / q is uniform on [0, 1) given n: compared as x0 < sum x q, without dividing */
+    x0 = (u - (cdf - q)) * total;
+    scale0 = q;
   }
   for (uint32_t e = 0; e < n; e++) {
-    double x = (e ? gc_stream_u01(&d->s) : first) * total, sum = 0;
+    double x = e ? gc_stream_u01(&d->s) * total : x0, scale = e ? 1 : scale0;
     int k = -1;
+    double sum = common[0];
+    if (common[0] > 0 && x < sum * scale) { d->n[C_ERRAND]++; continue; }
+    sum += common[1];
+    if (common[1] > 0 && x < sum * scale) { d->n[C_LEISURE]++; continue; }
+    if (common[1] > 0) k = C_LEISURE;
+    else if (common[0] > 0) k = C_ERRAND;
     for (int j = j0; j < c->nactive; j++) {      /* the last behaviour with a rate absorbs rounding */
       int kj = c->active[j];
       if (kj == C_OFFENCE && !offences) continue;
@@ -327,7 +341,7 @@ static void draw_counts(day_state *d, int signals_only) {
       if (!(r > 0)) continue;
       k = kj;
       sum += r;
-      if (x < sum) break;
+      if (x < sum * scale) break;
     }
     if (k >= 0) d->n[k]++;
   }
@@ -986,6 +1000,16 @@ void gc_activity_agents(const gc_activity_ctx *ctx, uint32_t i0, uint32_t i1, gc
   for (uint32_t i = i0; i < i1; i += CHUNK) {
     uint32_t m = i1 - i < CHUNK ? i1 - i : CHUNK;
     gc_rng4_batch(ctx->key, i, m, (uint32_t)ctx->day, 0, first);
-    for (uint32_t k = 0; k < m; k++) agent_day(ctx, i + k, out, &first[k]);
+    for (uint32_t k = 0; k < m; k++) {
+      /* a rare behaviour's rate is read from the multipliers, which are
+      ** otherwise not read often enough to be prefetched: ask for them
+      ** a few agents ahead (a miss cost a tenth of the day's time) */
+      const float *ahead = ctx->pop->mult + (size_t)(i + k + 4) * GC_BEH_N;
+      if (i + k + 4 < ctx->pop->n) {
+        __builtin_prefetch(ahead);
+        __builtin_prefetch(ahead + GC_BEH_N - 1);
+      }
+      agent_day(ctx, i + k, out, &first[k]);
+    }
   }
 }

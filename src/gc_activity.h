@@ -130,9 +130,10 @@ typedef struct gc_activity_ctx {
   int offence_truth;            /* activity.offence_truth */
 } gc_activity_ctx;
 
-/* Precomputes each agent's total rate of the counted behaviours and its
-** exp(-total) for weekdays and weekends (pop->act_rate), which saves
-** gc_activity_agent_day the sum and the exp() of every agent-day.  Without
+/* Precomputes each agent's total rate of the counted behaviours, its
+** exp(-total) and the errand and leisure rates (the likeliest) for weekdays
+** and weekends (pop->act_rate), which saves gc_activity_agent_day the sum,
+** the exp() and most of the choice of behaviour of every agent-day.  Without
 ** it (pop->act_rate NULL) they are computed each day, with the same counts
 ** up to rounding.  Returns 0, or -1 if out of memory. */
 int gc_activity_prepare(const gc_config *cfg, gc_population *pop);

@@ -55,6 +55,8 @@ typedef struct gc_agent_state {
   uint16_t *hh_trust_day;   /* per household: day of the last trust change */
 } gc_agent_state;
 
+#define GC_ACT_RATES 8               /* floats per agent in act_rate */
+
 typedef struct gc_population {
   uint32_t n;
   uint32_t nhh;
@@ -70,8 +72,9 @@ typedef struct gc_population {
   uint32_t *hh_compound;            /* compound place of each household; GC_NONE: none */
   float *mult;                      /* n * GC_BEH_N behaviour multipliers */
   float *purchase_mult;             /* n * npurchases, NULL if none */
-  float *act_rate;                  /* n * 4: total rate of the counted behaviours and exp(-total),
-                                       weekdays then weekends (gc_activity_prepare); NULL: none */
+  float *act_rate;                  /* n * GC_ACT_RATES: per weekday then weekend, the total rate of the
+                                       counted behaviours, exp(-total), the errand and the leisure rate
+                                       (gc_activity_prepare); NULL: none */
   uint8_t *family_region;           /* region of out-of-region family, 0 none */
   uint32_t *partner;                /* spouse, GC_NONE if none */
   uint64_t *tie_start;              /* n + 1: 64-bit, a country's ties exceed 2^32 */
