@@ -17,3 +17,5 @@ echo "== memory scaling: 250k and 1M agents x 5 days"
 for n in 250000 1000000; do "$B" "$n" 5 | grep -E "glasscage bench|peak RSS"; done
 echo "== peers: DuckDB (bench/peers.sh)"
 bash "$(dirname "$0")/peers.sh" "$BUILD"
+echo "== peers: NumPy (bench/numpy_peer.sh)"
+bash "$(dirname "$0")/numpy_peer.sh" "$BUILD"
