@@ -122,3 +122,5 @@ echo "== load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo "== peers: DuckDB (bench/peers.sh)"
 bash bench/peers.sh "$BUILD"
+echo "== peers: NumPy (bench/numpy_peer.sh)"
+bash bench/numpy_peer.sh "$BUILD"

@@ -2,8 +2,8 @@
 # Runs every test: the meson suites on the release build, the same suites
 # again under AddressSanitizer + UndefinedBehaviorSanitizer (except the
 # many-seed statistical reproductions, suite 'statistics', and the page
-# tests in headless Chromium, suite 'browser', and the DuckDB peer's
-# equivalence, suite 'peers', which run on the release build only), and one run under valgrind.  Counts individual checks (cmocka cases, script checks)
+# tests in headless Chromium, suite 'browser', and the DuckDB and NumPy
+# peers' equivalence, suite 'peers', which run on the release build only), and one run under valgrind.  Counts individual checks (cmocka cases, script checks)
 # and ends with the line "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."

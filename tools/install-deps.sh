@@ -8,6 +8,8 @@
 #   libsqlite3-dev sqlite3     results.db; the CLI is used by the tests
 #   libcmocka-dev              unit tests
 #   python3                    end-to-end and statistical test scripts
+#   python3-numpy python3-yaml the NumPy peer (bench/numpy_peer.py, test numpy_peer): NumPy for the
+#                              vectorised model, PyYAML to read its rates from scenarios/default.yaml
 #   valgrind                   the memory-check test
 #   nodejs npm                 `npm ci` fetches the report's chart libraries (vega, vega-lite,
 #                              vega-embed), inlined into report.html at build time; skipped when
@@ -17,7 +19,7 @@
 #                              (driven by playwright-core from npm)
 set -euo pipefail
 pkgs=(gcc make pkg-config meson ninja-build libyaml-dev librandom123-dev libsqlite3-dev sqlite3
-      libcmocka-dev python3 valgrind)
+      libcmocka-dev python3 python3-numpy python3-yaml valgrind)
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 [ "${1:-}" = "--test" ] && pkgs+=(chromium)
