@@ -1,5 +1,6 @@
 """Shared by the Python CLI tests: ok/FAIL lines and the final "N passed, N failed" line
 (the Python twin of tests/cli/lib.sh)."""
+import math
 import sys
 
 passed = failed = 0
@@ -14,6 +15,13 @@ def check(name, ok, detail=""):
     else:
         failed += 1
         print(f"FAIL {name} {detail}")
+
+
+def mean_se(xs):
+    """The mean of xs and its standard error (from the sample standard deviation)."""
+    m = sum(xs) / len(xs)
+    var = sum((x - m) ** 2 for x in xs) / (len(xs) - 1)
+    return m, math.sqrt(var / len(xs))
 
 
 def finish():

@@ -38,7 +38,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from checks import check, finish  # noqa: E402
+from checks import check, finish, mean_se  # noqa: E402
 
 MINORITY_DISTRICTS = (0, 1, 4, 5)
 SEEDS = (1, 2, 3)
@@ -69,12 +69,6 @@ def run(exe, tmp, tag, seed, sets):
     db.close()
     r["gap"] = r["disc_m"] / r["disc"] - r["off_m"] / r["off"]
     return r
-
-
-def mean_se(xs):
-    m = sum(xs) / len(xs)
-    var = sum((x - m) ** 2 for x in xs) / (len(xs) - 1)
-    return m, math.sqrt(var / len(xs))
 
 
 def ratio(h, k):

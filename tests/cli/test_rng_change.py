@@ -38,7 +38,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
-from checks import check, finish  # noqa: E402
+from checks import check, finish, mean_se  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REFERENCE = os.path.join(HERE, "..", "data", "rng_reference.json")
@@ -87,12 +87,6 @@ def run_all(exe, tmp, extra=(), runs=RUNS):
             subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             out[name].append(figures(os.path.join(d, "results.db")))
     return out
-
-
-def mean_se(xs):
-    m = sum(xs) / len(xs)
-    var = sum((x - m) ** 2 for x in xs) / (len(xs) - 1)
-    return m, math.sqrt(var / len(xs))
 
 
 def compare(ref, new):
