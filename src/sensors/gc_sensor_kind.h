@@ -70,7 +70,7 @@ typedef struct gc_scan_rec {
   uint16_t hotel;        /* 1: hotel (co-stay), 0: station (co-travel) */
 } gc_scan_rec;
 
-#define GC_METER_NOISE_N 65536
+#define GC_METER_NOISE_N 4096     /* 16 KB of floats: stays in the L1 cache */
 
 struct gc_sensors {
   const gc_config *cfg;

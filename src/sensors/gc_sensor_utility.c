@@ -12,7 +12,7 @@
 #include "gc_sensor_kind.h"
 
 /* The meters' log-normal factor with mean one, exp(sd z - sd^2 / 2) for the
-** normal quantile z of u: interpolated in the sensors' table (65,536 steps of
+** normal quantile z of u: interpolated in the sensors' table (4,096 steps of
 ** u: within 1e-4 of the exact factor), computed in the tails (u within
 ** 16 steps of 0 or 1, where the quantile curves too fast to interpolate)
 ** and without a table. */
