@@ -90,7 +90,8 @@ static const char *const usage_sweep =
   "  --no-preflight    skip the memory check (by default the largest run's peak\n"
   "                    memory is estimated first, --jobs is lowered so that the\n"
   "                    runs at the same time fit, and a sweep whose one run does\n"
-  "                    not fit is refused)\n"
+  "                    not fit is refused; if the estimate itself fails, the\n"
+  "                    sweep stops with exit status 1)\n"
   "  --out DIR         output folder (default: out/sweep-SCENARIO_NAME)\n"
   "  --seed N          base seed\n"
   "  --set KEY=VALUE   override a scenario key for every run (repeatable)\n"
@@ -339,7 +340,10 @@ static int preflight(sweep *s) {
       gc_mem_estimate e;
       uint64_t avail = 0;
       int arc = gc_preflight_available(&avail);
-      if (!gc_preflight_estimate(cfg, s->threads, 0, &e)) {
+      if (arc == -2) {
+        out[0] = 1;                           /* a malformed GLASSCAGE_MEMORY_LIMIT */
+        out[1] = UINT64_MAX - 1;
+      } else if (!gc_preflight_estimate(cfg, s->threads, 0, &e)) {
         out[0] = e.total;
         out[1] = arc ? UINT64_MAX : avail;
       }
@@ -356,6 +360,10 @@ static int preflight(sweep *s) {
   if (got != (ssize_t)sizeof in || !in[0]) {
     fprintf(stderr, "glasscage: sweep: the memory preflight failed (--no-preflight skips it)\n");
     return EXIT_RUNTIME;
+  }
+  if (in[1] == UINT64_MAX - 1) {
+    fprintf(stderr, "glasscage: GLASSCAGE_MEMORY_LIMIT takes bytes with an optional K, M or G suffix (e.g. 4G)\n");
+    return EXIT_USAGE;
   }
   char need[32], have[32];
   gc_preflight_format(in[0], need, sizeof need);

@@ -258,7 +258,7 @@ static double count_total(const gc_population *p, int npurchases, const double *
 
 int gc_activity_prepare(const gc_config *cfg, gc_population *p) {
   free(p->act_rate);
-  p->act_rate = malloc((size_t)p->n * GC_ACT_RATES * sizeof *p->act_rate);
+  p->act_rate = malloc((size_t)p->n * sizeof *p->act_rate);
   if (!p->act_rate) return -1;
   gc_activity_ctx day[2];                      /* a weekday and a weekend day (no population needed) */
   for (int w = 0; w < 2; w++) {
@@ -269,12 +269,11 @@ int gc_activity_prepare(const gc_config *cfg, gc_population *p) {
   #pragma omp parallel for schedule(static)
   for (uint32_t i = 0; i < p->n; i++)
     for (int w = 0; w < 2; w++) {
-      float *r = p->act_rate + (size_t)i * GC_ACT_RATES + (size_t)w * 4;
-      double t = count_total(p, np, day[w].base, day[w].active, 0, day[w].nactive, i, offender(p, ot, i));
-      r[0] = (float)t;
-      r[1] = (float)exp(-t);
-      r[2] = (float)count_rate(p, np, day[w].base, i, C_ERRAND);
-      r[3] = (float)count_rate(p, np, day[w].base, i, C_LEISURE);
+      gc_act_rate *r = &p->act_rate[i];
+      r->total[w] = (float)count_total(p, np, day[w].base, day[w].active, 0, day[w].nactive, i, offender(p, ot, i));
+      r->p0[w] = exp(-(double)r->total[w]);     /* of the stored total: the inversion sums to 1 */
+      r->errand[w] = (float)count_rate(p, np, day[w].base, i, C_ERRAND);
+      r->leisure[w] = (float)count_rate(p, np, day[w].base, i, C_LEISURE);
     }
   return 0;
 }
@@ -295,11 +294,12 @@ static void draw_counts(day_state *d, int signals_only) {
   memset(d->n, 0, sizeof d->n);
   double total, q, common[2] = {0, 0};          /* errand and leisure rates, when stored */
   if (!signals_only && p->act_rate) {
-    const float *r = p->act_rate + (size_t)d->agent * GC_ACT_RATES + (c->weekend ? 4 : 0);
-    total = r[0];
-    q = r[1];
-    common[0] = r[2];
-    common[1] = r[3];
+    const gc_act_rate *r = &p->act_rate[d->agent];
+    int w = c->weekend;
+    total = r->total[w];
+    q = r->p0[w];
+    common[0] = r->errand[w];
+    common[1] = r->leisure[w];
     while (j0 < c->nactive && c->active[j0] <= C_LEISURE) j0++;   /* the scan below starts after them */
   } else {
     total = count_total(p, np, c->base, c->active, j0, c->nactive, d->agent, offences);
@@ -414,8 +414,8 @@ static inline int stay_minutes(const day_state *d, uint32_t h, int b, int lo, in
 }
 
 /* Start minute in [from, to) from the 16-bit number h (multiply-shift:
-** each minute's probability is within 0.6% of uniform for a range up to
-** 720 minutes, which no audit figure can resolve). */
+** each minute's probability is within 1.3% of uniform for the longest
+** window, 840 minutes, which no audit figure can resolve). */
 static inline int minute_in(uint32_t h, int from, int to) {
   return from + (int)((h * (uint32_t)(to - from)) >> 16);
 }

@@ -461,7 +461,7 @@ double gc_population_bytes_per_agent(const gc_population *p) {
   b += (double)p->ntraits + 2 + 4 + 4 + GC_BEH_N * 4.0 + 1 + 4;  /* traits truth hh work mult family partner */
   b += 4 + 4 + 8 + 4;                                     /* phone_reg vehicle_reg tie_start hh_start */
   b += (double)p->npurchases * 4;
-  b += GC_ACT_RATES * 4;                                  /* act_rate (gc_activity_prepare) */
+  b += sizeof(gc_act_rate);                               /* act_rate (gc_activity_prepare) */
   b += 2 + 2 + 2 + 1 + 2 + 1 + 1 + 2 + 2 + 2 + 4 + 4;     /* agent state (gc_agent_state) */
   b += 4 + 1 + 2;                                         /* hh_compound, hh_trust(_day): sized n */
   b += (double)p->nties * 5 / p->n;                       /* ties */

@@ -55,7 +55,15 @@ typedef struct gc_agent_state {
   uint16_t *hh_trust_day;   /* per household: day of the last trust change */
 } gc_agent_state;
 
-#define GC_ACT_RATES 8               /* floats per agent in act_rate */
+/* An agent's counted behaviours (gc_activity_prepare), [0] weekdays, [1]
+** weekends: the total rate, the errand and the leisure rate, and
+** exp(-total) of the total as stored (double: the Poisson inversion's
+** cumulative sum must reach 1 to within far less than the largest uniform's
+** distance from 1, 2^-33; with a float its own rounding left up to 1e-7). */
+typedef struct gc_act_rate {
+  float total[2], errand[2], leisure[2];
+  double p0[2];
+} gc_act_rate;
 
 typedef struct gc_population {
   uint32_t n;
@@ -72,9 +80,7 @@ typedef struct gc_population {
   uint32_t *hh_compound;            /* compound place of each household; GC_NONE: none */
   float *mult;                      /* n * GC_BEH_N behaviour multipliers */
   float *purchase_mult;             /* n * npurchases, NULL if none */
-  float *act_rate;                  /* n * GC_ACT_RATES: per weekday then weekend, the total rate of the
-                                       counted behaviours, exp(-total), the errand and the leisure rate
-                                       (gc_activity_prepare); NULL: none */
+  gc_act_rate *act_rate;            /* n: the counted behaviours' rates (gc_activity_prepare); NULL: none */
   uint8_t *family_region;           /* region of out-of-region family, 0 none */
   uint32_t *partner;                /* spouse, GC_NONE if none */
   uint64_t *tie_start;              /* n + 1: 64-bit, a country's ties exceed 2^32 */

@@ -75,7 +75,8 @@ double gc_normal_quantile(double u) {
     z = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
         (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
   }
-  double e = 0.5 * erfc(-z / 1.4142135623730951) - u;       /* Halley's step */
+  /* Halley's step, on the smaller tail (1 - Phi(z) near 1 would cancel) */
+  double e = u < 0.5 ? 0.5 * erfc(-z / 1.4142135623730951) - u : (1 - u) - 0.5 * erfc(z / 1.4142135623730951);
   double h = e * 2.5066282746310002 * exp(z * z / 2);
   return z - h / (1 + z * h / 2);
 }

@@ -243,6 +243,11 @@ def memory(exe, tmp):
     check("a sweep whose largest run does not fit: exit 2, the estimate, nothing written",
           r.returncode == 2 and "needs about" in r.stderr and "nothing was run" in r.stderr and not os.path.exists(out),
           f"rc {r.returncode}, {r.stderr.strip()[:200]!r}")
+    out = os.path.join(tmp, "mem-malformed")
+    r = go(out, "lots")
+    check("a malformed GLASSCAGE_MEMORY_LIMIT: exit 2 naming it, nothing written",
+          r.returncode == 2 and "GLASSCAGE_MEMORY_LIMIT" in r.stderr and not os.path.exists(out),
+          f"rc {r.returncode}, {r.stderr.strip()[:200]!r}")
     r = go(os.path.join(tmp, "mem-bypass"), "10M", "--no-preflight", "--quiet")
     check("--no-preflight skips the check", r.returncode == 0, r.stderr.strip()[:200])
     r = go(os.path.join(tmp, "mem-one"), "30M", "--jobs", "2")
