@@ -43,7 +43,7 @@ struct gc_rules {
   uint32_t *by_kind;
   size_t by_kind_cap;
   size_t kind_start[GC_OBS_NKINDS + 1];
-  gc_u32vec hits;
+  gc_u32vec hits[GC_MAX_RULES];   /* each rule's hits of the day */
   uint16_t exempt_lists;
   uint8_t *risk_next;             /* today's risk levels; NULL without score rules */
   int keep_alerts;                /* a score rule counts alerts */
@@ -159,7 +159,7 @@ void gc_rules_free(gc_rules *r) {
   if (!r) return;
   for (int i = 0; i < r->nrules; i++) registry[r->rule[i].cfg->kind]->release(&r->rule[i]);
   free(r->by_kind);
-  gc_u32vec_free(&r->hits);
+  for (int i = 0; i < GC_MAX_RULES; i++) gc_u32vec_free(&r->hits[i]);
   free(r->risk_next);
   free(r->prev);
   free(r);
@@ -217,12 +217,27 @@ int gc_rules_day(gc_rules *r, int day, const gc_obs *obs, size_t n, gc_alert_buf
   gc_rule_env env = {r->cfg, r->world, r->pop, day, obs, r->by_kind, r->kind_start, r->exempt_lists,
                      r->risk_next, r->prev, r->nprev, r->prev_day};
   if (r->risk_next) memset(r->risk_next, 0, r->pop->n);
-  for (int i = 0; i < r->nrules; i++) {
+  /* A rule reads the day's observations and the population and writes only
+  ** its own state and hits, so the rules run in parallel (the alerts are
+  ** then encoded in rule order: the same for any thread count).  Score
+  ** rules share env.risk (a maximum over them) and run after, in order. */
+  int nr = r->nrules, failed = 0;
+  #pragma omp parallel for schedule(dynamic, 1) reduction(|| : failed)
+  for (int i = 0; i < nr; i++) {
     gc_rule *ru = &r->rule[i];
-    r->hits.n = 0;
-    if (registry[ru->cfg->kind]->evaluate(ru, &env, &r->hits)) return -1;
-    if (encode_alerts(&r->hits, ru->index, out)) return -1;
+    if (ru->cfg->kind == GC_RULE_SCORE) continue;
+    r->hits[i].n = 0;
+    failed = registry[ru->cfg->kind]->evaluate(ru, &env, &r->hits[i]) != 0 || failed;
   }
+  for (int i = 0; i < nr && !failed; i++) {
+    gc_rule *ru = &r->rule[i];
+    if (ru->cfg->kind != GC_RULE_SCORE) continue;
+    r->hits[i].n = 0;
+    failed = registry[ru->cfg->kind]->evaluate(ru, &env, &r->hits[i]) != 0;
+  }
+  if (failed) return -1;
+  for (int i = 0; i < nr; i++)
+    if (encode_alerts(&r->hits[i], r->rule[i].index, out)) return -1;
   if (r->risk_next) memcpy(r->pop->st.risk, r->risk_next, r->pop->n);
   if (r->keep_alerts && keep_alerts(r, day, out)) return -1;
   return 0;
