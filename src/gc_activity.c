@@ -1004,8 +1004,8 @@ void gc_activity_agents(const gc_activity_ctx *ctx, uint32_t i0, uint32_t i1, gc
       /* a rare behaviour's rate is read from the multipliers, which are
       ** otherwise not read often enough to be prefetched: ask for them
       ** a few agents ahead (a miss cost a tenth of the day's time) */
-      const float *ahead = ctx->pop->mult + (size_t)(i + k + 4) * GC_BEH_N;
       if (i + k + 4 < ctx->pop->n) {
+        const float *ahead = ctx->pop->mult + (size_t)(i + k + 4) * GC_BEH_N;
         __builtin_prefetch(ahead);
         __builtin_prefetch(ahead + GC_BEH_N - 1);
       }

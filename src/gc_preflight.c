@@ -183,16 +183,16 @@ static int pilot_one_thread(const gc_config *cfg, int64_t agents, gc_pilot_rates
   out->agents_per_hh = pop->nhh ? n / pop->nhh : 1;
   int rc = gc_run_step(run);
   uint64_t hday1 = heap_in_use();       /* the day buffers have (nearly) their size after one day */
-  size_t inf1 = gc_run_inference_bytes(run), live = 0, live_max = 0, day_max = 0;
-  while (rc == GC_OK) {
-    gc_run_inference_load(run, &live, &day_max);
-    if (live > live_max) live_max = live;
+  size_t inf1 = gc_run_inference_load(run).bytes, live_max = 0;
+  gc_inference_load load;
+  for (;;) {
+    load = gc_run_inference_load(run);
+    if (load.pairs > live_max) live_max = load.pairs;
+    if (rc != GC_OK) break;
     rc = gc_run_step(run);
   }
-  gc_run_inference_load(run, &live, &day_max);
-  if (live > live_max) live_max = live;
   uint64_t h2 = heap_in_use();
-  size_t inf2 = gc_run_inference_bytes(run);
+  size_t inf2 = load.bytes;
   if (rc == GC_ERR_NOMEM || gc_run_finish(run)) { gc_run_free(run); free(pc); return -1; }
   const gc_audit *a = gc_run_audit(run);
   for (int d = 0; d < pc->days; d++) {
@@ -201,13 +201,12 @@ static int pilot_one_thread(const gc_config *cfg, int64_t agents, gc_pilot_rates
   }
   if (pc->days > 0) out->pairs_per_agent_day = (double)a->inference.pairs_seen / n / pc->days;
   out->pairs_live = (double)live_max / n;
-  out->pairs_day = (double)day_max / n;
-  uint64_t cat[GC_INF_NCATS], ties[GC_INF_NCATS], all = 0;
-  gc_run_inference_cats(run, cat, ties);
-  for (int k = 0; k < GC_INF_NCATS; k++) all += cat[k];
+  out->pairs_day = (double)load.max_day / n;
+  uint64_t all = 0;
+  for (int k = 0; k < GC_INF_NCATS; k++) all += load.cat[k];
   for (int k = 0; k < GC_INF_NCATS; k++) {
-    out->pairs_share[k] = all ? (double)(cat[k] - ties[k]) / (double)all : 0;
-    out->pairs_ties += all ? (double)ties[k] / (double)all : 0;
+    out->pairs_share[k] = all ? (double)(load.cat[k] - load.cat_ties[k]) / (double)all : 0;
+    out->pairs_ties += all ? (double)load.cat_ties[k] / (double)all : 0;
   }
   out->heap_measured = h1 > h0 && h2 >= h1;
   if (out->heap_measured) {

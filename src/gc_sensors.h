@@ -161,15 +161,17 @@ int gc_sensors_infer(gc_sensors *s, gc_population *pop, int day, const gc_obs *o
 ** with its people), hotels or stations. */
 typedef enum { GC_INF_CITY_HOTEL, GC_INF_CITY_STATION, GC_INF_AWAY_HOTEL, GC_INF_AWAY_STATION, GC_INF_NCATS } gc_inference_cat;
 
-/* Distinct pairs so far by where they were first seen (gc_inference_cat),
-** into pairs[GC_INF_NCATS], and how many of them are true ties. */
-void gc_sensors_inference_cats(const gc_sensors *s, uint64_t *pairs, uint64_t *true_ties);
+/* What relationship inference holds now (the memory preflight's pilot). */
+typedef struct gc_inference_load {
+  size_t pairs;                     /* pairs in the map */
+  size_t max_day;                   /* the most pair keys of one day so far */
+  size_t bytes;                     /* pair map and day buffers */
+  uint64_t cat[GC_INF_NCATS];       /* distinct pairs so far by where first seen (gc_inference_cat) */
+  uint64_t cat_ties[GC_INF_NCATS];  /* of which true ties */
+} gc_inference_load;
 
-/* Pairs relationship inference holds now, and the most pair keys of one day so far. */
-void gc_sensors_inference_load(const gc_sensors *s, size_t *pairs, size_t *max_day);
-
-/* Bytes the relationship inference holds now (pair map and day buffers). */
-size_t gc_sensors_inference_bytes(const gc_sensors *s);
+/* The load of s (all zero when s is NULL). */
+gc_inference_load gc_sensors_inference_load(const gc_sensors *s);
 
 /* The inference audit so far. */
 gc_inference_result gc_sensors_inference(const gc_sensors *s);

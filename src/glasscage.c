@@ -268,13 +268,7 @@ const gc_config *gc_run_config(const gc_run *r) { return &r->cfg; }
 const gc_world *gc_run_world(const gc_run *r) { return &r->world; }
 const gc_population *gc_run_population(const gc_run *r) { return &r->pop; }
 const gc_audit *gc_run_audit(const gc_run *r) { return &r->audit; }
-size_t gc_run_inference_bytes(const gc_run *r) { return gc_sensors_inference_bytes(r->sensors); }
-void gc_run_inference_cats(const gc_run *r, uint64_t *pairs, uint64_t *true_ties) {
-  gc_sensors_inference_cats(r->sensors, pairs, true_ties);
-}
-void gc_run_inference_load(const gc_run *r, size_t *pairs, size_t *max_day) {
-  gc_sensors_inference_load(r->sensors, pairs, max_day);
-}
+gc_inference_load gc_run_inference_load(const gc_run *r) { return gc_sensors_inference_load(r->sensors); }
 uint64_t gc_run_observations(const gc_run *r) { return r->total_obs; }
 uint64_t gc_run_events(const gc_run *r) { return r->total_events; }
 

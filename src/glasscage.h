@@ -108,9 +108,7 @@ const gc_config *gc_run_config(const gc_run *r);
 const gc_world *gc_run_world(const gc_run *r);
 const gc_population *gc_run_population(const gc_run *r);
 const gc_audit *gc_run_audit(const gc_run *r);
-size_t gc_run_inference_bytes(const gc_run *r);   /* held by relationship inference now */
-void gc_run_inference_load(const gc_run *r, size_t *pairs, size_t *max_day);  /* gc_sensors_inference_load */
-void gc_run_inference_cats(const gc_run *r, uint64_t *pairs, uint64_t *true_ties);  /* gc_sensors_inference_cats */
+gc_inference_load gc_run_inference_load(const gc_run *r);   /* gc_sensors_inference_load */
 uint64_t gc_run_observations(const gc_run *r);   /* total so far */
 uint64_t gc_run_events(const gc_run *r);
 

@@ -127,22 +127,16 @@ int gc_inference_init(gc_sensors *s, const gc_population *pop) {
   return 0;
 }
 
-void gc_sensors_inference_cats(const gc_sensors *s, uint64_t *pairs, uint64_t *true_ties) {
-  for (int k = 0; k < GC_INF_NCATS; k++) {
-    pairs[k] = s ? s->cat_new[k] : 0;
-    true_ties[k] = s ? s->cat_new_true[k] : 0;
-  }
-}
-
-void gc_sensors_inference_load(const gc_sensors *s, size_t *pairs, size_t *max_day) {
-  *pairs = s ? s->pairs.n : 0;
-  *max_day = s ? s->max_day_pairs : 0;
-}
-
-size_t gc_sensors_inference_bytes(const gc_sensors *s) {
-  return s ? s->pairs.cap * sizeof *s->pairs.slot + s->scans_cap * sizeof *s->scans +
-             s->day_pairs_cap * sizeof *s->day_pairs + s->day_cat_cap
-           : 0;
+gc_inference_load gc_sensors_inference_load(const gc_sensors *s) {
+  gc_inference_load l = {0};
+  if (!s) return l;
+  l.pairs = s->pairs.n;
+  l.max_day = s->max_day_pairs;
+  l.bytes = s->pairs.cap * sizeof *s->pairs.slot + s->scans_cap * sizeof *s->scans +
+            s->day_pairs_cap * sizeof *s->day_pairs + s->day_cat_cap;
+  memcpy(l.cat, s->cat_new, sizeof l.cat);
+  memcpy(l.cat_ties, s->cat_new_true, sizeof l.cat_ties);
+  return l;
 }
 
 void gc_inference_free(gc_sensors *s) {
