@@ -314,12 +314,29 @@ static void draw_counts(day_state *d, int signals_only) {
     scale0 = 1;
   } else {
     static const double inv[9] = {0, 1, 1 / 2., 1 / 3., 1 / 4., 1 / 5., 1 / 6., 1 / 7., 1 / 8.};
-    double u = gc_stream_u01(&d->s), cdf = q;
-    if (u <= cdf) return;                         /* nothing today (the total is 0) */
-    for (n = 0; u > cdf && n < 1000;) {
-      n++;
-      q *= n < 9 ? total * inv[n] : total / n;
-      cdf += q;
+    double u = gc_stream_u01(&d->s), cdf;
+    /* The first four steps of the inversion without a branch: a branch on
+    ** a random number is mispredicted about once a day, which cost more
+    ** than the arithmetic.  The steps are the loop's own operations, so
+    ** the counts are identical to the loop's; the sums never decrease, so
+    ** the count of those below u is the first n with u <= cdf(n). */
+    double qs[4], cs[4];
+    qs[0] = cs[0] = q;
+    for (int k = 1; k < 4; k++) {
+      qs[k] = qs[k - 1] * (total * inv[k]);
+      cs[k] = cs[k - 1] + qs[k];
+    }
+    n = (uint32_t)(u > cs[0]) + (uint32_t)(u > cs[1]) + (uint32_t)(u > cs[2]) + (uint32_t)(u > cs[3]);
+    q = qs[n & 3];
+    cdf = cs[n & 3];
+    if (n == 4) {                                 /* rare: four or more events */
+      q = qs[3];
+      cdf = cs[3];
+      for (n = 3; u > cdf && n < 1000;) {
+        n++;
+        q *= n < 9 ? total * inv[n] : total / n;
+        cdf += q;
+      }
     }
     /* (u - (cdf - q)) / q is uniform on [0, 1) given n: compared as x0 < sum x q, without dividing */
     x0 = (u - (cdf - q)) * total;
@@ -328,10 +345,13 @@ static void draw_counts(day_state *d, int signals_only) {
   for (uint32_t e = 0; e < n; e++) {
     double x = e ? gc_stream_u01(&d->s) * total : x0, scale = e ? 1 : scale0;
     int k = -1;
-    double sum = common[0];
-    if (common[0] > 0 && x < sum * scale) { d->n[C_ERRAND]++; continue; }
-    sum += common[1];
-    if (common[1] > 0 && x < sum * scale) { d->n[C_LEISURE]++; continue; }
+    double sum = common[0] + common[1];
+    /* errand or leisure, most events, without a branch (the same comparisons as the scan below) */
+    int errand = (common[0] > 0) & (x < common[0] * scale);
+    int leisure = !errand & (common[1] > 0) & (x < sum * scale);
+    d->n[C_ERRAND] += (uint32_t)errand;
+    d->n[C_LEISURE] += (uint32_t)leisure;
+    if (errand | leisure) continue;
     if (common[1] > 0) k = C_LEISURE;
     else if (common[0] > 0) k = C_ERRAND;
     for (int j = j0; j < c->nactive; j++) {      /* the last behaviour with a rate absorbs rounding */
@@ -454,6 +474,13 @@ static void errands(day_state *d) {
   }
 }
 
+/* The routine's city stays: where, when and how long (visit's arguments). */
+static const struct { uint8_t type, b; int16_t from, to, lo, span; } city_stay[3] = {
+  {GC_PLACE_SHOP, GC_BEH_ERRAND, 480, 1200, 20, 40},
+  {GC_PLACE_LEISURE, GC_BEH_LEISURE, 1080, 1320, 60, 120},
+  {GC_PLACE_STATION, GC_BEH_STATION_VISIT, 420, 1200, 30, 210},
+};
+
 static void routine(day_state *d) {
   const gc_population *p = d->ctx->pop;
   int32_t work = p->work[d->agent];
@@ -461,11 +488,23 @@ static void routine(day_state *d) {
     int start = 480 + (int)gc_stream_below(&d->s, 90);
     emit(d, GC_TE_STAY, (uint32_t)work, start, start + 480, 0, 0);
   }
-  errands(d);
-  for (uint32_t k = 0; k < d->n[C_LEISURE]; k++)
-    visit(d, GC_PLACE_LEISURE, 1080, 1320, GC_BEH_LEISURE, 60, 120, 0);
-  for (uint32_t k = 0; k < d->n[C_STATION]; k++)
-    visit(d, GC_PLACE_STATION, 420, 1200, GC_BEH_STATION_VISIT, 30, 210, 0);
+  if (d->aware) {                 /* errands may be paid in cash */
+    errands(d);
+    for (uint32_t k = 0; k < d->n[C_LEISURE]; k++)
+      visit(d, GC_PLACE_LEISURE, 1080, 1320, GC_BEH_LEISURE, 60, 120, 0);
+    for (uint32_t k = 0; k < d->n[C_STATION]; k++)
+      visit(d, GC_PLACE_STATION, 420, 1200, GC_BEH_STATION_VISIT, 30, 210, 0);
+  } else {
+    /* errands, leisure, station visits in that order, as one loop: the
+    ** end of each of three loops of random length was a mispredicted
+    ** branch; the draws are the same as the three loops' */
+    uint32_t ne = d->n[C_ERRAND], nl = ne + d->n[C_LEISURE], ns = nl + d->n[C_STATION];
+    for (uint32_t k = 0; k < ns; k++) {
+      int j = (k >= ne) + (k >= nl);
+      visit(d, city_stay[j].type, city_stay[j].from, city_stay[j].to, city_stay[j].b, city_stay[j].lo,
+            city_stay[j].span, 0);
+    }
+  }
   if (d->n[C_HOTEL])
     visit(d, GC_PLACE_HOTEL, 1200, 1380, GC_BEH_HOTEL_LOCAL, 600, 0, 0);
 }
