@@ -212,6 +212,8 @@ static void set_rates(gc_activity_ctx *ctx, const gc_config *cfg, int weekend) {
     ctx->active[ctx->nactive++] = (uint8_t)k;
   }
   if (ctx->first_signal < 0) ctx->first_signal = ctx->nactive;
+  for (ctx->first_rare = 0; ctx->first_rare < ctx->nactive && ctx->active[ctx->first_rare] <= C_LEISURE;)
+    ctx->first_rare++;
   ctx->offence_truth = a->offence_truth;
 }
 
@@ -226,6 +228,7 @@ typedef struct day_state {
   uint8_t aware;        /* aware and some evasion is possible */
   uint8_t phone_off;    /* a phone-off event was emitted today */
   uint32_t n[C_N];      /* today's counts (draw_counts) */
+  uint32_t rare;        /* events among them that are not errands or leisure (0: the later steps have none) */
 } day_state;
 
 static inline double rate(const day_state *d, int b) {
@@ -292,6 +295,7 @@ static void draw_counts(day_state *d, int signals_only) {
   int np = c->cfg->activity.npurchases, j0 = signals_only ? c->first_signal : 0;
   int offences = !signals_only && offender(p, c->offence_truth, d->agent);
   memset(d->n, 0, sizeof d->n);
+  d->rare = 0;
   double total, q, common[2] = {0, 0};          /* errand and leisure rates, when stored */
   if (!signals_only && p->act_rate) {
     const gc_act_rate *r = &p->act_rate[d->agent];
@@ -300,7 +304,7 @@ static void draw_counts(day_state *d, int signals_only) {
     q = r->p0[w];
     common[0] = r->errand[w];
     common[1] = r->leisure[w];
-    while (j0 < c->nactive && c->active[j0] <= C_LEISURE) j0++;   /* the scan below starts after them */
+    j0 = c->first_rare;                           /* the scan below starts after them */
   } else {
     total = count_total(p, np, c->base, c->active, j0, c->nactive, d->agent, offences);
     q = exp(-total);
@@ -352,6 +356,7 @@ static void draw_counts(day_state *d, int signals_only) {
     d->n[C_ERRAND] += (uint32_t)errand;
     d->n[C_LEISURE] += (uint32_t)leisure;
     if (errand | leisure) continue;
+    d->rare++;
     if (common[1] > 0) k = C_LEISURE;
     else if (common[0] > 0) k = C_ERRAND;
     for (int j = j0; j < c->nactive; j++) {      /* the last behaviour with a rate absorbs rounding */
@@ -1023,10 +1028,12 @@ static void agent_day(const gc_activity_ctx *ctx, uint32_t i, gc_event_buf *out,
   routine(&d);
   if (ctx->compound_visits) compound_visits(&d);
   if (ctx->religious_visits) religious_visits(&d);
-  trips(&d);
+  if (d.rare) trips(&d);      /* these three draw only for rare counts: most days have none */
   if (ctx->partner_rate > 0) partner_night(&d);
-  signals(&d);
-  offences(&d);
+  if (d.rare) {
+    signals(&d);
+    offences(&d);
+  }
 }
 
 void gc_activity_agent_day(const gc_activity_ctx *ctx, uint32_t i, gc_event_buf *out) {

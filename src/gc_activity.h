@@ -127,6 +127,7 @@ typedef struct gc_activity_ctx {
   double base[GC_ACT_NCOUNTS];  /* today's base rates of the counted behaviours (gc_activity.c) */
   uint8_t active[GC_ACT_NCOUNTS];  /* the counted behaviours with a positive base rate, ascending */
   int nactive, first_signal;    /* their number; index of the first phone or purchase one */
+  int first_rare;              /* index of the first one after errands and leisure */
   int offence_truth;            /* activity.offence_truth */
 } gc_activity_ctx;
 
