@@ -99,8 +99,10 @@ static int fill_timeline(const gc_trace *t, const gc_run *run, timeline *tl) {
 }
 
 /* Runs cfg to the end with tracing t (sorted at the end); with tl, fills
-** tl from the trace.  Returns 0 or XS_RUNTIME (printed). */
-static int replay(const gc_config *cfg, int threads, gc_trace *t, int quiet, const char *what, timeline *tl) {
+** tl from the trace; with keep, hands the run to *keep (on success)
+** instead of freeing it.  Returns 0 or XS_RUNTIME (printed). */
+static int replay(const gc_config *cfg, int threads, gc_trace *t, int quiet, const char *what, timeline *tl,
+                  gc_run **keep) {
   char err[512];
   gc_run *run = NULL;
   int show = !quiet && isatty(2);
@@ -127,7 +129,8 @@ static int replay(const gc_config *cfg, int threads, gc_trace *t, int quiet, con
     gc_trace_sort(t);
     if (tl && fill_timeline(t, run, tl)) rc = GC_ERR_NOMEM;
   }
-  gc_run_free(run);
+  if (keep && rc != GC_ERR_NOMEM) *keep = run;
+  else gc_run_free(run);
   if (rc == GC_ERR_NOMEM) {
     fprintf(stderr, "glasscage: %s: out of memory on day %d\n", what, day);
     return XS_RUNTIME;
@@ -135,7 +138,7 @@ static int replay(const gc_config *cfg, int threads, gc_trace *t, int quiet, con
   return XS_OK;
 }
 
-int cli_explain_sample(gc_run *run, int k, int threads, int quiet, gc_sample *s, gc_trace **t) {
+int cli_explain_choose(gc_run *run, int k, gc_sample *s, gc_trace **t) {
   *t = NULL;
   s->e = NULL;
   s->n = 0;
@@ -150,17 +153,16 @@ int cli_explain_sample(gc_run *run, int k, int threads, int quiet, gc_sample *s,
   *t = gc_trace_new(pop->n, agents, s->n);
   free(agents);
   if (!*t) goto oom;
-  int rc = replay(cfg, threads, *t, quiet, "tracing the explained sample", NULL);
-  if (rc) {
-    gc_trace_free(*t);
-    *t = NULL;
-    gc_sample_free(s);
-  }
-  return rc;
+  return XS_OK;
 oom:
   gc_sample_free(s);
   fprintf(stderr, "glasscage: out of memory while choosing the explained sample\n");
   return XS_RUNTIME;
+}
+
+int cli_explain_replay(const gc_config *cfg, int threads, int quiet, gc_trace *t, gc_run **replayed) {
+  *replayed = NULL;
+  return replay(cfg, threads, t, quiet, "tracing the explained sample", NULL, replayed);
 }
 
 /* ---- printing ------------------------------------------------------------ */
@@ -372,7 +374,7 @@ static int replay_agent(sqlite3 *db, const char *path, int threads, int quiet, u
   if (!rc && !(t = gc_trace_new(population, &tl->agent, 1))) rc = XS_RUNTIME;
   char what[64];
   snprintf(what, sizeof what, "tracing agent %u", tl->agent);
-  if (!rc) rc = replay(cfg, threads, t, quiet, what, tl);
+  if (!rc) rc = replay(cfg, threads, t, quiet, what, tl, NULL);
   gc_trace_free(t);
   free(cfg);
   return rc;

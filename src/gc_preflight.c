@@ -15,10 +15,12 @@
 ** accumulate; and relationship inference's pair map (16-byte slots, at most
 ** half full, doubling — or rebuilt at the same size when it has a window —
 ** with the old and new maps alive together during the rebuild).  The
-** explained sample (--explain-sample K > 0) replays the run while the first
-** is alive (main.c run_and_write, cli_explain.c), so everything but the
-** program is counted twice.  The twin runs to the end and is freed before
-** the base run is built, so it does not add to the peak.
+** explained sample (--explain-sample K > 0) replays the run after the first
+** is written and freed (main.c run_and_write, cli_explain.c), so the two are
+** never alive together: the replay adds only its trace (a bit per agent and
+** the records of the traced people, at most 3K per rule).  The twin runs to
+** the end and is freed before the base run is built, so it does not add to
+** the peak either.
 **
 ** The pilot measures what cannot be read off the allocations: per agent-day
 ** observations, events and inference pairs, and (through glibc's mallinfo2,
@@ -42,6 +44,7 @@
 #include "gc_audit.h"
 #include "gc_population.h"
 #include "gc_sensors.h"
+#include "gc_trace.h"
 #include "glasscage.h"
 
 #define PILOT_AGENTS 20000
@@ -243,9 +246,11 @@ void gc_preflight_model(const gc_config *cfg, int threads, int explain_k, const 
   out->part[GC_MEM_DAY] = n > 0 ? (uint64_t)day_bytes(r, n, threads) : 0;
   out->part[GC_MEM_WINDOWS] = (uint64_t)(r->growth_bytes * n * (grow_days > 0 ? grow_days : 0));
   out->part[GC_MEM_INFERENCE] = (uint64_t)inference_bytes(cfg, r, n);
-  uint64_t one_run = 0;
-  for (int p = GC_MEM_POPULATION; p < GC_MEM_REPLAY; p++) one_run += out->part[p];
-  out->part[GC_MEM_REPLAY] = explain_k > 0 ? one_run : 0;
+  if (explain_k > 0) {            /* the trace: see the top */
+    double traced = 3.0 * explain_k * (cfg->nrules > 0 ? cfg->nrules : 1);
+    double recs = traced * days * (r->events_per_agent_day + r->obs_per_agent_day + 1) * 2;
+    out->part[GC_MEM_REPLAY] = (uint64_t)(n / 8 + recs * sizeof(gc_trace_rec));
+  }
   for (int p = 0; p < GC_MEM_NPARTS; p++) out->total += out->part[p];
 }
 
@@ -406,7 +411,7 @@ int gc_preflight_check(const gc_config *cfg, int threads, int explain_k, char *m
   }
   snprintf(msg, len,
            "this run needs about %s at its peak (%s); %s is available; the largest population that fits "
-           "is %s%s (or lower the days%s; --no-preflight skips this check)",
-           need, parts, have, big, hint, explain_k > 0 ? ", use --explain-sample 0" : "");
+           "is %s%s (or lower the days; --no-preflight skips this check)",
+           need, parts, have, big, hint);
   return 1;
 }

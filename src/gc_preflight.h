@@ -32,7 +32,7 @@ enum gc_mem_part {
   GC_MEM_DAY,           /* one day's observations (per block and gathered), events per thread */
   GC_MEM_WINDOWS,       /* what rules' windows, queues and lists accumulate over the days */
   GC_MEM_INFERENCE,     /* relationship inference's pair map at its largest */
-  GC_MEM_REPLAY,        /* the explained sample's replay: a second run alive with the first */
+  GC_MEM_REPLAY,        /* the explained sample's replay: its trace (the first run is freed before it) */
   GC_MEM_NPARTS
 };
 

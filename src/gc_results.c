@@ -526,7 +526,8 @@ static int write_all(writer *w, const gc_config *cfg, const gc_world *wo, const 
   if (write_trust(w, cfg, a, info->days_run)) return -1;
   if (write_list_groups(w, cfg, a, info->days_run) || write_patrol(w, cfg, a, info->days_run)) return -1;
   if (write_inference(w, a) || write_twin(w, cfg, a, info)) return -1;
-  if (write_scenario(w, info) || write_explained(w, cfg, wo, pop, info->explained)) return -1;
+  if (write_scenario(w, info)) return -1;
+  if (!info->explained_later && write_explained(w, cfg, wo, pop, info->explained)) return -1;
   return exec(w, "COMMIT;");
 }
 
@@ -552,10 +553,45 @@ int gc_results_write(const char *path, const gc_config *cfg, const gc_world *wo,
   int closed = sqlite3_close_v2(w.db);
   w.db = NULL;
   if (closed != SQLITE_OK) { snprintf(err, errlen, "%s: cannot close", tmp); goto done; }
+  if (!info->explained_later && rename(tmp, path)) {
+    snprintf(err, errlen, "%s: cannot rename into place", path);
+    goto done;
+  }
+  rc = 0;
+done:
+  if (w.db) sqlite3_close_v2(w.db);
+  if (rc) remove(tmp);
+  return rc;
+}
+
+int gc_results_add_explained(const char *path, const gc_config *cfg, const gc_world *wo, const gc_population *pop,
+                             const gc_explained *ex, char *err, size_t errlen) {
+  char tmp[4096];
+  if (gc_results_temp_path(path, tmp, sizeof tmp)) {
+    snprintf(err, errlen, "%s: path too long", path);
+    return -1;
+  }
+  writer w = {NULL, err, errlen};
+  int rc = -1;
+  if (sqlite3_open_v2(tmp, &w.db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+    snprintf(err, errlen, "%s: cannot open: %s", tmp, w.db ? sqlite3_errmsg(w.db) : "out of memory");
+    goto done;
+  }
+  if (exec(&w, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN;") || write_explained(&w, cfg, wo, pop, ex) ||
+      exec(&w, "COMMIT;"))
+    goto done;
+  int closed = sqlite3_close_v2(w.db);
+  w.db = NULL;
+  if (closed != SQLITE_OK) { snprintf(err, errlen, "%s: cannot close", tmp); goto done; }
   if (rename(tmp, path)) { snprintf(err, errlen, "%s: cannot rename into place", path); goto done; }
   rc = 0;
 done:
   if (w.db) sqlite3_close_v2(w.db);
   if (rc) remove(tmp);
   return rc;
+}
+
+void gc_results_discard(const char *path) {
+  char tmp[4096];
+  if (!gc_results_temp_path(path, tmp, sizeof tmp)) remove(tmp);
 }

@@ -281,7 +281,7 @@ int gc_run_trace(gc_run *r, gc_trace *t) {
   return GC_OK;
 }
 
-int gc_run_write_results(gc_run *r, const char *path, const gc_provenance *prov, const gc_explained *ex,
+static int write_results(gc_run *r, const char *path, const gc_provenance *prov, const gc_explained *ex, int later,
                          char *err, size_t errlen) {
   if (gc_run_finish(r)) {
     snprintf(err, errlen, "out of memory while computing group tables");
@@ -289,6 +289,26 @@ int gc_run_write_results(gc_run *r, const char *path, const gc_provenance *prov,
   }
   gc_results_info info = {prov, r->threads, r->day, r->total_events, r->total_obs,
                           gc_population_bytes_per_agent(&r->pop), prov ? prov->twin : NULL,
-                          prov ? prov->twin_desc : NULL, ex};
+                          prov ? prov->twin_desc : NULL, ex, later};
   return gc_results_write(path, &r->cfg, &r->world, &r->pop, &r->audit, &info, err, errlen) ? GC_ERR_IO : GC_OK;
+}
+
+int gc_run_write_results(gc_run *r, const char *path, const gc_provenance *prov, const gc_explained *ex,
+                         char *err, size_t errlen) {
+  return write_results(r, path, prov, ex, 0, err, errlen);
+}
+
+int gc_run_write_results_first(gc_run *r, const char *path, const gc_provenance *prov, char *err, size_t errlen) {
+  return write_results(r, path, prov, NULL, 1, err, errlen);
+}
+
+int gc_run_write_explained(const gc_run *replay, const char *path, const gc_explained *ex, char *err, size_t errlen) {
+  if (ex && !replay) {
+    snprintf(err, errlen, "the explained sample has no replay");
+    gc_results_discard(path);
+    return GC_ERR_IO;
+  }
+  int rc = replay ? gc_results_add_explained(path, &replay->cfg, &replay->world, &replay->pop, ex, err, errlen)
+                  : gc_results_add_explained(path, NULL, NULL, NULL, NULL, err, errlen);
+  return rc ? GC_ERR_IO : GC_OK;
 }

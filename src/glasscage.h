@@ -100,6 +100,17 @@ int gc_run_trace(gc_run *r, gc_trace *t);
 int gc_run_write_results(gc_run *r, const char *path, const gc_provenance *prov, const gc_explained *ex,
                          char *err, size_t errlen);
 
+/* gc_run_write_results in two steps, so that the explained sample's replay
+** need not be alive with the run it explains: the first writes everything
+** but the explained sample under the file's temporary name (the run may
+** then be freed); the second, given the replay (a run of the same scenario,
+** so the same people and places), adds the sample and moves the file into
+** place (ex NULL: moves it only).  Each returns as gc_run_write_results; a
+** failure of the second leaves nothing behind, and between the two
+** gc_results_discard(path) removes the temporary file. */
+int gc_run_write_results_first(gc_run *r, const char *path, const gc_provenance *prov, char *err, size_t errlen);
+int gc_run_write_explained(const gc_run *replay, const char *path, const gc_explained *ex, char *err, size_t errlen);
+
 void gc_run_free(gc_run *r);
 
 int gc_run_day(const gc_run *r);                  /* days simulated so far */

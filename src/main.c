@@ -407,7 +407,7 @@ static const gc_group_row *all_row(const gc_audit *a, int rule, int ntraits) {
 }
 
 /* Harms beyond the rules' own tasks, printed only when the scenario has them. */
-static void other_harms(const gc_audit *a) {
+static void other_harms(FILE *out, const gc_audit *a) {
   uint64_t by[GC_ORIGIN_N] = {0}, visits = 0, evasions = 0, cents = 0;
   for (int d = 0; d < a->days; d++) {
     for (int o = 0; o < GC_ORIGIN_N; o++) by[o] += a->daily[d].actions_by_origin[o];
@@ -416,24 +416,24 @@ static void other_harms(const gc_audit *a) {
     cents += a->daily[d].truth.evasion_cents;
   }
   if (by[GC_ORIGIN_CARRIED] + by[GC_ORIGIN_QUOTA] + by[GC_ORIGIN_PATROL_STOP] + by[GC_ORIGIN_PATROL_DISCOVERY])
-    printf("other police actions: %llu on carried-over tasks, %llu quota visits, %llu patrol stops, "
+    fprintf(out, "other police actions: %llu on carried-over tasks, %llu quota visits, %llu patrol stops, "
            "%llu patrol discoveries\n", (unsigned long long)by[GC_ORIGIN_CARRIED],
            (unsigned long long)by[GC_ORIGIN_QUOTA], (unsigned long long)by[GC_ORIGIN_PATROL_STOP],
            (unsigned long long)by[GC_ORIGIN_PATROL_DISCOVERY]);
-  if (visits) printf("home visits (households, by trust level): %llu\n", (unsigned long long)visits);
-  if (evasions) printf("acts of evasion: %llu, costing %.0f yuan\n", (unsigned long long)evasions, (double)cents / 100);
+  if (visits) fprintf(out, "home visits (households, by trust level): %llu\n", (unsigned long long)visits);
+  if (evasions) fprintf(out, "acts of evasion: %llu, costing %.0f yuan\n", (unsigned long long)evasions, (double)cents / 100);
 }
 
-static void summary(const gc_run *run, const char *path, double secs) {
+static void summary(FILE *out, const gc_run *run, const char *path, double secs) {
   const gc_config *cfg = gc_run_config(run);
   const gc_audit *a = gc_run_audit(run);
   int nt = cfg->population.ntraits;
-  printf("\nglasscage %s: %s, %lld people, %d days, seed %llu\n", GLASSCAGE_VERSION, cfg->name,
+  fprintf(out, "\nglasscage %s: %s, %lld people, %d days, seed %llu\n", GLASSCAGE_VERSION, cfg->name,
          (long long)cfg->population.size, cfg->days, (unsigned long long)cfg->seed);
-  printf("%-34s %9s %8s %9s %10s  %s\n", "rule", "alerts", "flagged", "precision", "innocent", "most disproportionate group");
-  printf("%-34s %9s %8s %9s %10s  %s\n", "", "", "people", "", "people", "(flag rate vs reference; groups of");
-  printf("%-34s %9s %8s %9s %10s  %s\n", "", "", "", "", "actioned", " 100+ with 10+ flagged, traits the");
-  printf("%-34s %9s %8s %9s %10s  %s\n", "", "", "", "", "", " rule does not select by)");
+  fprintf(out, "%-34s %9s %8s %9s %10s  %s\n", "rule", "alerts", "flagged", "precision", "innocent", "most disproportionate group");
+  fprintf(out, "%-34s %9s %8s %9s %10s  %s\n", "", "", "people", "", "people", "(flag rate vs reference; groups of");
+  fprintf(out, "%-34s %9s %8s %9s %10s  %s\n", "", "", "", "", "actioned", " 100+ with 10+ flagged, traits the");
+  fprintf(out, "%-34s %9s %8s %9s %10s  %s\n", "", "", "", "", "", " rule does not select by)");
   for (int k = 0; k <= cfg->nrules; k++) {
     int r = k < cfg->nrules ? k : -1;          /* the all-rules row comes last */
     const gc_group_row *g = all_row(a, r, nt);
@@ -444,19 +444,19 @@ static void summary(const gc_run *run, const char *path, double secs) {
     worst_ratio(run, r, label, sizeof label);
     char prec[16] = "-";
     if (g && g->flagged) snprintf(prec, sizeof prec, "%.1f%%", 100.0 * g->flagged_with_claim / g->flagged);
-    if (r < 0) printf("%s\n", "-----------------------------------------------------------------------------------------------");
-    printf("%-34.34s %9llu %8llu %9s %10llu  %s\n", r < 0 ? "all rules" : cfg->rule[r].name,
+    if (r < 0) fprintf(out, "%s\n", "-----------------------------------------------------------------------------------------------");
+    fprintf(out, "%-34.34s %9llu %8llu %9s %10llu  %s\n", r < 0 ? "all rules" : cfg->rule[r].name,
            (unsigned long long)alerts, (unsigned long long)(g ? g->flagged : 0), prec,
            (unsigned long long)(g ? g->innocent_actioned : 0), label);
   }
   const gc_group_row *all = all_row(a, -1, nt);
   uint64_t detained = all ? all->detained : 0, inn = all ? all->innocent_detained : 0;
   double ad = (double)cfg->population.size * cfg->days;
-  printf("\npeople detained: %llu, of whom with no unlawful hidden condition: %llu\n",
+  fprintf(out, "\npeople detained: %llu, of whom with no unlawful hidden condition: %llu\n",
          (unsigned long long)detained, (unsigned long long)inn);
-  other_harms(a);
-  printf("results: %s  (%.1fs, %.2fM agent-days/s)\n", path, secs, ad / secs / 1e6);
-  printf("explore: sqlite3 %s 'SELECT * FROM rule_summary'   (tables: docs/results-schema.md)\n", path);
+  other_harms(out, a);
+  fprintf(out, "results: %s  (%.1fs, %.2fM agent-days/s)\n", path, secs, ad / secs / 1e6);
+  fprintf(out, "explore: sqlite3 %s 'SELECT * FROM rule_summary'   (tables: docs/results-schema.md)\n", path);
 }
 
 /* The twin's configuration: the base with response off, or FILE, which
@@ -512,17 +512,17 @@ static int run_twin(const gc_config *tcfg, const cli *c, double *out) {
   return EXIT_OK;
 }
 
-static void twin_summary(gc_run *run, const cli *c, const double *twin) {
+static void twin_summary(FILE *out, gc_run *run, const cli *c, const double *twin) {
   double base[GC_M_N];
   if (gc_run_summary(run, base)) return;
   static const int shown[] = {GC_M_OFFENCES, GC_M_PETITIONS_DELIVERED, GC_M_PETITIONS_ABANDONED,
                               GC_M_ACTIONS, GC_M_INNOCENT_ACTIONS, GC_M_PEOPLE_DETAINED,
                               GC_M_INNOCENT_DETAINED, GC_M_EVASION_MONEY};
-  printf("\ntwin (%s) on identical random streams:\n", c->twin);
-  printf("%-28s %12s %12s %12s\n", "", "this run", "twin", "difference");
+  fprintf(out, "\ntwin (%s) on identical random streams:\n", c->twin);
+  fprintf(out, "%-28s %12s %12s %12s\n", "", "this run", "twin", "difference");
   for (size_t k = 0; k < sizeof shown / sizeof shown[0]; k++) {
     int m = shown[k];
-    printf("%-28s %12.0f %12.0f %+12.0f\n", gc_metric_names[m], base[m], twin[m], base[m] - twin[m]);
+    fprintf(out, "%-28s %12.0f %12.0f %+12.0f\n", gc_metric_names[m], base[m], twin[m], base[m] - twin[m]);
   }
 }
 
@@ -601,9 +601,7 @@ static int run_and_write(const cli *cp, gc_config *cfg, uint64_t hash, const cha
   double secs = cli_now_seconds() - t0;
   gc_sample sample = {0};
   gc_trace *trace = NULL;
-  double t2 = cli_now_seconds();
-  rc = cli_explain_sample(run, c.explain_k, c.threads, c.quiet, &sample, &trace);
-  double trace_secs = cli_now_seconds() - t2;
+  rc = cli_explain_choose(run, c.explain_k, &sample, &trace);
   /* the overrides exactly as loaded (--seed is the last, as in load()), so a replay loads the same */
   const char *loaded[MAX_SETS + 1];
   char seedset[64];
@@ -617,7 +615,13 @@ static int run_and_write(const cli *cp, gc_config *cfg, uint64_t hash, const cha
   gc_provenance prov = {.scenario = name, .scenario_hash = hash, .wall_seconds = secs, .build_seconds = t1 - t0,
                         .twin = c.twin ? twin : NULL, .twin_desc = c.twin, .scenario_text = c.text,
                         .scenario_len = c.text_len, .sets = sets};
-  gc_explained ex = {trace, &sample};
+  /* Results are written in two steps around the explained sample's replay,
+  ** and the run is freed before it, so that two runs are never alive
+  ** together (the replay would double the peak memory).  The summaries are
+  ** printed from the run, so they are kept as text until the end. */
+  char *sum = NULL, *twin_sum = NULL;
+  size_t sum_len = 0, twin_len = 0;
+  int written = 0;
   if (rc) {
     /* the message is printed */
   } else if (!sets) {
@@ -626,10 +630,32 @@ static int run_and_write(const cli *cp, gc_config *cfg, uint64_t hash, const cha
   } else if (cli_make_dirs(dir)) {
     fprintf(stderr, "glasscage: cannot create folder %s: %s\n", dir, strerror(errno));
     rc = EXIT_RUNTIME;
-  } else if (gc_run_write_results(run, path, &prov, trace ? &ex : NULL, err, sizeof err)) {
+  } else if (gc_run_write_results_first(run, path, &prov, err, sizeof err)) {
     fprintf(stderr, "glasscage: %s\n", err);
     rc = EXIT_RUNTIME;
   } else {
+    written = 1;
+    FILE *f = c.quiet ? NULL : open_memstream(&sum, &sum_len), *g = NULL;
+    if (f) summary(f, run, path, secs);
+    if (f && c.twin && (g = open_memstream(&twin_sum, &twin_len))) twin_summary(g, run, &c, twin);
+    if ((f && fclose(f)) || (g && fclose(g)) || (!c.quiet && (!sum || (c.twin && !twin_sum)))) {
+      fprintf(stderr, "glasscage: out of memory\n");
+      rc = EXIT_RUNTIME;
+    }
+  }
+  gc_run_free(run);
+  run = NULL;
+  double t2 = cli_now_seconds();
+  gc_run *replayed = NULL;
+  if (!rc && trace) rc = cli_explain_replay(cfg, c.threads, c.quiet, trace, &replayed);
+  double trace_secs = cli_now_seconds() - t2;
+  gc_explained ex = {trace, &sample};
+  if (!rc && written && gc_run_write_explained(replayed, path, trace ? &ex : NULL, err, sizeof err)) {
+    fprintf(stderr, "glasscage: %s\n", err);
+    rc = EXIT_RUNTIME;
+  } else if (written && rc) {
+    gc_results_discard(path);
+  } else if (written) {
     char html[4300] = "";
     if (!c.no_report) {                 /* gc_report_write's temporary name, for the signal handler */
       snprintf(interrupted_report, sizeof interrupted_report, "%s/report.html.tmp-%ld", dir, (long)getpid());
@@ -637,17 +663,19 @@ static int run_and_write(const cli *cp, gc_config *cfg, uint64_t hash, const cha
       interrupted_report[0] = 0;
     }
     if (!c.quiet) {
-      summary(run, path, secs);
+      fputs(sum, stdout);
       if (trace) printf("explained sample: %u synthetic people traced (%.1fs replay); glasscage explain %s --agent ID\n",
                         trace->nagents, trace_secs, path);
       if (html[0] && !rc) printf("report: %s  (open it in a browser; it works offline)\n", html);
-      if (c.twin) twin_summary(run, &c, twin);
+      if (c.twin) fputs(twin_sum, stdout);
     }
   }
+  free(sum);
+  free(twin_sum);
   free(sets);
+  gc_run_free(replayed);
   gc_trace_free(trace);
   gc_sample_free(&sample);
-  gc_run_free(run);
   return rc;
 }
 

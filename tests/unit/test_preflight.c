@@ -33,11 +33,14 @@ static void test_monotone_and_linear(void **state) {
   assert_true(lin4 / 4e6 > 0.85 * lin1 / 1e6 && lin4 / 4e6 < 1.15 * lin1 / 1e6);
   assert_true(e1.part[GC_MEM_INFERENCE] > 0);
   assert_true((double)e2.part[GC_MEM_INFERENCE] / 4e6 >= 0.99 * (double)e1.part[GC_MEM_INFERENCE] / 1e6);
-  /* the replay is a second run */
+  /* the replay runs after the run is freed: it adds only its trace, a
+  ** bit per agent and the records of at most 3K people per rule */
   gc_mem_estimate e0;
   gc_preflight_model(&cfg, 2, 0, &r, 1000000, &e0);
   assert_int_equal(e0.part[GC_MEM_REPLAY], 0);
-  assert_true(e1.part[GC_MEM_REPLAY] == e0.total - e0.part[GC_MEM_PROGRAM]);
+  assert_true(e1.part[GC_MEM_REPLAY] >= 1000000 / 8);
+  assert_true(e1.part[GC_MEM_REPLAY] < e0.total / 50);
+  assert_true(e1.total == e0.total + e1.part[GC_MEM_REPLAY]);
 }
 
 static void test_largest_is_the_boundary(void **state) {
