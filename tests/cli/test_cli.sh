@@ -67,6 +67,17 @@ kill -INT "$pid"
 wait "$pid"
 check "interrupted run exits 130" test $? -eq 130
 check "interrupted run leaves no files" bash -c "[ -z \"\$(ls -A '$TMP/int')\" ]"
+# The same during the explained sample's replay: the run's tables then wait
+# under the temporary name (they exist only while the replay runs).
+mkdir -p "$TMP/int2"
+"$BIN" run --set population.size=300000 --set days=20 --quiet --no-report --out "$TMP/int2" &
+pid=$!
+for _ in $(seq 2400); do ls "$TMP/int2"/results.db.tmp-* >/dev/null 2>&1 && break; sleep 0.05; done
+check "the replay waits with the results under their temporary name" bash -c "ls '$TMP/int2'/results.db.tmp-*"
+kill -INT "$pid"
+wait "$pid"
+check "run interrupted in the replay exits 130" test $? -eq 130
+check "run interrupted in the replay leaves no files" bash -c "[ -z \"\$(ls -A '$TMP/int2')\" ]"
 # Twins: identical random streams, response off or another rule set.
 check "--twin takes no-response or rules=FILE" status_is 2 "$BIN" run --twin bogus --quiet --out "$TMP/tw0"
 check "a twin must run the same world" status_is 2 "$BIN" run "$DATA/small.yaml" --twin "rules=$DATA/full.yaml" --quiet --out "$TMP/tw1"
