@@ -87,8 +87,8 @@ static const char *const usage_sweep =
   "  --jobs N          runs at the same time, in worker processes (default: the\n"
   "                    number of online CPUs); results do not depend on N\n"
   "  --threads N       threads per run (default 1)\n"
-  "  --no-preflight    skip the memory check (by default the largest run's peak\n"
-  "                    memory is estimated first, --jobs is lowered so that the\n"
+  "  --no-preflight    skip the memory check (by default every run's peak memory\n"
+  "                    is estimated first, --jobs is lowered so that the\n"
   "                    runs at the same time fit, and a sweep whose one run does\n"
   "                    not fit is refused; if the estimate itself fails, the\n"
   "                    sweep stops with exit status 1)\n"
@@ -313,15 +313,71 @@ static int parse_args(int argc, char **argv, sweep *s) {
   return 0;
 }
 
-/* The grid point with the most agent-days (the first of them): the run the
-** memory preflight measures. */
+/* The grid point with the most agent-days (the first of them). */
 static int largest_point(const sweep *s, gc_config *cfg, char *store, size_t cap);
 static size_t store_size(const sweep *s);
+static int value_index(const sweep *s, int p, int a);
+static int point_sets(const sweep *s, int p, int only, int vi, int seed_set, uint64_t seed,
+                      const char **sets, char *store, size_t cap);
+
+#define SWEEP_PILOTS 16             /* most pilots the preflight runs (each ~0.1-1 s) */
+
+/* Loads grid point p into cfg.  Returns 0 or -1. */
+static int load_point(const sweep *s, int p, gc_config *cfg, char *store, size_t cap) {
+  const char *sets[SWEEP_MAX_SETS + SWEEP_MAX_AXES + 1];
+  gc_diag *d = gc_diag_new();
+  int n = point_sets(s, p, 0, 0, 0, 0, sets, store, cap);
+  int bad = !d || gcs_load(s->display, s->text, s->len, sets, n, cfg, d);
+  gc_diag_free(d);
+  return bad ? -1 : 0;
+}
+
+/* The largest peak estimate of the grid's runs into *peak.  The pilot's
+** rates are per agent, so the points that differ only in population.size
+** share one pilot (that of their largest); anything else may change them
+** (days: holidays and windows; inference windows, sensors' coverage), so
+** every other combination of values gets its own.  A grid that would need
+** more than SWEEP_PILOTS pilots is estimated at its point with the most
+** agent-days (*all = 0).  Returns 0 or -1. */
+static int grid_estimate(const sweep *s, int threads, gc_config *cfg, char *store, size_t cap, uint64_t *peak,
+                         int *all) {
+  int sa = -1;
+  for (int a = 0; a < s->naxes; a++)
+    if (!strcmp(s->axis[a].key, "population.size")) sa = a;
+  int nsize = sa >= 0 ? s->axis[sa].nvalues : 1, stride = 1;
+  for (int a = sa + 1; sa >= 0 && a < s->naxes; a++) stride *= s->axis[a].nvalues;
+  *peak = 0;
+  *all = s->npoints / nsize <= SWEEP_PILOTS;
+  if (!*all) {
+    gc_mem_estimate e;
+    if (largest_point(s, cfg, store, cap) < 0 || gc_preflight_estimate(cfg, threads, 0, &e)) return -1;
+    *peak = e.total;
+    return 0;
+  }
+  for (int p = 0; p < s->npoints; p++) {
+    if (sa >= 0 && value_index(s, p, sa) != 0) continue;      /* one pilot per combination of the others */
+    int pilot = p;
+    double most = -1;
+    for (int v = 0; v < nsize; v++) {
+      if (load_point(s, p + v * stride, cfg, store, cap)) return -1;
+      if ((double)cfg->population.size > most) most = (double)cfg->population.size, pilot = p + v * stride;
+    }
+    gc_pilot_rates r;
+    if (load_point(s, pilot, cfg, store, cap) || gc_preflight_pilot(cfg, threads, &r)) return -1;
+    for (int v = 0; v < nsize; v++) {
+      gc_mem_estimate e;
+      if (load_point(s, p + v * stride, cfg, store, cap)) return -1;
+      gc_preflight_model(cfg, threads, 0, &r, cfg->population.size, &e);
+      if (e.total > *peak) *peak = e.total;
+    }
+  }
+  return 0;
+}
 
 /* Memory preflight (gc_preflight.c) for the sweep: the peak of the grid's
-** largest run (most agent-days; a sweep that varies something else that
-** drives memory, such as inference windows, is estimated at its base), each
-** of the jobs at once holding one.  The pilot starts OpenMP, which the
+** largest run (grid_estimate: every point, or the one with the most
+** agent-days for a large grid), each of the jobs at once holding one
+** run that large.  The pilot starts OpenMP, which the
 ** parent must not do before it forks its workers, so it runs in a child
 ** that sends the estimate through a pipe.  Lowers s->jobs so that the runs
 ** at the same time fit; refuses (exit 2) a sweep whose one run does not. */
@@ -332,27 +388,27 @@ static int preflight(sweep *s) {
   if (pid < 0) { close(fd[0]); close(fd[1]); return EXIT_RUNTIME; }
   if (pid == 0) {
     close(fd[0]);
-    uint64_t out[2] = {0, 0};               /* estimate, available (0: failed) */
+    uint64_t out[3] = {0, 0, 0};            /* estimate, available (0: failed), every point estimated */
     gc_config *cfg = malloc(sizeof *cfg);
     size_t cap = store_size(s);
     char *store = malloc(cap);
-    if (cfg && store && largest_point(s, cfg, store, cap) >= 0) {
-      gc_mem_estimate e;
-      uint64_t avail = 0;
-      int arc = gc_preflight_available(&avail);
+    if (cfg && store) {
+      uint64_t avail = 0, peak = 0;
+      int arc = gc_preflight_available(&avail), all = 0;
       if (arc == -2) {
         out[0] = 1;                           /* a malformed GLASSCAGE_MEMORY_LIMIT */
         out[1] = UINT64_MAX - 1;
-      } else if (!gc_preflight_estimate(cfg, s->threads, 0, &e)) {
-        out[0] = e.total;
+      } else if (!grid_estimate(s, s->threads, cfg, store, cap, &peak, &all)) {
+        out[0] = peak;
         out[1] = arc ? UINT64_MAX : avail;
+        out[2] = (uint64_t)all;
       }
     }
     ssize_t w = write(fd[1], out, sizeof out);
     _exit(w == (ssize_t)sizeof out ? 0 : 1);
   }
   close(fd[1]);
-  uint64_t in[2] = {0, 0};
+  uint64_t in[3] = {0, 0, 0};
   ssize_t got = read(fd[0], in, sizeof in);
   close(fd[0]);
   int status;
@@ -365,6 +421,9 @@ static int preflight(sweep *s) {
     fprintf(stderr, "glasscage: GLASSCAGE_MEMORY_LIMIT takes bytes with an optional K, M or G suffix (e.g. 4G)\n");
     return EXIT_USAGE;
   }
+  if (!in[2] && !s->quiet)
+    fprintf(stderr, "glasscage: sweep: more than %d combinations of values besides population.size: the memory "
+            "preflight estimated only the run with the most agent-days\n", SWEEP_PILOTS);
   char need[32], have[32];
   gc_preflight_format(in[0], need, sizeof need);
   if (in[1] == UINT64_MAX) return EXIT_OK;  /* the available memory is unknown */
@@ -417,23 +476,14 @@ static int point_sets(const sweep *s, int p, int only, int vi, int seed_set, uin
 }
 
 static int largest_point(const sweep *s, gc_config *cfg, char *store, size_t cap) {
-  const char *sets[SWEEP_MAX_SETS + SWEEP_MAX_AXES + 1];
   int best = -1;
   double most = -1;
   for (int p = 0; p < s->npoints; p++) {
-    gc_diag *d = gc_diag_new();
-    int n = point_sets(s, p, 0, 0, 0, 0, sets, store, cap);
-    int bad = !d || gcs_load(s->display, s->text, s->len, sets, n, cfg, d);
-    gc_diag_free(d);
-    if (bad) return -1;
+    if (load_point(s, p, cfg, store, cap)) return -1;
     double ad = (double)cfg->population.size * cfg->days;
     if (ad > most) { most = ad; best = p; }
   }
-  gc_diag *d = gc_diag_new();
-  int n = point_sets(s, best, 0, 0, 0, 0, sets, store, cap);
-  int bad = best < 0 || !d || gcs_load(s->display, s->text, s->len, sets, n, cfg, d);
-  gc_diag_free(d);
-  return bad ? -1 : best;
+  return best < 0 || load_point(s, best, cfg, store, cap) ? -1 : best;
 }
 
 static size_t store_size(const sweep *s) {

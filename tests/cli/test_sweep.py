@@ -10,6 +10,7 @@ usage: test_sweep.py GLASSCAGE_BINARY"""
 import glob
 import math
 import os
+import re
 import signal
 import sqlite3
 import statistics
@@ -257,6 +258,26 @@ def memory(exe, tmp):
     check("... with the tables of --jobs 1",
           dump(os.path.join(tmp, "mem-one", "sweep.db"), "sweep_info", VOLATILE_SWEEP) ==
           dump(os.path.join(tmp, "mem-j1", "sweep.db"), "sweep_info", VOLATILE_SWEEP))
+    # Every point is estimated, not only the one with the most agent-days: relationship
+    # inference's co-travel window changes the memory and not the agent-days.  The limit lies
+    # between the two points' estimates, as `validate` prints them.
+    full = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "full.yaml")
+    base = ["--set", "population.size=300000"]
+    est = []
+    for minutes in ("30", "1400"):
+        v = subprocess.run([exe, "validate", full, *base, "--set", f"sensors.inference.travel_minutes={minutes}"],
+                           capture_output=True, text=True)
+        m = re.search(r"about ([\d.]+) MiB at", v.stdout)
+        est.append(float(m.group(1)) if m else 0)
+    check("the co-travel window changes the estimate (validate)", 0 < 1.5 * est[0] < est[1], f"{est}")
+    limit = f"{int((est[0] + est[1]) / 2)}M"
+    out = os.path.join(tmp, "mem-window")
+    r = subprocess.run([exe, "sweep", full, *base, "--vary", "sensors.inference.travel_minutes=30,1400",
+                        "--out", out], capture_output=True, text=True, env=dict(os.environ, GLASSCAGE_MEMORY_LIMIT=limit))
+    m = re.search(r"needs about ([\d.]+) MiB", r.stderr)
+    check("a sweep whose second point (same agent-days) does not fit: exit 2 with that point's estimate (2%)",
+          r.returncode == 2 and m and abs(float(m.group(1)) / est[1] - 1) < 0.02 and not os.path.exists(out),
+          f"limit {limit}, rc {r.returncode}, {r.stderr.strip()[:200]!r}")
 
 
 def interrupted(exe, tmp):
