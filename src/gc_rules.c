@@ -1,11 +1,13 @@
 /*
 ** gc_rules.c — the rule registry and the daily driver.
 **
-** Per day: (1) a stable counting sort groups observation indices by kind;
-** (2) each rule's kind evaluates it into a list of flagged persons with one
-** entry per trigger; (3) the list is sorted and run-length encoded into
-** alerts.  Sorting makes the output independent of how observations were
-** ordered within a kind, which is already deterministic anyway.
+** Per day: (1) the observations grouped by kind (gc_obs_index: the run
+** builds it while gathering the day, so the rules only index when called
+** without one); (2) each rule's kind evaluates it into a list of flagged
+** persons with one entry per trigger; (3) the list is sorted and run-length
+** encoded into alerts.  Sorting makes the output independent of how
+** observations were ordered within a kind, which is already deterministic
+** anyway.
 **
 ** Two pieces of cross-rule state live here because only the driver sees
 ** every rule.  Risk: score rules write today's levels into a scratch array
@@ -16,6 +18,7 @@
 ** kept and handed to the rules; each such feature keeps its own window, so
 ** the memory is proportional to alerts in the window, not agents x days.
 */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,9 +43,7 @@ struct gc_rules {
   gc_population *pop;
   int nrules;
   gc_rule rule[GC_MAX_RULES];
-  uint32_t *by_kind;
-  size_t by_kind_cap;
-  size_t kind_start[GC_OBS_NKINDS + 1];
+  gc_obs_index own;                /* the day's index when the caller gives none */
   gc_u32vec hits[GC_MAX_RULES];   /* each rule's hits of the day */
   uint16_t exempt_lists;
   uint8_t *risk_next;             /* today's risk levels; NULL without score rules */
@@ -158,23 +159,11 @@ err:
 void gc_rules_free(gc_rules *r) {
   if (!r) return;
   for (int i = 0; i < r->nrules; i++) registry[r->rule[i].cfg->kind]->release(&r->rule[i]);
-  free(r->by_kind);
+  gc_obs_index_free(&r->own);
   for (int i = 0; i < GC_MAX_RULES; i++) gc_u32vec_free(&r->hits[i]);
   free(r->risk_next);
   free(r->prev);
   free(r);
-}
-
-static int index_by_kind(gc_rules *r, const gc_obs *obs, size_t n) {
-  uint32_t *b = gc_grow(r->by_kind, &r->by_kind_cap, n, sizeof *b);
-  if (!b) return -1;
-  r->by_kind = b;
-  size_t start[GC_OBS_NKINDS + 1] = {0};
-  for (size_t i = 0; i < n; i++) start[obs[i].kind + 1]++;
-  for (int k = 0; k < GC_OBS_NKINDS; k++) start[k + 1] += start[k];
-  memcpy(r->kind_start, start, sizeof start);
-  for (size_t i = 0; i < n; i++) r->by_kind[start[obs[i].kind]++] = (uint32_t)i;
-  return 0;
 }
 
 static int push_alert(gc_alert_buf *b, gc_alert a) {
@@ -210,11 +199,16 @@ static int keep_alerts(gc_rules *r, int day, const gc_alert_buf *out) {
   return 0;
 }
 
-int gc_rules_day(gc_rules *r, int day, const gc_obs *obs, size_t n, gc_alert_buf *out) {
+int gc_rules_day(gc_rules *r, int day, const gc_obs *obs, size_t n, const gc_obs_index *ix,
+                 gc_alert_buf *out) {
   out->n = 0;
   memset(out->triggers, 0, sizeof out->triggers);
-  if (index_by_kind(r, obs, n)) return -1;
-  gc_rule_env env = {r->cfg, r->world, r->pop, day, obs, r->by_kind, r->kind_start, r->exempt_lists,
+  if (!ix) {
+    if (gc_obs_index_build(&r->own, obs, n)) return -1;
+    ix = &r->own;
+  }
+  assert(ix->start[GC_OBS_NKINDS] == n);
+  gc_rule_env env = {r->cfg, r->world, r->pop, day, obs, ix->by_kind, ix->start, r->exempt_lists,
                      r->risk_next, r->prev, r->nprev, r->prev_day};
   if (r->risk_next) memset(r->risk_next, 0, r->pop->n);
   /* A rule reads the day's observations and the population and writes only

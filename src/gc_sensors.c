@@ -16,6 +16,7 @@
 ** registered vehicle owners a misread plate can point at, and the pair map
 ** of relationship inference.
 */
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,25 @@ void gc_obs_buf_free(gc_obs_buf *b) {
   free(b->obs);
   b->obs = NULL;
   b->n = b->cap = 0;
+}
+
+int gc_obs_index_build(gc_obs_index *ix, const gc_obs *obs, size_t n) {
+  assert(ix && (obs || !n));
+  memset(ix->start, 0, sizeof ix->start);
+  uint32_t *b = gc_grow(ix->by_kind, &ix->cap, n, sizeof *b);
+  if (!b) return -1;
+  ix->by_kind = b;
+  size_t at[GC_OBS_NKINDS + 1] = {0};
+  for (size_t i = 0; i < n; i++) at[obs[i].kind + 1]++;
+  for (int k = 0; k < GC_OBS_NKINDS; k++) at[k + 1] += at[k];
+  memcpy(ix->start, at, sizeof at);
+  for (size_t i = 0; i < n; i++) b[at[obs[i].kind]++] = (uint32_t)i;
+  return 0;
+}
+
+void gc_obs_index_free(gc_obs_index *ix) {
+  free(ix->by_kind);
+  memset(ix, 0, sizeof *ix);
 }
 
 uint32_t gc_sense_link(const gc_sensor_ctx *c, const gc_event *e, int salt, uint8_t *flags) {
