@@ -189,17 +189,18 @@ void gc_audit_actions(gc_audit *a, const gc_config *cfg, const gc_population *po
   dd->tasks_waiting = acts->carried;
 }
 
-/* Only the two kinds are read (the index spares the day's utility readings);
+/* Only the two kinds' ranges are read (not the day's utility readings);
 ** each kind only increments its own counters, so their order is irrelevant. */
-void gc_audit_observations(gc_audit *a, const gc_population *pop, const gc_obs *obs, const gc_obs_index *ix) {
-  for (size_t k = ix->start[GC_OBS_HOME_VISIT]; k < ix->start[GC_OBS_HOME_VISIT + 1]; k++) {
-    const gc_obs *o = &obs[ix->by_kind[k]];
+void gc_audit_observations(gc_audit *a, const gc_population *pop, const gc_obs *obs, const gc_obs_kinds *kinds) {
+  const size_t *k = kinds->start;
+  for (size_t j = k[GC_OBS_HOME_VISIT]; j < k[GC_OBS_HOME_VISIT + 1]; j++) {
+    const gc_obs *o = &obs[j];
     for (uint32_t i = pop->hh_start[o->where]; i < pop->hh_start[o->where + 1]; i++)
       a->harm_count[(size_t)i * GC_HC_N + GC_HC_HOME_VISITS] =
         sat_add(a->harm_count[(size_t)i * GC_HC_N + GC_HC_HOME_VISITS], 1);
   }
-  for (size_t k = ix->start[GC_OBS_UNUSUAL]; k < ix->start[GC_OBS_UNUSUAL + 1]; k++) {
-    uint16_t *c = &a->harm_count[(size_t)obs[ix->by_kind[k]].person * GC_HC_N + GC_HC_UNUSUAL];
+  for (size_t j = k[GC_OBS_UNUSUAL]; j < k[GC_OBS_UNUSUAL + 1]; j++) {
+    uint16_t *c = &a->harm_count[(size_t)obs[j].person * GC_HC_N + GC_HC_UNUSUAL];
     *c = sat_add(*c, 1);
   }
 }

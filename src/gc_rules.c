@@ -1,9 +1,9 @@
 /*
 ** gc_rules.c — the rule registry and the daily driver.
 **
-** Per day: (1) the observations grouped by kind (gc_obs_index: the run
-** builds it while gathering the day, so the rules only index when called
-** without one); (2) each rule's kind evaluates it into a list of flagged
+** Per day: (1) the observations grouped by kind (gc_obs_kinds: the run
+** gathers the day so, and the rules group a copy only when called without
+** it); (2) each rule's kind evaluates it into a list of flagged
 ** persons with one entry per trigger; (3) the list is sorted and run-length
 ** encoded into alerts.  Sorting makes the output independent of how
 ** observations were ordered within a kind, which is already deterministic
@@ -44,7 +44,9 @@ struct gc_rules {
   gc_population *pop;
   int nrules;
   gc_rule rule[GC_MAX_RULES];
-  gc_obs_index own;                /* the day's index when the caller gives none */
+  gc_obs *own;                     /* the day grouped by kind, when the caller's is not */
+  size_t own_cap;
+  gc_obs_kinds own_kinds;
   gc_u32vec hits[GC_MAX_RULES];   /* each rule's hits of the day */
   double seconds[GC_MAX_RULES];   /* each rule's evaluation time on the previous day */
   uint16_t exempt_lists;
@@ -161,7 +163,7 @@ err:
 void gc_rules_free(gc_rules *r) {
   if (!r) return;
   for (int i = 0; i < r->nrules; i++) registry[r->rule[i].cfg->kind]->release(&r->rule[i]);
-  gc_obs_index_free(&r->own);
+  free(r->own);
   for (int i = 0; i < GC_MAX_RULES; i++) gc_u32vec_free(&r->hits[i]);
   free(r->risk_next);
   free(r->prev);
@@ -223,16 +225,17 @@ static int keep_alerts(gc_rules *r, int day, const gc_alert_buf *out) {
   return 0;
 }
 
-int gc_rules_day(gc_rules *r, int day, const gc_obs *obs, size_t n, const gc_obs_index *ix,
+int gc_rules_day(gc_rules *r, int day, const gc_obs *obs, size_t n, const gc_obs_kinds *kinds,
                  gc_alert_buf *out) {
   out->n = 0;
   memset(out->triggers, 0, sizeof out->triggers);
-  if (!ix) {
-    if (gc_obs_index_build(&r->own, obs, n)) return -1;
-    ix = &r->own;
+  if (!kinds) {
+    if (gc_obs_group(&r->own, &r->own_cap, obs, n, &r->own_kinds)) return -1;
+    obs = r->own;
+    kinds = &r->own_kinds;
   }
-  assert(ix->start[GC_OBS_NKINDS] == n);
-  gc_rule_env env = {r->cfg, r->world, r->pop, day, obs, ix->by_kind, ix->start, r->exempt_lists,
+  assert(kinds->start[GC_OBS_NKINDS] == n);
+  gc_rule_env env = {r->cfg, r->world, r->pop, day, obs, kinds->start, r->exempt_lists,
                      r->risk_next, r->prev, r->nprev, r->prev_day};
   if (r->risk_next) memset(r->risk_next, 0, r->pop->n);
   /* A rule reads the day's observations and the population and writes only

@@ -66,23 +66,17 @@ void gc_obs_buf_free(gc_obs_buf *b) {
   b->n = b->cap = 0;
 }
 
-int gc_obs_index_build(gc_obs_index *ix, const gc_obs *obs, size_t n) {
-  assert(ix && (obs || !n));
-  memset(ix->start, 0, sizeof ix->start);
-  uint32_t *b = gc_grow(ix->by_kind, &ix->cap, n, sizeof *b);
-  if (!b) return -1;
-  ix->by_kind = b;
+int gc_obs_group(gc_obs **out, size_t *cap, const gc_obs *obs, size_t n, gc_obs_kinds *k) {
+  assert(out && cap && k && (obs || !n));
+  gc_obs *g = gc_grow(*out, cap, n, sizeof *g);
+  if (!g) return -1;
+  *out = g;
   size_t at[GC_OBS_NKINDS + 1] = {0};
   for (size_t i = 0; i < n; i++) at[obs[i].kind + 1]++;
-  for (int k = 0; k < GC_OBS_NKINDS; k++) at[k + 1] += at[k];
-  memcpy(ix->start, at, sizeof at);
-  for (size_t i = 0; i < n; i++) b[at[obs[i].kind]++] = (uint32_t)i;
+  for (int j = 0; j < GC_OBS_NKINDS; j++) at[j + 1] += at[j];
+  memcpy(k->start, at, sizeof at);
+  for (size_t i = 0; i < n; i++) g[at[obs[i].kind]++] = obs[i];
   return 0;
-}
-
-void gc_obs_index_free(gc_obs_index *ix) {
-  free(ix->by_kind);
-  memset(ix, 0, sizeof *ix);
 }
 
 uint32_t gc_sense_link(const gc_sensor_ctx *c, const gc_event *e, int salt, uint8_t *flags) {

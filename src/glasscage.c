@@ -7,11 +7,15 @@
 ** block partition does not depend on the number of threads, and nothing in
 ** a block depends on other blocks, which is what makes results identical
 ** for any thread count.  The blocks are then gathered, in parallel, into
-** one day array in block order, and indexed by kind on the way (every
-** block's place in the day and in each kind is a prefix sum of the block
-** counts, so the result is the serial one whatever the threads).  Then rules
-** (in parallel over rules; they read the kind index), response (serial:
-** capacity is one queue), audit.
+** one day array grouped by kind, each kind in block order (every block's
+** place in each kind is a prefix sum of the blocks' counts, so the result
+** is the serial one whatever the threads): what reads one kind (rules,
+** inference, the audit) reads it contiguous.  What reads the whole day reads
+** it grouped too: police response and patrols take one kind at a time or
+** only count, so they see what they saw in block order; the trace and the
+** explained timelines, which keep the order observations were made in, read
+** the blocks themselves.  Then rules (in parallel over rules), response
+** (serial: capacity is one queue), audit.
 **
 ** Transient memory is one day's events (per thread, one block at a time)
 ** and one day's observations; persistent memory is O(agents).
@@ -48,11 +52,10 @@ struct gc_run {
   uint32_t nblocks;
   gc_obs_buf *block_obs;          /* per block */
   gc_event_buf *thread_events;    /* per thread */
-  gc_obs *day_obs;
+  gc_obs *day_obs;                /* the day's observations grouped by kind */
   size_t day_obs_cap, day_obs_n;
-  gc_obs_index day_ix;            /* day_obs grouped by kind */
-  size_t *block_at;               /* per block, GC_OBS_NKINDS + 1 positions: its first
-                                     observation in day_obs, then in each kind of day_ix */
+  gc_obs_kinds day_kinds;         /* where each kind starts in day_obs */
+  size_t *block_at;               /* per block and kind: where its observations go in day_obs */
   gc_alert_buf alerts;
   gc_outcome *outcomes;
   size_t outcomes_cap;
@@ -105,7 +108,7 @@ int gc_run_new(const gc_config *cfg, int threads, gc_run **out, char *err, size_
   r->nblocks = (r->pop.nhh + GC_BLOCK_HH - 1) / GC_BLOCK_HH;
   r->block_obs = calloc(r->nblocks + 1, sizeof *r->block_obs);
   r->thread_events = calloc((size_t)r->threads, sizeof *r->thread_events);
-  r->block_at = calloc((size_t)r->nblocks + 1, (GC_OBS_NKINDS + 1) * sizeof *r->block_at);
+  r->block_at = calloc((size_t)r->nblocks + 1, GC_OBS_NKINDS * sizeof *r->block_at);
   if (!r->block_obs || !r->thread_events || !r->block_at) goto oom;
   *out = r;
   return GC_OK;
@@ -128,7 +131,6 @@ void gc_run_free(gc_run *r) {
   free(r->block_obs);
   free(r->thread_events);
   free(r->day_obs);
-  gc_obs_index_free(&r->day_ix);
   free(r->block_at);
   free(r->outcomes);
   gc_action_buf_free(&r->acts);
@@ -164,23 +166,21 @@ static void simulate_block(gc_run *r, uint32_t b, const gc_activity_ctx *act, co
   gc_sensors_home_visits(sen, h0, h1, ob);
 }
 
-/* Block b's observations into day_obs at block_at[b][0], and their indices
-** into day_ix after the earlier blocks' of the same kind. */
+/* Block b's observations into day_obs, each after the earlier blocks' of
+** its kind. */
 static void gather_block(gc_run *r, uint32_t b) {
   const gc_obs_buf *ob = &r->block_obs[b];
-  const size_t *at = &r->block_at[(size_t)b * (GC_OBS_NKINDS + 1)];
   size_t pos[GC_OBS_NKINDS];
-  memcpy(pos, at + 1, sizeof pos);
-  if (ob->n) memcpy(r->day_obs + at[0], ob->obs, ob->n * sizeof *ob->obs);
-  uint32_t *by_kind = r->day_ix.by_kind, first = (uint32_t)at[0];
-  for (size_t i = 0; i < ob->n; i++) by_kind[pos[ob->obs[i].kind]++] = first + (uint32_t)i;
+  memcpy(pos, &r->block_at[(size_t)b * GC_OBS_NKINDS], sizeof pos);
+  gc_obs *day = r->day_obs;
+  for (size_t i = 0; i < ob->n; i++) day[pos[ob->obs[i].kind]++] = ob->obs[i];
 }
 
-/* The blocks' observations, in block order, into one day array indexed by
-** kind.  The positions are prefix sums of the blocks' counts by kind, so
-** the copies are independent and run in parallel; one pass over the day's
-** observations where copying and then indexing took three, two of them
-** serial. */
+/* The blocks' observations into one day array grouped by kind, each kind
+** in block order.  The positions are prefix sums of the blocks' counts by
+** kind, so the copies are independent and run in parallel: one pass over
+** the day's observations where copying and then indexing by kind took
+** three, two of them serial. */
 static int gather_observations(gc_run *r, gc_day *dd) {
   size_t total = 0, kind_at[GC_OBS_NKINDS + 1] = {0};
   for (uint32_t b = 0; b < r->nblocks; b++) {
@@ -196,19 +196,13 @@ static int gather_observations(gc_run *r, gc_day *dd) {
   gc_obs *o = gc_grow(r->day_obs, &r->day_obs_cap, total, sizeof *o);
   if (!o) return -1;
   r->day_obs = o;
-  uint32_t *ix = gc_grow(r->day_ix.by_kind, &r->day_ix.cap, total, sizeof *ix);
-  if (!ix) return -1;
-  r->day_ix.by_kind = ix;
   for (int j = 0; j < GC_OBS_NKINDS; j++) kind_at[j + 1] += kind_at[j];
-  memcpy(r->day_ix.start, kind_at, sizeof kind_at);
-  size_t k = 0;
+  memcpy(r->day_kinds.start, kind_at, sizeof kind_at);
   for (uint32_t b = 0; b < r->nblocks; b++) {
-    size_t *at = &r->block_at[(size_t)b * (GC_OBS_NKINDS + 1)];
+    size_t *at = &r->block_at[(size_t)b * GC_OBS_NKINDS];
     const gc_obs_buf *ob = &r->block_obs[b];
-    at[0] = k;
-    k += ob->n;
     for (int j = 0; j < GC_OBS_NKINDS; j++) {
-      at[j + 1] = kind_at[j];
+      at[j] = kind_at[j];
       kind_at[j] += ob->by_kind[j];
     }
   }
@@ -239,11 +233,12 @@ static int simulate_people(gc_run *r, gc_day *dd) {
   }
   r->total_events += dd->truth.events;
   if (gather_observations(r, dd)) return -1;
-  if (r->trace) {
+  if (r->trace) {                          /* observations in the order made: from the blocks */
     for (uint32_t b = 0; b < r->nblocks; b++) gc_trace_append(r->trace, &r->block_trace[b]);
-    gc_trace_obs(r->trace, r->day, r->day_obs, r->day_obs_n);
+    for (uint32_t b = 0; b < r->nblocks; b++)
+      gc_trace_obs(r->trace, r->day, r->block_obs[b].obs, r->block_obs[b].n);
   }
-  return gc_sensors_infer(r->sensors, &r->pop, r->day, r->day_obs, r->day_obs_n, &r->day_ix);
+  return gc_sensors_infer(r->sensors, &r->pop, r->day, r->day_obs, r->day_obs_n, &r->day_kinds);
 }
 
 static int respond(gc_run *r) {
@@ -260,7 +255,7 @@ int gc_run_step(gc_run *r) {
   gc_day *dd = &r->audit.daily[r->day];
   if (simulate_people(r, dd)) return GC_ERR_NOMEM;
   if (r->sink.before_rules) r->sink.before_rules(r->sink.ctx, r->day);
-  if (gc_rules_day(r->rules, r->day, r->day_obs, r->day_obs_n, &r->day_ix, &r->alerts) || r->alerts.oom)
+  if (gc_rules_day(r->rules, r->day, r->day_obs, r->day_obs_n, &r->day_kinds, &r->alerts) || r->alerts.oom)
     return GC_ERR_NOMEM;
   if (r->sink.after_rules) {
     gc_day_view v = {r->day, r->day_obs, r->day_obs_n, r->alerts.a, r->alerts.n, &r->pop};
@@ -273,7 +268,7 @@ int gc_run_step(gc_run *r) {
   }
   gc_audit_alerts(&r->audit, &r->cfg, &r->pop, r->day, r->alerts.a, r->outcomes, r->alerts.n);
   gc_audit_actions(&r->audit, &r->cfg, &r->pop, r->day, &r->acts);
-  gc_audit_observations(&r->audit, &r->pop, r->day_obs, &r->day_ix);
+  gc_audit_observations(&r->audit, &r->pop, r->day_obs, &r->day_kinds);
   gc_patrol_learn(r->patrol, r->day, r->day_obs, r->day_obs_n);
   gc_audit_patrol(&r->audit, &r->pop, r->day, gc_patrol_record(r->patrol, r->day), r->day_obs, r->day_obs_n);
   gc_response_prune_lists(&r->cfg, &r->pop, r->day);

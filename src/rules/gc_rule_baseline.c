@@ -45,7 +45,7 @@ typedef struct base_state {
   size_t key_cap;
   float *values;             /* percentile: today's readings in the threshold's bucket */
   size_t values_cap;
-  uint32_t *above;           /* percentile: today's readings at or above that bucket (obs indices) */
+  uint32_t *above;           /* percentile: today's readings at or above that bucket (positions in the kind) */
   size_t above_cap;
 } base_state;
 
@@ -109,14 +109,14 @@ static inline uint32_t order_key(float f) {
 static int percentile_threshold(base_state *s, const gc_rule *r, const gc_rule_env *env, float *thr,
                                 size_t *nabove) {
   int kind = obs_kind(r->cfg);
-  const uint32_t *at = env->by_kind + env->kind_start[kind];
+  const gc_obs *at = env->obs + env->kind_start[kind];
   size_t n = 0, cnt = env->kind_start[kind + 1] - env->kind_start[kind];
   uint32_t *key = gc_grow(s->key, &s->key_cap, cnt, sizeof *key);
   if (!key) return -1;
   s->key = key;
   memset(s->count, 0, ((size_t)1 << BUCKET_BITS) * sizeof *s->count);
   for (size_t j = 0; j < cnt; j++) {
-    const gc_obs *o = &env->obs[at[j]];
+    const gc_obs *o = &at[j];
     key[j] = 0;                           /* bucket 0: re-checked below */
     if (!applies(r->cfg, o)) continue;
     key[j] = order_key(o->value);
@@ -141,10 +141,10 @@ static int percentile_threshold(base_state *s, const gc_rule *r, const gc_rule_e
   for (size_t j = 0; j < cnt; j++) {
     uint32_t kb = key[j] >> (32 - BUCKET_BITS);
     if (kb < b) continue;
-    const gc_obs *o = &env->obs[at[j]];
+    const gc_obs *o = &at[j];
     if (!applies(r->cfg, o)) continue;
     if (kb == b) v[nv++] = o->value;
-    a[na++] = at[j];
+    a[na++] = (uint32_t)j;
   }
   *thr = kth(v, nv, k);
   *nabove = na;
@@ -159,8 +159,9 @@ static int evaluate(gc_rule *r, const gc_rule_env *env, gc_u32vec *hits) {
     size_t na;
     int rc = percentile_threshold(s, r, env, &thr, &na);
     if (rc) return rc < 0 ? -1 : 0;
+    const gc_obs *at = env->obs + env->kind_start[obs_kind(r->cfg)];
     for (size_t i = 0; i < na; i++) {
-      o = &env->obs[s->above[i]];
+      o = &at[s->above[i]];
       if (o->value > thr && gc_rule_watches(r, env, o->person) && gc_u32vec_push(hits, o->person)) return -1;
     }
     return 0;
