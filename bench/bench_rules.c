@@ -74,7 +74,7 @@ static int after_rules(void *ctx, const gc_day_view *v) {
   double best = 1e300;
   for (int k = 0; k < b->repeats; k++) {
     double t0 = bench_now();
-    if (gc_rules_day(b->copy[k], v->day, v->obs, v->nobs, &b->out) || b->out.oom) return -1;
+    if (gc_rules_day(b->copy[k], v->day, v->obs, v->nobs, NULL, &b->out) || b->out.oom) return -1;
     double el = bench_now() - t0;
     best = el < best ? el : best;
     if (!same_alerts(v, &b->out, b->map)) b->mismatch = 1;

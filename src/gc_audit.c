@@ -189,17 +189,19 @@ void gc_audit_actions(gc_audit *a, const gc_config *cfg, const gc_population *po
   dd->tasks_waiting = acts->carried;
 }
 
-void gc_audit_observations(gc_audit *a, const gc_population *pop, const gc_obs *obs, size_t n) {
-  for (size_t k = 0; k < n; k++) {
-    const gc_obs *o = &obs[k];
-    if (o->kind == GC_OBS_HOME_VISIT) {
-      for (uint32_t i = pop->hh_start[o->where]; i < pop->hh_start[o->where + 1]; i++)
-        a->harm_count[(size_t)i * GC_HC_N + GC_HC_HOME_VISITS] =
-          sat_add(a->harm_count[(size_t)i * GC_HC_N + GC_HC_HOME_VISITS], 1);
-    } else if (o->kind == GC_OBS_UNUSUAL) {
-      uint16_t *c = &a->harm_count[(size_t)o->person * GC_HC_N + GC_HC_UNUSUAL];
-      *c = sat_add(*c, 1);
-    }
+/* Only the two kinds' ranges are read (not the day's utility readings);
+** each kind only increments its own counters, so their order is irrelevant. */
+void gc_audit_observations(gc_audit *a, const gc_population *pop, const gc_obs *obs, const gc_obs_kinds *kinds) {
+  const size_t *k = kinds->start;
+  for (size_t j = k[GC_OBS_HOME_VISIT]; j < k[GC_OBS_HOME_VISIT + 1]; j++) {
+    const gc_obs *o = &obs[j];
+    for (uint32_t i = pop->hh_start[o->where]; i < pop->hh_start[o->where + 1]; i++)
+      a->harm_count[(size_t)i * GC_HC_N + GC_HC_HOME_VISITS] =
+        sat_add(a->harm_count[(size_t)i * GC_HC_N + GC_HC_HOME_VISITS], 1);
+  }
+  for (size_t j = k[GC_OBS_UNUSUAL]; j < k[GC_OBS_UNUSUAL + 1]; j++) {
+    uint16_t *c = &a->harm_count[(size_t)obs[j].person * GC_HC_N + GC_HC_UNUSUAL];
+    *c = sat_add(*c, 1);
   }
 }
 
@@ -218,6 +220,36 @@ static void value_offsets(const gc_config *cfg, int *off) {
   }
 }
 
+/* Agents looked at together at the end of a day: most chunks hold nobody
+** listed or ever detained, which a few vector instructions per chunk
+** establish. */
+#define AUDIT_CHUNK 8
+
+/* Adds agents [i0, i1) to the day's list sizes (*sizes, per list), list
+** members by group (lgl) and detention counts. */
+static void end_of_day_agents(const gc_audit *a, const gc_population *pop, int nl, int nt, int nv,
+                              const int *off, int day, uint32_t i0, uint32_t i1, uint64_t *sizes,
+                              uint64_t *lgl, uint64_t *det, uint64_t *inn) {
+  const uint16_t *lists = pop->st.lists, *held = pop->st.detained_until;
+  if (i1 - i0 == AUDIT_CHUNK) {           /* a fixed count: the compiler makes it a few vector ORs */
+    unsigned any = 0;                     /* listed, or ever detained (detained_until 0: never) */
+    for (uint32_t k = 0; k < AUDIT_CHUNK; k++) any |= lists[i0 + k] | held[i0 + k];
+    if (!any) return;
+  }
+  for (uint32_t i = i0; i < i1; i++) {
+    uint16_t m = lists[i];
+    for (int l = 0; m && l < nl; l++) {
+      if (!((m >> l) & 1)) continue;
+      sizes[l]++;
+      for (int t = 0; t < nt; t++) lgl[(size_t)l * (size_t)nv + (size_t)(off[t] + pop->trait[t][i])]++;
+    }
+    if (held[i] > day + 1) {                          /* still held tomorrow */
+      (*det)++;
+      *inn += (uint64_t)!!(a->harm[i] & GC_HARM_IN_DETENTION_INNOCENT);
+    }
+  }
+}
+
 void gc_audit_end_of_day(gc_audit *a, const gc_config *cfg, const gc_population *pop, int day) {
   uint64_t sizes[GC_MAX_LISTS] = {0};
   uint64_t detained = 0, innocent = 0;
@@ -225,23 +257,17 @@ void gc_audit_end_of_day(gc_audit *a, const gc_config *cfg, const gc_population 
   int off[GC_MAX_TRAITS];
   value_offsets(cfg, off);
   uint64_t *lg = &a->list_group_daily[(size_t)day * (size_t)(nl ? nl : 1) * (size_t)(nv ? nv : 1)];
+  uint32_t n = pop->n, nchunks = (n + AUDIT_CHUNK - 1) / AUDIT_CHUNK;
   #pragma omp parallel
   {
     uint64_t loc[GC_MAX_LISTS] = {0}, det = 0, inn = 0;
     uint64_t lgl[GC_MAX_LISTS * GC_MAX_TRAITS * GC_MAX_VALUES];
     memset(lgl, 0, (size_t)nl * (size_t)nv * sizeof *lgl);
     #pragma omp for schedule(static) nowait
-    for (uint32_t i = 0; i < pop->n; i++) {
-      uint16_t m = pop->st.lists[i];
-      for (int l = 0; m && l < nl; l++) {
-        if (!((m >> l) & 1)) continue;
-        loc[l]++;
-        for (int t = 0; t < nt; t++) lgl[(size_t)l * (size_t)nv + (size_t)(off[t] + pop->trait[t][i])]++;
-      }
-      if (pop->st.detained_until[i] > day + 1) {       /* still held tomorrow */
-        det++;
-        inn += (uint64_t)!!(a->harm[i] & GC_HARM_IN_DETENTION_INNOCENT);
-      }
+    for (uint32_t c = 0; c < nchunks; c++) {
+      uint32_t i0 = c * AUDIT_CHUNK;
+      end_of_day_agents(a, pop, nl, nt, nv, off, day, i0, n - i0 < AUDIT_CHUNK ? n : i0 + AUDIT_CHUNK, loc, lgl,
+                        &det, &inn);
     }
     #pragma omp critical
     {
@@ -272,15 +298,22 @@ static uint32_t unlawful_truth_mask(const gc_config *cfg) {
   return m;
 }
 
-/* Adds agent i's contributions to counters laid out [rule+1][trait][value][8]. */
+/* Adds agent i's contributions to counters laid out [rule+1][trait][value][8].
+** Someone with no claimed condition, never flagged, actioned or detained
+** counts only in the population column (the rest would add zeros). */
 static void group_agent(const gc_audit *a, const gc_config *cfg, const gc_population *pop, uint32_t i,
                         uint32_t unlawful, uint64_t *c) {
   int nt = cfg->population.ntraits, nr = cfg->nrules;
   uint32_t claim = 0, innocent = ~0u;
   if (pop->truth[i]) gc_audit_claim_masks(cfg, pop, i, &claim, &innocent);
   uint32_t f = a->flagged[i], ac = a->actioned[i];
-  int any_innocent = !(pop->truth[i] & unlawful);
   int ntv = nt + 1;                       /* the last "trait" is everyone */
+  if (!claim && !f && !ac && !(a->harm[i] & (GC_HARM_DETAINED | GC_HARM_DETAINED_INNOCENT))) {
+    for (int t = 0; t < ntv; t++)
+      c[(((size_t)t * GC_MAX_VALUES + (size_t)(t < nt ? pop->trait[t][i] : 0))) * 8]++;
+    return;
+  }
+  int any_innocent = !(pop->truth[i] & unlawful);
   for (int t = 0; t < ntv; t++) {
     int v = t < nt ? pop->trait[t][i] : 0;
     uint64_t *row = &c[(((size_t)0 * (size_t)ntv + (size_t)t) * GC_MAX_VALUES + (size_t)v) * 8];
@@ -307,16 +340,25 @@ static void group_agent(const gc_audit *a, const gc_config *cfg, const gc_popula
   }
 }
 
-/* Adds agent i to its rows of the harm table (rows laid out by value offset, then "all"). */
+/* Adds agent i to its rows of the harm table (rows laid out by value offset,
+** then "all").  Most people have nothing to add but themselves: for them
+** only the population counts (the other sums would add zeros). */
 static void harm_agent(const gc_audit *a, const gc_config *cfg, const gc_population *pop, uint32_t i,
                        uint32_t unlawful, const int *off, gc_harm_row *rows) {
   const uint16_t *hc = &a->harm_count[(size_t)i * GC_HC_N];
+  int nt = cfg->population.ntraits;
+  uint64_t counted = 0;
+  for (int k = 0; k < GC_HC_N; k++) counted |= hc[k];
+  if (!counted && !a->actioned[i] && !(a->harm[i] & GC_HARM_DETAINED) && pop->st.evasion_money[i] == 0 &&
+      pop->st.evasion_minutes[i] == 0 && !(pop->st.flags[i] & (GC_AGENT_AWARE | GC_AGENT_CHILLED))) {
+    for (int t = 0; t <= nt; t++) rows[t < nt ? off[t] + pop->trait[t][i] : a->nvalues].population++;
+    return;
+  }
   int any = a->actioned[i] != 0 || (a->harm[i] & GC_HARM_DETAINED);
   for (int k = 0; k < GC_HC_HOME_VISITS && !any; k++) any = hc[k] != 0;   /* police actions only */
   int clean = !(pop->truth[i] & unlawful);
   uint64_t cents = (uint64_t)llround(100.0 * pop->st.evasion_money[i]);
   uint64_t centimin = (uint64_t)llround(100.0 * pop->st.evasion_minutes[i]);
-  int nt = cfg->population.ntraits;
   for (int t = 0; t <= nt; t++) {
     gc_harm_row *r = &rows[t < nt ? off[t] + pop->trait[t][i] : a->nvalues];
     r->population++;

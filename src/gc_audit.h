@@ -138,8 +138,10 @@ void gc_audit_actions(gc_audit *a, const gc_config *cfg, const gc_population *po
                       const gc_action_buf *acts);
 
 /* Records harms that are observations rather than actions: home visits
-** (each member of a visited household) and "unusual" marks in visit reports. */
-void gc_audit_observations(gc_audit *a, const gc_population *pop, const gc_obs *obs, size_t n);
+** (each member of a visited household) and "unusual" marks in visit
+** reports: their ranges in obs, the day's observations grouped by kind as
+** kinds says. */
+void gc_audit_observations(gc_audit *a, const gc_population *pop, const gc_obs *obs, const gc_obs_kinds *kinds);
 
 /* Records the day's patrol allocation and what it found (rec may be NULL). */
 void gc_audit_patrol(gc_audit *a, const gc_population *pop, int day, const gc_patrol_day *rec,

@@ -87,14 +87,14 @@ static double audit_per_day(const gc_config *cfg) {
   return (double)sizeof(gc_day) + 256.0 * (nr + nl * (1 + 2 * GC_MAX_TRAITS));
 }
 
-/* Day buffers of n agents: observations per block and gathered, the rules'
-** index of the day's observations by kind and their sort buffer (4 bytes
-** per observation each), events per thread.  The buffers' doubling leaves
+/* Day buffers of n agents: observations per block and gathered (grouped by
+** kind), the percentile rules' keys (4 bytes per observation), events per
+** thread.  The buffers' doubling leaves
 ** up to half of each unused; pages never written are never resident, so
 ** the observations count as written. */
 static double day_bytes(const gc_pilot_rates *r, double n, int threads) {
   double obs = r->obs_per_agent_day * n;
-  double blocks = obs * sizeof(gc_obs), gathered = obs * (sizeof(gc_obs) + 2 * sizeof(uint32_t));
+  double blocks = obs * sizeof(gc_obs), gathered = obs * (sizeof(gc_obs) + sizeof(uint32_t));
   double ev = (double)pow2_at_least(r->events_per_agent_day * r->agents_per_hh * BLOCK_HH, 256);
   return blocks + gathered + (threads > 0 ? threads : 1) * ev * sizeof(gc_event);
 }

@@ -1,11 +1,13 @@
 /*
 ** gc_rules.c — the rule registry and the daily driver.
 **
-** Per day: (1) a stable counting sort groups observation indices by kind;
-** (2) each rule's kind evaluates it into a list of flagged persons with one
-** entry per trigger; (3) the list is sorted and run-length encoded into
-** alerts.  Sorting makes the output independent of how observations were
-** ordered within a kind, which is already deterministic anyway.
+** Per day: (1) the observations grouped by kind (gc_obs_kinds: the run
+** gathers the day so, and the rules group a copy only when called without
+** it); (2) each rule's kind evaluates it into a list of flagged
+** persons with one entry per trigger; (3) the list is sorted and run-length
+** encoded into alerts.  Sorting makes the output independent of how
+** observations were ordered within a kind, which is already deterministic
+** anyway.
 **
 ** Two pieces of cross-rule state live here because only the driver sees
 ** every rule.  Risk: score rules write today's levels into a scratch array
@@ -16,9 +18,11 @@
 ** kept and handed to the rules; each such feature keeps its own window, so
 ** the memory is proportional to alerts in the window, not agents x days.
 */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "gc_mem.h"
 #include "gc_rules.h"
 #include "rules/gc_rule_kind.h"
@@ -40,10 +44,11 @@ struct gc_rules {
   gc_population *pop;
   int nrules;
   gc_rule rule[GC_MAX_RULES];
-  uint32_t *by_kind;
-  size_t by_kind_cap;
-  size_t kind_start[GC_OBS_NKINDS + 1];
+  gc_obs *own;                     /* the day grouped by kind, when the caller's is not */
+  size_t own_cap;
+  gc_obs_kinds own_kinds;
   gc_u32vec hits[GC_MAX_RULES];   /* each rule's hits of the day */
+  double seconds[GC_MAX_RULES];   /* each rule's evaluation time on the previous day */
   uint16_t exempt_lists;
   uint8_t *risk_next;             /* today's risk levels; NULL without score rules */
   int keep_alerts;                /* a score rule counts alerts */
@@ -158,23 +163,33 @@ err:
 void gc_rules_free(gc_rules *r) {
   if (!r) return;
   for (int i = 0; i < r->nrules; i++) registry[r->rule[i].cfg->kind]->release(&r->rule[i]);
-  free(r->by_kind);
+  free(r->own);
   for (int i = 0; i < GC_MAX_RULES; i++) gc_u32vec_free(&r->hits[i]);
   free(r->risk_next);
   free(r->prev);
   free(r);
 }
 
-static int index_by_kind(gc_rules *r, const gc_obs *obs, size_t n) {
-  uint32_t *b = gc_grow(r->by_kind, &r->by_kind_cap, n, sizeof *b);
-  if (!b) return -1;
-  r->by_kind = b;
-  size_t start[GC_OBS_NKINDS + 1] = {0};
-  for (size_t i = 0; i < n; i++) start[obs[i].kind + 1]++;
-  for (int k = 0; k < GC_OBS_NKINDS; k++) start[k + 1] += start[k];
-  memcpy(r->kind_start, start, sizeof start);
-  for (size_t i = 0; i < n; i++) r->by_kind[start[obs[i].kind]++] = (uint32_t)i;
-  return 0;
+static double now_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* The non-score rules, slowest first by their time on the previous day
+** (index order on the first day).  Handing the threads the longest rules
+** first keeps one from finishing a baseline rule over a city's meter
+** readings alone after the others are done.  Only the schedule depends on
+** the clock: each rule's result does not depend on which thread runs it. */
+static int schedule(const gc_rules *r, int *order) {
+  int n = 0;
+  for (int i = 0; i < r->nrules; i++) {
+    if (r->rule[i].cfg->kind == GC_RULE_SCORE) continue;
+    int j = n++;
+    for (; j > 0 && r->seconds[order[j - 1]] < r->seconds[i]; j--) order[j] = order[j - 1];
+    order[j] = i;
+  }
+  return n;
 }
 
 static int push_alert(gc_alert_buf *b, gc_alert a) {
@@ -210,24 +225,33 @@ static int keep_alerts(gc_rules *r, int day, const gc_alert_buf *out) {
   return 0;
 }
 
-int gc_rules_day(gc_rules *r, int day, const gc_obs *obs, size_t n, gc_alert_buf *out) {
+int gc_rules_day(gc_rules *r, int day, const gc_obs *obs, size_t n, const gc_obs_kinds *kinds,
+                 gc_alert_buf *out) {
   out->n = 0;
   memset(out->triggers, 0, sizeof out->triggers);
-  if (index_by_kind(r, obs, n)) return -1;
-  gc_rule_env env = {r->cfg, r->world, r->pop, day, obs, r->by_kind, r->kind_start, r->exempt_lists,
+  if (!kinds) {
+    if (gc_obs_group(&r->own, &r->own_cap, obs, n, &r->own_kinds)) return -1;
+    obs = r->own;
+    kinds = &r->own_kinds;
+  }
+  assert(kinds->start[GC_OBS_NKINDS] == n);
+  gc_rule_env env = {r->cfg, r->world, r->pop, day, obs, kinds->start, r->exempt_lists,
                      r->risk_next, r->prev, r->nprev, r->prev_day};
   if (r->risk_next) memset(r->risk_next, 0, r->pop->n);
   /* A rule reads the day's observations and the population and writes only
   ** its own state and hits, so the rules run in parallel (the alerts are
   ** then encoded in rule order: the same for any thread count).  Score
   ** rules share env.risk (a maximum over them) and run after, in order. */
-  int nr = r->nrules, failed = 0;
+  int nr = r->nrules, failed = 0, order[GC_MAX_RULES];
+  int no = schedule(r, order);
   #pragma omp parallel for schedule(dynamic, 1) reduction(|| : failed)
-  for (int i = 0; i < nr; i++) {
+  for (int k = 0; k < no; k++) {
+    int i = order[k];
     gc_rule *ru = &r->rule[i];
-    if (ru->cfg->kind == GC_RULE_SCORE) continue;
+    double t0 = now_seconds();
     r->hits[i].n = 0;
     failed = registry[ru->cfg->kind]->evaluate(ru, &env, &r->hits[i]) != 0 || failed;
+    r->seconds[i] = now_seconds() - t0;
   }
   for (int i = 0; i < nr && !failed; i++) {
     gc_rule *ru = &r->rule[i];

@@ -3,10 +3,10 @@
 **
 ** Design.  A gc_rules holds the compiled rules of a run and whatever state
 ** a rule kind keeps across days (frequency windows, personal baselines,
-** earlier co-presence candidates).  Each day gc_rules_day indexes the day's
-** observations by kind once (a stable counting sort), then runs every rule
-** on the kinds it reads.  People on an exempt list (the red list) are
-** removed before any rule sees them, as the platforms are reported to do
+** earlier co-presence candidates).  Each day gc_rules_day takes the day's
+** observations grouped by kind (gc_obs_kinds: the run gathers them so),
+** then runs every rule on the kinds it reads.  People on an exempt list (the red
+** list) are removed before any rule sees them, as the platforms are reported to do
 ** (NYT-2022).  A rule never reads ground truth: it sees `person` (the
 ** observed identity), traits and lists, like the platforms it models.
 **
@@ -50,11 +50,14 @@ gc_rules *gc_rules_new(const gc_config *cfg, const gc_world *w, gc_population *p
 void gc_rules_free(gc_rules *r);
 
 /* Evaluates every rule on the day's observations obs[0..n-1] (which it
-** does not modify) and appends the alerts to out (cleared first).  Rules
-** read the risk levels of the previous day; with score rules, today's levels
-** are written to pop->st.risk at the end.  Call once per day, in order.
+** does not modify), grouped by kind as kinds says (NULL: in any order, and
+** gc_rules_day groups a copy, in storage it keeps), and appends the alerts
+** to out (cleared first).  Rules read the risk levels of the previous day; with score
+** rules, today's levels are written to pop->st.risk at the end.  Call once
+** per day, in order.
 ** Returns 0, or -1 on allocation failure. */
-int gc_rules_day(gc_rules *r, int day, const gc_obs *obs, size_t n, gc_alert_buf *out);
+int gc_rules_day(gc_rules *r, int day, const gc_obs *obs, size_t n, const gc_obs_kinds *kinds,
+                 gc_alert_buf *out);
 
 /* Traits rule i (or, for -1, any rule) selects people by, directly or
 ** through the lists it names, as a bit mask: a group defined by them is

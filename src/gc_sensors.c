@@ -16,6 +16,7 @@
 ** registered vehicle owners a misread plate can point at, and the pair map
 ** of relationship inference.
 */
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,10 +53,30 @@ int gc_obs_push(gc_obs_buf *b, const gc_obs *o) {
   return 0;
 }
 
+gc_obs *gc_obs_reserve(gc_obs_buf *b, size_t more) {
+  gc_obs *ob = gc_grow(b->obs, &b->cap, b->n + more, sizeof *ob);
+  if (!ob) { b->oom = 1; return NULL; }
+  b->obs = ob;
+  return ob + b->n;
+}
+
 void gc_obs_buf_free(gc_obs_buf *b) {
   free(b->obs);
   b->obs = NULL;
   b->n = b->cap = 0;
+}
+
+int gc_obs_group(gc_obs **out, size_t *cap, const gc_obs *obs, size_t n, gc_obs_kinds *k) {
+  assert(out && cap && k && (obs || !n));
+  gc_obs *g = gc_grow(*out, cap, n, sizeof *g);
+  if (!g) return -1;
+  *out = g;
+  size_t at[GC_OBS_NKINDS + 1] = {0};
+  for (size_t i = 0; i < n; i++) at[obs[i].kind + 1]++;
+  for (int j = 0; j < GC_OBS_NKINDS; j++) at[j + 1] += at[j];
+  memcpy(k->start, at, sizeof at);
+  for (size_t i = 0; i < n; i++) g[at[obs[i].kind]++] = obs[i];
+  return 0;
 }
 
 uint32_t gc_sense_link(const gc_sensor_ctx *c, const gc_event *e, int salt, uint8_t *flags) {
@@ -187,12 +208,19 @@ void gc_sensor_ctx_init(gc_sensor_ctx *ctx, const gc_config *cfg, const gc_world
   }
 }
 
-static inline void dispatch(const gc_sensor_ctx *c, const gc_sense_run *run, const gc_event *e, gc_obs_buf *out) {
+/* The sensor kinds that see event e: those on for its kind, and for a stay
+** only those whose equipment is at the place (equip and scanner are the
+** world's, passed in so that the event loops keep them in registers). */
+static inline unsigned seen_by(const gc_sensor_ctx *c, const uint8_t *equip, const uint8_t *scanner,
+                               const gc_event *e) {
   unsigned m = e->kind < GC_TE_NKINDS ? c->on[e->kind] : 0;
-  if (e->kind == GC_TE_STAY && m) {         /* only the kinds whose equipment is at the place */
-    const gc_world *w = c->world;
-    m &= c->allow[(w->equip[e->place] & (GC_AT_SCANNER - 1)) | (w->scanner[e->place] ? GC_AT_SCANNER : 0)];
-  }
+  if (e->kind == GC_TE_STAY && m)
+    m &= c->allow[(equip[e->place] & (GC_AT_SCANNER - 1)) | (scanner[e->place] ? GC_AT_SCANNER : 0)];
+  return m;
+}
+
+static inline void dispatch(const gc_sensor_ctx *c, const gc_sense_run *run, const gc_event *e, unsigned m,
+                            gc_obs_buf *out) {
   while (m) {
     int s = __builtin_ctz(m);
     m &= m - 1;
@@ -204,9 +232,13 @@ void gc_sensors_observe(const gc_sensor_ctx *c, const gc_event *ev, size_t n, gc
   unsigned any = 0, whole_day = 0;
   for (int t = 0; t < GC_TE_NKINDS; t++) any |= c->on[t];
   for (int k = 0; k < NSENSORS; k++) whole_day |= registry[k]->whole_day ? 1u << k : 0;
+  const uint8_t *equip = c->world->equip, *scanner = c->world->scanner;
   if (!(any & whole_day)) {                 /* no kind on needs the agent's day: one pass */
     gc_sense_run none = {ev, n, 0, -1};
-    for (size_t k = 0; k < n; k++) dispatch(c, &none, &ev[k], out);
+    for (const gc_event *e = ev, *end = ev + n; e < end; e++) {
+      unsigned m = seen_by(c, equip, scanner, e);
+      if (m) dispatch(c, &none, e, m, out);   /* most events: none (a stay without equipment) */
+    }
     return;
   }
   size_t k = 0;
@@ -218,7 +250,7 @@ void gc_sensors_observe(const gc_sensor_ctx *c, const gc_event *ev, size_t n, gc
       if (ev[j].kind == GC_TE_PHONE_OFF) run.phone_off = 1;
       else if (ev[j].kind == GC_TE_STAY && run.first_stay < 0) run.first_stay = (long)(j - k);
     }
-    for (size_t j = k; j < end; j++) dispatch(c, &run, &ev[j], out);
+    for (size_t j = k; j < end; j++) dispatch(c, &run, &ev[j], seen_by(c, equip, scanner, &ev[j]), out);
     k = end;
   }
 }

@@ -93,6 +93,22 @@ typedef struct gc_obs_buf {
   uint64_t identity_errors;
 } gc_obs_buf;
 
+/* A day's observations grouped by kind: kind k's are obs[start[k] ..
+** start[k + 1]), in the order they were made (a stable partition).  The run
+** gathers its blocks into one day array grouped so (glasscage.c), and
+** everything that reads one kind (rules, inference, the audit) reads its
+** range alone, contiguous: most of a day's observations are utility
+** readings, which only baseline rules read. */
+typedef struct gc_obs_kinds {
+  size_t start[GC_OBS_NKINDS + 1];
+} gc_obs_kinds;
+
+/* Copies obs[0..n-1] grouped by kind (a stable counting sort) into *out,
+** which holds *cap observations and is grown as needed (the caller keeps
+** owning it), and sets *k.  Returns 0, or -1 on allocation failure (*out
+** and *cap unchanged). */
+int gc_obs_group(gc_obs **out, size_t *cap, const gc_obs *obs, size_t n, gc_obs_kinds *k);
+
 /* Persistent sensor state (cameras outside homes, relationship inference):
 ** built once after the initial lists, owned by the run. */
 typedef struct gc_sensors gc_sensors;
@@ -151,10 +167,13 @@ void gc_sensors_utility(const gc_sensor_ctx *ctx, uint32_t h0, uint32_t h1, gc_o
 void gc_sensors_home_visits(const gc_sensor_ctx *ctx, uint32_t h0, uint32_t h1, gc_obs_buf *out);
 
 /* After a day's observations are gathered (serial): updates relationship
-** inference from obs[0..n-1] and may put inferred associates on a list
-** (pop state).  Does nothing unless cfg->sensors.inference.enabled (set by
-** the scenario loader).  Returns 0 or -1 on allocation failure. */
-int gc_sensors_infer(gc_sensors *s, gc_population *pop, int day, const gc_obs *obs, size_t n);
+** inference from obs[0..n-1] (its ID scans: the range kinds gives when obs
+** are grouped by kind, or found by a scan of all when kinds is NULL) and may put
+** inferred associates on a list (pop state).  Does nothing unless
+** cfg->sensors.inference.enabled (set by the scenario loader).  Returns 0
+** or -1 on allocation failure. */
+int gc_sensors_infer(gc_sensors *s, gc_population *pop, int day, const gc_obs *obs, size_t n,
+                     const gc_obs_kinds *kinds);
 
 /* Where relationship inference's pairs come from: city or away places (a
 ** region's away hotels and stations are a fixed number, the city's grow

@@ -6,8 +6,16 @@
 ** observation buffer, and the blocks are concatenated in block order.  The
 ** block partition does not depend on the number of threads, and nothing in
 ** a block depends on other blocks, which is what makes results identical
-** for any thread count.  Then rules (serial over rules, cheap: they read
-** the observation index), response (serial: capacity is one queue), audit.
+** for any thread count.  The blocks are then gathered, in parallel, into
+** one day array grouped by kind, each kind in block order (every block's
+** place in each kind is a prefix sum of the blocks' counts, so the result
+** is the serial one whatever the threads): what reads one kind (rules,
+** inference, the audit) reads it contiguous.  What reads the whole day reads
+** it grouped too: police response and patrols take one kind at a time or
+** only count, so they see what they saw in block order; the trace and the
+** explained timelines, which keep the order observations were made in, read
+** the blocks themselves.  Then rules (in parallel over rules), response
+** (serial: capacity is one queue), audit.
 **
 ** Transient memory is one day's events (per thread, one block at a time)
 ** and one day's observations; persistent memory is O(agents).
@@ -44,8 +52,10 @@ struct gc_run {
   uint32_t nblocks;
   gc_obs_buf *block_obs;          /* per block */
   gc_event_buf *thread_events;    /* per thread */
-  gc_obs *day_obs;
+  gc_obs *day_obs;                /* the day's observations grouped by kind */
   size_t day_obs_cap, day_obs_n;
+  gc_obs_kinds day_kinds;         /* where each kind starts in day_obs */
+  size_t *block_at;               /* per block and kind: where its observations go in day_obs */
   gc_alert_buf alerts;
   gc_outcome *outcomes;
   size_t outcomes_cap;
@@ -98,7 +108,8 @@ int gc_run_new(const gc_config *cfg, int threads, gc_run **out, char *err, size_
   r->nblocks = (r->pop.nhh + GC_BLOCK_HH - 1) / GC_BLOCK_HH;
   r->block_obs = calloc(r->nblocks + 1, sizeof *r->block_obs);
   r->thread_events = calloc((size_t)r->threads, sizeof *r->thread_events);
-  if (!r->block_obs || !r->thread_events) goto oom;
+  r->block_at = calloc((size_t)r->nblocks + 1, GC_OBS_NKINDS * sizeof *r->block_at);
+  if (!r->block_obs || !r->thread_events || !r->block_at) goto oom;
   *out = r;
   return GC_OK;
 oom:
@@ -120,6 +131,7 @@ void gc_run_free(gc_run *r) {
   free(r->block_obs);
   free(r->thread_events);
   free(r->day_obs);
+  free(r->block_at);
   free(r->outcomes);
   gc_action_buf_free(&r->acts);
   gc_alert_buf_free(&r->alerts);
@@ -154,23 +166,49 @@ static void simulate_block(gc_run *r, uint32_t b, const gc_activity_ctx *act, co
   gc_sensors_home_visits(sen, h0, h1, ob);
 }
 
+/* Block b's observations into day_obs, each after the earlier blocks' of
+** its kind. */
+static void gather_block(gc_run *r, uint32_t b) {
+  const gc_obs_buf *ob = &r->block_obs[b];
+  size_t pos[GC_OBS_NKINDS];
+  memcpy(pos, &r->block_at[(size_t)b * GC_OBS_NKINDS], sizeof pos);
+  gc_obs *day = r->day_obs;
+  for (size_t i = 0; i < ob->n; i++) day[pos[ob->obs[i].kind]++] = ob->obs[i];
+}
+
+/* The blocks' observations into one day array grouped by kind, each kind
+** in block order.  The positions are prefix sums of the blocks' counts by
+** kind, so the copies are independent and run in parallel: one pass over
+** the day's observations where copying and then indexing by kind took
+** three, two of them serial. */
 static int gather_observations(gc_run *r, gc_day *dd) {
-  size_t total = 0;
+  size_t total = 0, kind_at[GC_OBS_NKINDS + 1] = {0};
   for (uint32_t b = 0; b < r->nblocks; b++) {
-    if (r->block_obs[b].oom) return -1;
-    total += r->block_obs[b].n;
+    const gc_obs_buf *ob = &r->block_obs[b];
+    if (ob->oom) return -1;
+    total += ob->n;
+    for (int j = 0; j < GC_OBS_NKINDS; j++) {
+      kind_at[j + 1] += ob->by_kind[j];
+      dd->obs_by_kind[j] += ob->by_kind[j];
+    }
+    dd->identity_errors += ob->identity_errors;
   }
   gc_obs *o = gc_grow(r->day_obs, &r->day_obs_cap, total, sizeof *o);
   if (!o) return -1;
   r->day_obs = o;
-  size_t k = 0;
+  for (int j = 0; j < GC_OBS_NKINDS; j++) kind_at[j + 1] += kind_at[j];
+  memcpy(r->day_kinds.start, kind_at, sizeof kind_at);
   for (uint32_t b = 0; b < r->nblocks; b++) {
+    size_t *at = &r->block_at[(size_t)b * GC_OBS_NKINDS];
     const gc_obs_buf *ob = &r->block_obs[b];
-    if (ob->n) memcpy(r->day_obs + k, ob->obs, ob->n * sizeof *ob->obs);
-    k += ob->n;
-    for (int j = 0; j < GC_OBS_NKINDS; j++) dd->obs_by_kind[j] += ob->by_kind[j];
-    dd->identity_errors += ob->identity_errors;
+    for (int j = 0; j < GC_OBS_NKINDS; j++) {
+      at[j] = kind_at[j];
+      kind_at[j] += ob->by_kind[j];
+    }
   }
+  int nb = (int)r->nblocks;
+  #pragma omp parallel for schedule(static)
+  for (int b = 0; b < nb; b++) gather_block(r, (uint32_t)b);
   r->day_obs_n = total;
   dd->observations = total;
   r->total_obs += total;
@@ -195,11 +233,12 @@ static int simulate_people(gc_run *r, gc_day *dd) {
   }
   r->total_events += dd->truth.events;
   if (gather_observations(r, dd)) return -1;
-  if (r->trace) {
+  if (r->trace) {                          /* observations in the order made: from the blocks */
     for (uint32_t b = 0; b < r->nblocks; b++) gc_trace_append(r->trace, &r->block_trace[b]);
-    gc_trace_obs(r->trace, r->day, r->day_obs, r->day_obs_n);
+    for (uint32_t b = 0; b < r->nblocks; b++)
+      gc_trace_obs(r->trace, r->day, r->block_obs[b].obs, r->block_obs[b].n);
   }
-  return gc_sensors_infer(r->sensors, &r->pop, r->day, r->day_obs, r->day_obs_n);
+  return gc_sensors_infer(r->sensors, &r->pop, r->day, r->day_obs, r->day_obs_n, &r->day_kinds);
 }
 
 static int respond(gc_run *r) {
@@ -216,7 +255,7 @@ int gc_run_step(gc_run *r) {
   gc_day *dd = &r->audit.daily[r->day];
   if (simulate_people(r, dd)) return GC_ERR_NOMEM;
   if (r->sink.before_rules) r->sink.before_rules(r->sink.ctx, r->day);
-  if (gc_rules_day(r->rules, r->day, r->day_obs, r->day_obs_n, &r->alerts) || r->alerts.oom)
+  if (gc_rules_day(r->rules, r->day, r->day_obs, r->day_obs_n, &r->day_kinds, &r->alerts) || r->alerts.oom)
     return GC_ERR_NOMEM;
   if (r->sink.after_rules) {
     gc_day_view v = {r->day, r->day_obs, r->day_obs_n, r->alerts.a, r->alerts.n, &r->pop};
@@ -229,7 +268,7 @@ int gc_run_step(gc_run *r) {
   }
   gc_audit_alerts(&r->audit, &r->cfg, &r->pop, r->day, r->alerts.a, r->outcomes, r->alerts.n);
   gc_audit_actions(&r->audit, &r->cfg, &r->pop, r->day, &r->acts);
-  gc_audit_observations(&r->audit, &r->pop, r->day_obs, r->day_obs_n);
+  gc_audit_observations(&r->audit, &r->pop, r->day_obs, &r->day_kinds);
   gc_patrol_learn(r->patrol, r->day, r->day_obs, r->day_obs_n);
   gc_audit_patrol(&r->audit, &r->pop, r->day, gc_patrol_record(r->patrol, r->day), r->day_obs, r->day_obs_n);
   gc_response_prune_lists(&r->cfg, &r->pop, r->day);

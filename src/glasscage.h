@@ -50,10 +50,11 @@ typedef struct gc_provenance {
 } gc_provenance;
 
 /* What a day sink sees once the rules of a day have run and before police
-** respond: the day's observations exactly as the rules read them, the
-** alerts they produced (sorted by rule, then person), and the population,
-** whose lists are still those the rules saw.  Everything is borrowed for
-** the duration of the call. */
+** respond: the day's observations exactly as the rules read them (grouped
+** by kind, id_scan first, each kind in the order the observations were
+** made), the alerts they produced (sorted by rule, then person), and the
+** population, whose lists are still those the rules saw.  Everything is
+** borrowed for the duration of the call. */
 typedef struct gc_day_view {
   int day;
   const gc_obs *obs;

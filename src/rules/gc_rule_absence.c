@@ -104,7 +104,7 @@ static int off_grid(gc_rule *r, absence_state *s, const gc_rule_env *env, gc_u32
   uint32_t n = env->pop->n;
   uint16_t day = (uint16_t)env->day;
   for (size_t k = env->kind_start[0]; k < env->kind_start[GC_OBS_NKINDS]; k++) {
-    uint32_t p = env->obs[env->by_kind[k]].person;
+    uint32_t p = env->obs[k].person;
     if (p < n) s->last[p] = day;
   }
   for (uint32_t i = 0; i < n; i++)

@@ -19,6 +19,11 @@
 ** Groups are anchored on today's scans, so a group is found on the day its
 ** last member arrives; people already flagged for it earlier may be flagged
 ** again if a new member joins, as the reported rules would do.
+**
+** Within 2 km of a city hotel lie a thousand or more places of every type,
+** and a binary search among the candidates for each was most of the rule's
+** time; a bit per place marks the places that have candidates at all, and
+** only those are searched (the group is the same).
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +42,7 @@ typedef struct copres_state {
   size_t n, cap;
   uint32_t *near;
   uint32_t near_cap;
+  uint64_t *has;             /* bit per place: a candidate is there (today's and the window's) */
   gc_u32vec group;
 } copres_state;
 
@@ -47,7 +53,8 @@ static int compile(gc_rule *r, const gc_config *cfg, const gc_world *w, const gc
   r->state = s;
   s->near_cap = w->nplaces ? w->nplaces : 1;
   s->near = malloc(s->near_cap * sizeof *s->near);
-  return s->near ? 0 : -1;
+  s->has = calloc(s->near_cap / 64 + 1, sizeof *s->has);
+  return s->near && s->has ? 0 : -1;
 }
 
 static int push_cand(copres_state *s, cand c) {
@@ -89,12 +96,15 @@ static size_t first_at(const copres_state *s, uint32_t p) {
 static int group_at(copres_state *s, const gc_rule *r, const gc_world *w, const cand *a) {
   s->group.n = 0;
   uint32_t nn = gc_world_near(w, a->place, r->cfg->radius_m, s->near, s->near_cap);
-  for (uint32_t k = 0; k < nn && k < s->near_cap; k++)
-    for (size_t i = first_at(s, s->near[k]); i < s->n && s->c[i].place == s->near[k]; i++) {
+  for (uint32_t k = 0; k < nn && k < s->near_cap; k++) {
+    uint32_t q = s->near[k];
+    if (!((s->has[q >> 6] >> (q & 63)) & 1)) continue;
+    for (size_t i = first_at(s, q); i < s->n && s->c[i].place == q; i++) {
       int64_t dt = s->c[i].t - a->t;
       if (dt < 0) dt = -dt;
       if (dt <= r->cfg->within_minutes && gc_u32vec_push(&s->group, s->c[i].person)) return -1;
     }
+  }
   gc_sort_u32(s->group.v, s->group.n);
   size_t d = 0;
   for (size_t i = 0; i < s->group.n; i++)
@@ -119,6 +129,8 @@ static int evaluate(gc_rule *r, const gc_rule_env *env, gc_u32vec *hits) {
     }
   }
   if (s->n > 1) qsort(s->c, s->n, sizeof *s->c, by_place_time);
+  memset(s->has, 0, (s->near_cap / 64 + 1) * sizeof *s->has);
+  for (size_t i = 0; i < s->n; i++) s->has[s->c[i].place >> 6] |= 1ull << (s->c[i].place & 63);
   for (size_t i = 0; i < s->n; i++) {
     if (!s->c[i].today) continue;
     if (group_at(s, r, env->world, &s->c[i])) return -1;
@@ -134,6 +146,7 @@ static void release(gc_rule *r) {
   if (!s) return;
   free(s->c);
   free(s->near);
+  free(s->has);
   gc_u32vec_free(&s->group);
   free(s);
   r->state = NULL;

@@ -8,9 +8,13 @@
 ** State: for each of the last window_days - 1 days, the sorted list of
 ** persons with a matching event (with repeats).  Only a person with an
 ** event today can newly reach the threshold, so the rule counts, for each
-** of today's persons, today's events plus binary-searched counts in the
-** stored days.  Memory is O(matching events in the window), which is small
-** because the events these rules count are rare.
+** of today's persons, today's events plus its counts in the stored days.
+** Memory is O(matching events in the window), which is small because the
+** events these rules count are rare.  Today's persons come in ascending
+** order, so each stored day is searched onwards from where the previous
+** person was found (a galloping search): a month's window of a city's hotel
+** stays costs a pass over the stored days, not two binary searches per
+** person and day.
 **
 ** With `distinct`, the stored lists hold sorted (person, other) pairs
 ** instead, and a person's count is the number of distinct `other` values
@@ -29,6 +33,7 @@ typedef struct freq_state {
   gc_u64vec *pdays;          /* distinct: ring of (person << 32 | other), sorted */
   gc_u64vec ptoday;
   gc_u32vec others;          /* distinct: scratch for one person's others */
+  size_t *from;              /* per stored day: where the search for the next person starts */
 } freq_state;
 
 static int compile(gc_rule *r, const gc_config *cfg, const gc_world *w, const gc_population *pop) {
@@ -42,7 +47,8 @@ static int compile(gc_rule *r, const gc_config *cfg, const gc_world *w, const gc
     return s->pdays ? 0 : -1;
   }
   s->days = calloc((size_t)s->window, sizeof *s->days);
-  return s->days ? 0 : -1;
+  s->from = calloc((size_t)s->window, sizeof *s->from);
+  return s->days && s->from ? 0 : -1;
 }
 
 int gc_event_obs_kind(int ev) {
@@ -76,19 +82,25 @@ int gc_event_matches(int ev, int purchase, const gc_obs *o) {
   }
 }
 
-static size_t count_in(const gc_u32vec *v, uint32_t x) {
-  size_t lo = 0, hi = v->n;
-  while (lo < hi) {                       /* first >= x */
+/* How often x occurs in sorted v, searching from *from on (everything
+** before it is below x) and leaving *from after x's run for a larger x:
+** steps of 1, 2, 4, ... until past x, then a binary search. */
+static size_t count_from(const gc_u32vec *v, size_t *from, uint32_t x) {
+  size_t lo = *from, hi = lo, step = 1;
+  while (hi < v->n && v->v[hi] < x) {
+    lo = hi + 1;
+    hi += step;
+    step *= 2;
+  }
+  if (hi > v->n) hi = v->n;
+  while (lo < hi) {                       /* first >= x in [lo, hi] */
     size_t mid = (lo + hi) / 2;
     if (v->v[mid] < x) lo = mid + 1; else hi = mid;
   }
-  size_t a = lo;
-  hi = v->n;
-  while (lo < hi) {                       /* first > x */
-    size_t mid = (lo + hi) / 2;
-    if (v->v[mid] <= x) lo = mid + 1; else hi = mid;
-  }
-  return lo - a;
+  size_t end = lo;
+  while (end < v->n && v->v[end] == x) end++;
+  *from = end;
+  return end - lo;
 }
 
 /* Appends the others of person p in sorted pair list v to out. */
@@ -113,11 +125,12 @@ static int evaluate_counts(gc_rule *r, freq_state *s, const gc_rule_env *env, gc
   }
   gc_sort_u32(s->today.v, s->today.n);
   int past = s->window - 1;
+  memset(s->from, 0, (size_t)s->window * sizeof *s->from);
   for (size_t i = 0; i < s->today.n;) {
     size_t j = i;
     while (j < s->today.n && s->today.v[j] == s->today.v[i]) j++;
     size_t count = j - i;
-    for (int d = 0; d < past; d++) count += count_in(&s->days[d], s->today.v[i]);
+    for (int d = 0; d < past; d++) count += count_from(&s->days[d], &s->from[d], s->today.v[i]);
     if (count >= (size_t)r->cfg->min_count)
       for (size_t k = i; k < j; k++)
         if (gc_u32vec_push(hits, s->today.v[i])) return -1;
@@ -179,6 +192,7 @@ static void release(gc_rule *r) {
   for (int d = 0; s->pdays && d < s->window; d++) gc_u64vec_free(&s->pdays[d]);
   free(s->days);
   free(s->pdays);
+  free(s->from);
   gc_u32vec_free(&s->today);
   gc_u64vec_free(&s->ptoday);
   gc_u32vec_free(&s->others);

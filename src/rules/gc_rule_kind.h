@@ -22,9 +22,8 @@ typedef struct gc_rule_env {
   const gc_world *world;
   const gc_population *pop;       /* st.risk holds the previous day's levels */
   int day;
-  const gc_obs *obs;
-  const uint32_t *by_kind;        /* observation indices grouped by kind */
-  const size_t *kind_start;       /* by_kind[kind_start[k]..kind_start[k+1]) */
+  const gc_obs *obs;              /* the day's observations grouped by kind */
+  const size_t *kind_start;       /* kind k: obs[kind_start[k] .. kind_start[k + 1]) */
   uint16_t exempt_lists;
   /* Score rules write today's risk levels here (max over score rules; all
   ** zero before the first one runs); the driver copies it to pop->st.risk
@@ -98,7 +97,7 @@ static inline int gc_rule_watches(const gc_rule *r, const gc_rule_env *env, uint
 
 #define GC_FOR_KIND(env, kind, o) \
   for (size_t gc__k = (env)->kind_start[kind]; gc__k < (env)->kind_start[(kind) + 1] && \
-       ((o) = &(env)->obs[(env)->by_kind[gc__k]], 1); gc__k++)
+       ((o) = &(env)->obs[gc__k], 1); gc__k++)
 
 extern const gc_rule_ops gc_rule_presence_ops;
 extern const gc_rule_ops gc_rule_copresence_ops;

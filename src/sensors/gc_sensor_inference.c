@@ -200,9 +200,12 @@ static int cmp_scan(const void *pa, const void *pb) {
   return (a->person > b->person) - (a->person < b->person);
 }
 
-static int collect_scans(gc_sensors *s, const gc_obs *obs, size_t n, size_t *count) {
+/* The day's hotel and station scans, in the order made (with obs grouped
+** by kind, kinds gives the ID scans' range: no pass over the whole day). */
+static int collect_scans(gc_sensors *s, const gc_obs *obs, size_t n, const gc_obs_kinds *kinds, size_t *count) {
   size_t k = 0;
-  for (size_t i = 0; i < n; i++) {
+  size_t i0 = kinds ? kinds->start[GC_OBS_ID_SCAN] : 0, i1 = kinds ? kinds->start[GC_OBS_ID_SCAN + 1] : n;
+  for (size_t i = i0; i < i1; i++) {
     const gc_obs *o = &obs[i];
     if (o->kind != GC_OBS_ID_SCAN || (o->sub != GC_PLACE_HOTEL && o->sub != GC_PLACE_STATION)) continue;
     gc_scan_rec *r = gc_grow(s->scans, &s->scans_cap, k + 1, sizeof *r);
@@ -240,10 +243,11 @@ static int day_pairs(gc_sensors *s, size_t ns, size_t *np) {
   return 0;
 }
 
-int gc_sensors_infer(gc_sensors *s, gc_population *pop, int day, const gc_obs *obs, size_t n) {
+int gc_sensors_infer(gc_sensors *s, gc_population *pop, int day, const gc_obs *obs, size_t n,
+                     const gc_obs_kinds *kinds) {
   if (!s || !s->cfg->sensors.inference.enabled) return 0;
   size_t ns, np;
-  if (collect_scans(s, obs, n, &ns)) return -1;
+  if (collect_scans(s, obs, n, kinds, &ns)) return -1;
   if (ns > 1) qsort(s->scans, ns, sizeof *s->scans, cmp_scan);
   if (day_pairs(s, ns, &np)) return -1;
   if (np > s->max_day_pairs) s->max_day_pairs = np;

@@ -141,6 +141,12 @@ extern const gc_sensor_ops gc_sensor_patrol_ops;
 ** person is not its agent.  Returns 0, or -1 (b->oom set). */
 int gc_obs_push(gc_obs_buf *b, const gc_obs *o);
 
+/* Room for `more` observations after b's last: returns where they go (b
+** still owns it), or NULL on allocation failure (b->oom set).  A sensor
+** that writes there adds what it wrote to b->n and b->by_kind itself (and
+** to b->identity_errors: gc_obs_push's bookkeeping). */
+gc_obs *gc_obs_reserve(gc_obs_buf *b, size_t more);
+
 /* Four words for event e from stream key with the sensor's salt. */
 static inline philox4x32_ctr_t gc_sense_draw(const gc_sensor_ctx *c, gc_rng_key key, const gc_event *e, int salt) {
   return gc_rng4(key, e->agent, (uint32_t)c->day, (uint32_t)e->seq | ((uint32_t)salt << 16));

@@ -53,7 +53,7 @@ static uint32_t hotel(const fixture *f, int k) { return f->city.w.range[0][GC_PL
 
 
 static void day(fixture *f, int d, const gc_obs *obs, size_t n) {
-  assert_int_equal(gc_rules_day(f->rules, d, obs, n, &f->out), 0);
+  assert_int_equal(gc_rules_day(f->rules, d, obs, n, NULL, &f->out), 0);
 }
 
 static void test_presence(void **state) {
@@ -156,6 +156,40 @@ static void test_frequency_window(void **state) {
   teardown(f);
 }
 
+/* Counts over the window against a brute-force count, with many people
+** (the stored days are searched onwards from the previous person: a person
+** missing from some days, repeated on others, the first and last persons). */
+static void test_frequency_many(void **state) {
+  (void)state;
+  enum { DAYS = 14, PER_DAY = 400, PEOPLE = 300 };
+  fixture *f = setup(NULL, 0);
+  static uint32_t seen[DAYS][PER_DAY];
+  static gc_obs obs[PER_DAY];
+  uint64_t x = 0x2545F4914F6CDD1Dull;
+  for (int d = 0; d < DAYS; d++) {
+    int n = d % 5 == 3 ? 0 : PER_DAY;       /* some days without a stay */
+    for (int k = 0; k < n; k++) {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      uint32_t p = (uint32_t)((x >> 20) % PEOPLE);
+      if (k < 2) p = (uint32_t)k * (PEOPLE - 1);        /* the first and the last person every day */
+      else if ((x >> 50) % 3 == 0) p = p * 7 % PEOPLE;  /* some people far more often */
+      seen[d][k] = p;
+      obs[k] = scan(f, p, hotel(f, 0), 1200);
+    }
+    day(f, d, obs, (size_t)n);
+    for (uint32_t p = 0; p < PEOPLE; p++) {
+      int today = 0, window = 0;
+      for (int e = d - 9 < 0 ? 0 : d - 9; e <= d; e++)
+        for (int k = 0; k < (e % 5 == 3 ? 0 : PER_DAY); k++) {
+          window += seen[e][k] == p;
+          today += e == d && seen[e][k] == p;
+        }
+      assert_int_equal(gc_test_alerted(&f->out, 2, p), window >= 2 ? today : 0);
+    }
+  }
+  teardown(f);
+}
+
 static gc_obs water(const fixture *f, uint32_t h, float litres) {
   uint32_t head = f->city.pop.hh_start[h];
   gc_obs o = {head, head, h, GC_NONE, litres, 0, GC_OBS_WATER, 0, 0};
@@ -173,6 +207,63 @@ static void test_baseline_percentile(void **state) {
   assert_int_equal(gc_test_alerted(&f->out, 4, f->city.pop.hh_start[0]), 1);
   assert_int_equal(gc_test_alerted(&f->out, 4, f->city.pop.hh_start[1]), 1);
   teardown(f);
+}
+
+static int cmp_float(const void *a, const void *b) {
+  float x = *(const float *)a, y = *(const float *)b;
+  return (x > y) - (x < y);
+}
+
+/* The percentile threshold is found by a radix select over the readings'
+** bits (gc_rule_baseline.c); against a sort, on readings that span the sign
+** (and both zeros), that tie, and that crowd into one of its buckets; and
+** (rule 4 made a fertilizer percentile) on purchases of which only one
+** category counts, the others large. */
+static void check_percentile_select(const char *const *sets, int nsets) {
+  enum { N = 3000 };
+  fixture *f = setup(sets, nsets);
+  int purchases = nsets > 0;
+  static gc_obs obs[N];
+  static float sorted[N];
+  uint64_t x = 0x9E3779B97F4A7C15ull;
+  for (int dist = 0; dist < 4; dist++) {
+    for (int k = 0; k < N; k++) {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      float v = dist == 0 ? (float)((double)(x >> 11) / 9007199254740992.0 * 2e4 - 1e4)   /* across zero */
+              : dist == 1 ? (float)(x % 7)                                              /* ties */
+              : dist == 2 ? 1000.0f + (float)(x % 100000) * 6.1e-5f                     /* one bucket */
+              : (x % 3 == 0 ? -0.0f : x % 3 == 1 ? 0.0f : (float)(x % 1000) * 1e-30f);  /* zeros, tiny */
+      obs[k] = water(f, (uint32_t)(k % f->city.pop.nhh), v);
+      if (purchases) {
+        obs[k].kind = GC_OBS_PURCHASE;
+        obs[k].sub = k % 2;                       /* 0: fertilizer */
+        if (obs[k].sub) obs[k].value = 1e30f;
+      }
+    }
+    size_t m = 0;
+    for (int k = 0; k < N; k++)
+      if (!obs[k].sub) sorted[m++] = obs[k].value;
+    qsort(sorted, m, sizeof *sorted, cmp_float);
+    float thr = sorted[(size_t)(0.99 * (double)(m - 1) + 0.5)];
+    uint64_t above = 0;
+    for (int k = 0; k < N; k++) above += !obs[k].sub && obs[k].value > thr;
+    day(f, dist, obs, N);
+    assert_int_equal(f->out.triggers[4], above);
+    for (size_t i = 0; i < f->out.n; i++) {
+      if (f->out.a[i].rule != 4) continue;
+      int mine = 0;
+      for (int k = 0; k < N; k++) mine += obs[k].person == f->out.a[i].person && !obs[k].sub && obs[k].value > thr;
+      assert_int_equal(f->out.a[i].count, mine);
+    }
+  }
+  teardown(f);
+}
+
+static void test_baseline_percentile_select(void **state) {
+  (void)state;
+  static const char *const fertilizer[] = {"rules[4].measure=purchase", "rules[4].purchase=fertilizer"};
+  check_percentile_select(NULL, 0);
+  check_percentile_select(fertilizer, 2);
 }
 
 static void test_baseline_personal(void **state) {
@@ -282,7 +373,9 @@ int main(void) {
     cmocka_unit_test(test_copresence_radius),
     cmocka_unit_test(test_copresence_needs_k_distinct_people),
     cmocka_unit_test(test_frequency_window),
+    cmocka_unit_test(test_frequency_many),
     cmocka_unit_test(test_baseline_percentile),
+    cmocka_unit_test(test_baseline_percentile_select),
     cmocka_unit_test(test_baseline_personal),
     cmocka_unit_test(test_frequency_out_of_area_calls),
     cmocka_unit_test(test_baseline_fertilizer_jump),

@@ -93,7 +93,7 @@ static uint32_t place(const fixture *f, int region, int type, int k) {
 
 
 static void day(fixture *f, int d, const gc_obs *obs, size_t n) {
-  assert_int_equal(gc_rules_day(f->rules, d, obs, n, &f->out), 0);
+  assert_int_equal(gc_rules_day(f->rules, d, obs, n, NULL, &f->out), 0);
 }
 
 #define N(a) (sizeof(a) / sizeof *(a))

@@ -818,14 +818,14 @@ static void test_inference(void **state) {
                    scan(A, s1, GC_PLACE_STATION, 600), scan(B, s1, GC_PLACE_STATION, 610),  /* same day again */
                    scan(C, s1, GC_PLACE_STATION, 700), scan(D, s1, GC_PLACE_STATION, 725),
                    scan(E, s1, GC_PLACE_STATION, 900), scan(F, s1, GC_PLACE_STATION, 931)}; /* 31 > 30 */
-  assert_int_equal(gc_sensors_infer(f->sensors, p, 0, day0, sizeof day0 / sizeof *day0), 0);
+  assert_int_equal(gc_sensors_infer(f->sensors, p, 0, day0, sizeof day0 / sizeof *day0, NULL), 0);
   gc_inference_result r = gc_sensors_inference(f->sensors);
   assert_int_equal(r.pairs_seen, 2);                           /* AB, CD */
   assert_int_equal(r.inferred, 0);
   gc_obs day1[] = {scan(B, away, GC_PLACE_HOTEL, 1500), scan(A, away, GC_PLACE_HOTEL, 1200),
                    scan(D, s1, GC_PLACE_STATION, 800), scan(C, s1, GC_PLACE_STATION, 790),
                    scan(E, h2, GC_PLACE_HOTEL, 1300), scan(F, h2, GC_PLACE_HOTEL, 1310)};
-  assert_int_equal(gc_sensors_infer(f->sensors, p, 1, day1, sizeof day1 / sizeof *day1), 0);
+  assert_int_equal(gc_sensors_infer(f->sensors, p, 1, day1, sizeof day1 / sizeof *day1, NULL), 0);
   r = gc_sensors_inference(f->sensors);
   assert_int_equal(r.pairs_seen, 3);
   assert_int_equal(r.inferred, 2);                             /* AB, CD; EF together once */
@@ -836,7 +836,7 @@ static void test_inference(void **state) {
   assert_true(p->st.lists[D] & 4);
   assert_false(p->st.lists[A] & 4);
   assert_false(p->st.lists[E] & 4);
-  assert_int_equal(gc_sensors_infer(f->sensors, p, 2, day1, sizeof day1 / sizeof *day1), 0);
+  assert_int_equal(gc_sensors_infer(f->sensors, p, 2, day1, sizeof day1 / sizeof *day1, NULL), 0);
   r = gc_sensors_inference(f->sensors);
   assert_int_equal(r.inferred, 3);                             /* EF on a second day; nobody twice */
   assert_int_equal(r.list_joins, 2);
@@ -865,27 +865,27 @@ static void test_inference_window(void **state) {
   gc_obs d0[] = {scan(10, h1, GC_PLACE_HOTEL, 0), scan(11, h1, GC_PLACE_HOTEL, 0),
                  scan(20, h1 + 1, GC_PLACE_HOTEL, 0), scan(21, h1 + 1, GC_PLACE_HOTEL, 0),
                  scan(30, h1 + 2, GC_PLACE_HOTEL, 0), scan(31, h1 + 2, GC_PLACE_HOTEL, 0)};
-  assert_int_equal(gc_sensors_infer(f->sensors, p, 0, d0, 6), 0);
+  assert_int_equal(gc_sensors_infer(f->sensors, p, 0, d0, 6, NULL), 0);
   /* day 3: 80 strangers at one hotel (3160 pairs) force the map to grow */
   static gc_obs crowd[80];
   assert_true(p->n > 400);
   for (uint32_t k = 0; k < 80; k++) crowd[k] = scan(200 + k, h1 + 3, GC_PLACE_HOTEL, 0);
-  assert_int_equal(gc_sensors_infer(f->sensors, p, 3, crowd, 80), 0);
+  assert_int_equal(gc_sensors_infer(f->sensors, p, 3, crowd, 80, NULL), 0);
   gc_obs d4[] = {d0[0], d0[1]}, d5[] = {d0[2], d0[3]}, d6[] = {d0[4], d0[5]};
-  assert_int_equal(gc_sensors_infer(f->sensors, p, 4, d4, 2), 0);
+  assert_int_equal(gc_sensors_infer(f->sensors, p, 4, d4, 2, NULL), 0);
   assert_int_equal(gc_sensors_inference(f->sensors).inferred, 1);
-  assert_int_equal(gc_sensors_infer(f->sensors, p, 5, d5, 2), 0);
+  assert_int_equal(gc_sensors_infer(f->sensors, p, 5, d5, 2, NULL), 0);
   assert_int_equal(gc_sensors_inference(f->sensors).inferred, 2);      /* exactly 5 days: counts */
   gc_obs d8[] = {scan(40, h1 + 4, GC_PLACE_HOTEL, 0), scan(41, h1 + 4, GC_PLACE_HOTEL, 0)};
-  assert_int_equal(gc_sensors_infer(f->sensors, p, 8, d8, 2), 0);
+  assert_int_equal(gc_sensors_infer(f->sensors, p, 8, d8, 2, NULL), 0);
   /* day 12: another crowd; by now the day-3 crowd is stale and forgotten, (40,41) is not */
   for (uint32_t k = 0; k < 80; k++) crowd[k] = scan(300 + k, h1 + 3, GC_PLACE_HOTEL, 0);
-  assert_int_equal(gc_sensors_infer(f->sensors, p, 12, crowd, 80), 0);
-  assert_int_equal(gc_sensors_infer(f->sensors, p, 6 + 7, d6, 2), 0);
+  assert_int_equal(gc_sensors_infer(f->sensors, p, 12, crowd, 80, NULL), 0);
+  assert_int_equal(gc_sensors_infer(f->sensors, p, 6 + 7, d6, 2, NULL), 0);
   assert_int_equal(gc_sensors_inference(f->sensors).inferred, 2);      /* 13 days later: starts again */
-  assert_int_equal(gc_sensors_infer(f->sensors, p, 13, d8, 2), 0);
+  assert_int_equal(gc_sensors_infer(f->sensors, p, 13, d8, 2, NULL), 0);
   assert_int_equal(gc_sensors_inference(f->sensors).inferred, 3);      /* kept through the rebuild */
-  assert_int_equal(gc_sensors_infer(f->sensors, p, 14, d6, 2), 0);
+  assert_int_equal(gc_sensors_infer(f->sensors, p, 14, d6, 2, NULL), 0);
   assert_int_equal(gc_sensors_inference(f->sensors).inferred, 4);      /* confirmed the next day */
   /* memory: the second crowd's 3160 pairs replaced the first's rather than adding to them
   ** (without forgetting the map would hold 6320 + 3 pairs) */
@@ -904,7 +904,7 @@ static void test_inference_many_pairs(void **state) {
   gc_obs o[120];
   uint32_t hotel = f->city.w.range[0][GC_PLACE_HOTEL];
   for (uint32_t i = 0; i < 120; i++) o[i] = scan(i * 37, hotel, GC_PLACE_HOTEL, 1300);
-  for (int d = 0; d < 2; d++) assert_int_equal(gc_sensors_infer(f->sensors, &f->city.pop, d, o, 120), 0);
+  for (int d = 0; d < 2; d++) assert_int_equal(gc_sensors_infer(f->sensors, &f->city.pop, d, o, 120, NULL), 0);
   gc_inference_result r = gc_sensors_inference(f->sensors);
   assert_int_equal(r.pairs_seen, 120 * 119 / 2);
   assert_int_equal(r.inferred, 120 * 119 / 2);
@@ -918,7 +918,7 @@ static void test_inference_off(void **state) {
   f->sensors = gc_sensors_new(&f->city.cfg, &f->city.w, &f->city.pop);
   assert_non_null(f->sensors);
   gc_obs o[] = {scan(1, 0, GC_PLACE_HOTEL, 0), scan(2, 0, GC_PLACE_HOTEL, 0)};
-  for (int d = 0; d < 5; d++) assert_int_equal(gc_sensors_infer(f->sensors, &f->city.pop, d, o, 2), 0);
+  for (int d = 0; d < 5; d++) assert_int_equal(gc_sensors_infer(f->sensors, &f->city.pop, d, o, 2, NULL), 0);
   gc_inference_result r = gc_sensors_inference(f->sensors);
   assert_int_equal(r.pairs_seen + r.inferred + r.true_ties, 0);
   assert_null(f->sensors->pairs.slot);
