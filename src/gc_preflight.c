@@ -12,9 +12,9 @@
 ** one day's observations twice (each block's buffer, kept across days, and
 ** the gathered day_obs, both grown by doubling: gc_mem.h); one block of
 ** events per thread; whatever the rules' windows, task queues and lists
-** accumulate; and relationship inference's pair map (16-byte slots, at most
-** half full, doubling — or rebuilt at the same size when it has a window —
-** with the old and new maps alive together during the rebuild).  The
+** accumulate; and relationship inference's pair map (4-byte slots, 8 for
+** the largest populations, at most 15/16 full in the fullest segment,
+** growing in place: src/sensors/gc_pair_map.c).  The
 ** explained sample (--explain-sample K > 0) replays the run after the first
 ** is written and freed (main.c run_and_write, cli_explain.c), so the two are
 ** never alive together: the replay adds only its trace (a bit per agent and
@@ -46,6 +46,7 @@
 #include "gc_sensors.h"
 #include "gc_trace.h"
 #include "glasscage.h"
+#include "sensors/gc_pair_map.h"
 
 #define PILOT_AGENTS 20000
 #define PILOT_DAYS 180              /* the scenario's days, up to this: holidays and windows matter */
@@ -123,17 +124,15 @@ static double pair_scale(const gc_config *cfg, const gc_pilot_rates *r, double n
 }
 
 /* The pair map at its largest for n agents: the most pairs the pilot's map
-** held and the most pair keys of one of its days, per agent, scaled to n
-** (pair_scale). */
+** held, per agent, scaled to n (pair_scale), in the map's own model of its
+** size (gc_pair_map_bytes_for: segments grown by steps, the fullest
+** deciding; it grows in place, so old and new arrays are never both
+** there, and a window forgets pairs in place). */
 static double inference_bytes(const gc_config *cfg, const gc_pilot_rates *r, double n) {
   const gc_inference_cfg *ic = &cfg->sensors.inference;
   if (!ic->enabled || r->pairs_live <= 0 || n <= 0) return 0;
-  double scale = pair_scale(cfg, r, n);
-  double pairs = r->pairs_live * n * scale, day = r->pairs_day * n * scale;
-  double cap = (double)pow2_at_least(2 * (pairs + day), 1024);
-  /* growing: the old map (half the size) and the new one; a window's rebuild: two of the same size;
-  ** the day's keys in a doubling buffer */
-  return cap * 16 * (ic->window_days > 0 ? 2.0 : 1.5) + (double)pow2_at_least(day, 256) * 8;
+  double pairs = r->pairs_live * n * pair_scale(cfg, r, n);
+  return gc_pair_map_bytes_for((uint32_t)n, ic->min_together, cfg->days, pairs);
 }
 
 static int pilot_one_thread(const gc_config *cfg, int64_t agents, gc_pilot_rates *out);

@@ -184,7 +184,7 @@ typedef enum { GC_INF_CITY_HOTEL, GC_INF_CITY_STATION, GC_INF_AWAY_HOTEL, GC_INF
 typedef struct gc_inference_load {
   size_t pairs;                     /* pairs in the map */
   size_t max_day;                   /* the most pair keys of one day so far */
-  size_t bytes;                     /* pair map and day buffers */
+  size_t bytes;                     /* pair map and the day's scans */
   uint64_t cat[GC_INF_NCATS];       /* distinct pairs so far by where first seen (gc_inference_cat) */
   uint64_t cat_ties[GC_INF_NCATS];  /* of which true ties */
 } gc_inference_load;

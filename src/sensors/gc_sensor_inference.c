@@ -15,21 +15,38 @@
 ** other person of a newly inferred tie with a from_list member joins
 ** join_list: how association alone grows a list.
 **
-** Representation: one open-addressing hash map keyed by the pair (a < b,
-** key (a << 32) | b), linear probing, doubling when half full — no
-** allocation per pair, memory O(pairs ever seen).  A hotel with k scans in
-** a day costs k(k-1)/2 pair updates; stations are bounded by the window.
-** The day's pair keys are first collected (in the order of the sorted
-** scans, so the order of updates, hence of list joins, is fixed), then the
-** map is grown once for all of them and updated with software prefetch:
-** the map is far larger than the cache and a probe is otherwise one memory
-** miss.  A pair seen twice in a day counts once (last_day).
+** Representation: the pair map of gc_pair_map.c.  A pair is numbered,
+** scrambled, and kept in one of 2^k segments of one flat array as the rest
+** of its number, its count (saturated at min_together) and its last day:
+** 4 bytes per slot up to ~35M people, at a load of 0.7-0.9, growing in
+** place (by a sixteenth once over 1 GiB), never holding an old and a new
+** array.  The province at 1M people x 30 days (93.6M pairs): 4.5 bytes per
+** pair and a peak RSS of 0.94 GiB, against 46 bytes per pair (16-byte
+** slots at most half full, doubling, old and new maps alive while it grew,
+** a buffer of the day's pair keys) and 6.55 GiB before.  At 10M people
+** (3.44G pairs: the other regions' fixed hotels and stations make them grow
+** as the square of the population) the map takes 16.3 GB and the run peaks
+** at 20.6 GiB, where the 16-byte map would have needed 137 GB.
+**
+** A hotel with k scans in a day costs k(k-1)/2 pair updates; stations are
+** bounded by the window.  The day's pairs are generated twice from the
+** sorted scans: first only counted (the window's schedule below needs the
+** number), then applied in that order, so the order of updates, hence of
+** list joins, is fixed.  Each pair's slot is prefetched AHEAD pairs before
+** its update: the map is far larger than the cache, and an update is
+** otherwise one memory miss.  Nothing is buffered per pair.
 **
 ** With inference.window_days = w > 0, a co-occurrence more than w days after
 ** the pair's previous one starts its count again, so an unconfirmed pair
-** last seen more than w days ago can never be confirmed by its old count:
-** before the map would grow, it is rebuilt without those pairs.  Memory is
-** then bounded by the pairs seen within a window plus the inferred ties.
+** last seen more than w days ago can never be confirmed by its old count,
+** and the map forgets such pairs from time to time.  Memory is then bounded
+** by the pairs seen within a window plus the inferred ties.  When it
+** forgets them is part of the results: a forgotten pair seen again counts
+** again in pairs_seen (and in the new pairs by place).  So the schedule is
+** the one the 16-byte map had — before it would have grown, i.e. when the
+** pairs held plus the day's would pass half of a capacity doubling from
+** 1024 (forget_cap) — not the new map's growth, which would change
+** pairs_seen whenever its layout changed.
 **
 ** Switch: cfg->sensors.inference.enabled, as the scenario loader sets it
 ** (true when the scenario has an `inference:` section); nothing is
@@ -38,52 +55,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "gc_mem.h"
+#include "gc_pair_map.h"
 #include "gc_sensor_kind.h"
-
-static uint64_t mix64(uint64_t x) {
-  x ^= x >> 30; x *= 0xBF58476D1CE4E5B9ull;
-  x ^= x >> 27; x *= 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
-
-/* Rebuilds the map at capacity ncap, keeping the slots keep() accepts. */
-static int map_rebuild(gc_pair_map *m, size_t ncap, int day, int window, int need) {
-  gc_pair_slot *ns = calloc(ncap, sizeof *ns);
-  if (!ns) return -1;
-  size_t n = 0;
-  for (size_t k = 0; k < m->cap; k++) {
-    const gc_pair_slot *sl = &m->slot[k];
-    if (!sl->key) continue;
-    /* forget an unconfirmed pair whose next co-occurrence could no longer count */
-    if (window > 0 && sl->count < need && day + 1 - (int)sl->last_day > window) continue;
-    size_t i = mix64(sl->key) & (ncap - 1);
-    while (ns[i].key) i = (i + 1) & (ncap - 1);
-    ns[i] = *sl;
-    n++;
-  }
-  free(m->slot);
-  m->slot = ns;
-  m->cap = ncap;
-  m->n = n;
-  return 0;
-}
-
-static int map_grow(gc_pair_map *m) {
-  return map_rebuild(m, m->cap ? m->cap * 2 : 1024, 0, 0, 0);
-}
-
-/* The slot of key, inserted (count 0) if absent (*created = 1); NULL when out of memory. */
-static gc_pair_slot *map_get(gc_pair_map *m, uint64_t key, int *created) {
-  if ((m->n + 1) * 2 > m->cap && map_grow(m)) return NULL;
-  size_t mask = m->cap - 1, i = mix64(key) & mask;
-  while (m->slot[i].key && m->slot[i].key != key) i = (i + 1) & mask;
-  *created = !m->slot[i].key;
-  if (*created) {
-    m->slot[i].key = key;
-    m->n++;
-  }
-  return &m->slot[i];
-}
 
 static int has_out_tie(const gc_population *p, uint32_t a, uint32_t b) {
   for (uint64_t k = p->tie_start[a]; k < p->tie_start[a + 1]; k++)
@@ -122,7 +95,9 @@ static uint64_t count_true_ties(const gc_population *p) {
 }
 
 int gc_inference_init(gc_sensors *s, const gc_population *pop) {
-  if (!s->cfg->sensors.inference.enabled) return 0;
+  const gc_inference_cfg *ic = &s->cfg->sensors.inference;
+  if (!ic->enabled) return 0;
+  gc_pair_map_init(&s->pairs, pop->n, ic->min_together, s->cfg->days);
   s->inf.true_ties = count_true_ties(pop);
   return 0;
 }
@@ -132,22 +107,17 @@ gc_inference_load gc_sensors_inference_load(const gc_sensors *s) {
   if (!s) return l;
   l.pairs = s->pairs.n;
   l.max_day = s->max_day_pairs;
-  l.bytes = s->pairs.cap * sizeof *s->pairs.slot + s->scans_cap * sizeof *s->scans +
-            s->day_pairs_cap * sizeof *s->day_pairs + s->day_cat_cap;
+  l.bytes = gc_pair_map_bytes(&s->pairs) + s->scans_cap * sizeof *s->scans;
   memcpy(l.cat, s->cat_new, sizeof l.cat);
   memcpy(l.cat_ties, s->cat_new_true, sizeof l.cat_ties);
   return l;
 }
 
 void gc_inference_free(gc_sensors *s) {
-  free(s->pairs.slot);
+  gc_pair_map_free(&s->pairs);
   free(s->scans);
-  free(s->day_pairs);
-  free(s->day_cat);
-  s->day_cat = NULL;
-  memset(&s->pairs, 0, sizeof s->pairs);
   s->scans = NULL;
-  s->day_pairs = NULL;
+  s->scans_cap = 0;
 }
 
 static void join_associates(gc_sensors *s, gc_population *pop, uint32_t a, uint32_t b) {
@@ -159,37 +129,56 @@ static void join_associates(gc_sensors *s, gc_population *pop, uint32_t a, uint3
   if (b_from && !(pop->st.lists[a] & join)) { pop->st.lists[a] |= join; s->inf.list_joins++; }
 }
 
-/* One day together for the pair with key `key` (a < b). */
-static void together(gc_sensors *s, gc_population *pop, int day, uint64_t key, int cat) {
+/* One day together for the pair with key `key` (a << 32 | b, a < b); 0 or -1. */
+static int together(gc_sensors *s, gc_population *pop, int day, uint64_t key, int cat) {
   uint32_t a = (uint32_t)(key >> 32), b = (uint32_t)key;
-  int created = 0;
-  gc_pair_slot *sl = map_get(&s->pairs, key, &created);     /* never NULL: capacity reserved */
-  if (created) {
+  int f = gc_pair_map_together(&s->pairs, a, b, day, s->cfg->sensors.inference.window_days);
+  if (f < 0) return -1;
+  if (f & GC_PAIR_NEW) {
     int t = true_tie(pop, a, b);
     s->inf.pairs_seen++;
     s->inf.true_seen += (uint64_t)t;
     s->cat_new[cat]++;
     s->cat_new_true[cat] += (uint64_t)t;
   }
-  if (sl->last_day == (uint16_t)(day + 1)) return;
-  int need = s->cfg->sensors.inference.min_together < 1 ? 1 : s->cfg->sensors.inference.min_together;
-  int window = s->cfg->sensors.inference.window_days;
-  if (window > 0 && sl->count < need && sl->last_day && day + 1 - (int)sl->last_day > window)
-    sl->count = 0;                        /* too long ago: start again */
-  sl->last_day = (uint16_t)(day + 1);
-  if (sl->count < UINT16_MAX) sl->count++;
-  if (sl->count != need) return;
+  if (!(f & GC_PAIR_TIE)) return 0;
   s->inf.inferred++;
   s->inf.inferred_true += (uint64_t)true_tie(pop, a, b);
   join_associates(s, pop, a, b);
+  return 0;
 }
 
-static int add_pair(gc_sensors *s, size_t *np, uint32_t x, uint32_t y) {
-  if (x == y) return 0;
-  uint64_t *v = gc_grow(s->day_pairs, &s->day_pairs_cap, *np + 1, sizeof *v);
-  if (!v) return -1;
-  s->day_pairs = v;
-  v[(*np)++] = x < y ? ((uint64_t)x << 32) | y : ((uint64_t)y << 32) | x;
+enum { AHEAD = 8 };             /* pairs whose slots are prefetched before their update */
+
+/* Where the day's pairs go: counted only, or counted and updated in order,
+** each AHEAD pairs after its slot was prefetched. */
+typedef struct pair_sink {
+  gc_sensors *s;
+  gc_population *pop;
+  int day;
+  int update;                   /* 0: count only */
+  size_t n;                     /* pairs so far */
+  uint64_t key[AHEAD];          /* the last AHEAD pairs, by n % AHEAD */
+  uint8_t cat[AHEAD];
+} pair_sink;
+
+static int emit(pair_sink *k, uint32_t x, uint32_t y, int cat) {
+  if (k->update) {
+    size_t i = k->n % AHEAD;
+    if (k->n >= AHEAD && together(k->s, k->pop, k->day, k->key[i], k->cat[i])) return -1;
+    uint32_t a = x < y ? x : y, b = x < y ? y : x;
+    gc_pair_map_prefetch(&k->s->pairs, a, b);
+    k->key[i] = (uint64_t)a << 32 | b;
+    k->cat[i] = (uint8_t)cat;
+  }
+  k->n++;
+  return 0;
+}
+
+static int drain(pair_sink *k) {
+  if (!k->update) return 0;
+  for (size_t n = k->n > AHEAD ? k->n - AHEAD : 0; n < k->n; n++)
+    if (together(k->s, k->pop, k->day, k->key[n % AHEAD], k->cat[n % AHEAD])) return -1;
   return 0;
 }
 
@@ -218,53 +207,44 @@ static int collect_scans(gc_sensors *s, const gc_obs *obs, size_t n, const gc_ob
   return 0;
 }
 
-/* The day's co-stay and co-travel pair keys (with repeats) into
-** s->day_pairs[0..*np). */
-static int day_pairs(gc_sensors *s, size_t ns, size_t *np) {
+/* The day's co-stays and co-travels, in the order of the sorted scans,
+** into k; 0 or -1. */
+static int day_pairs(gc_sensors *s, size_t ns, pair_sink *k) {
   int window = s->cfg->sensors.inference.travel_minutes < 0 ? 0 : s->cfg->sensors.inference.travel_minutes;
   const gc_scan_rec *r = s->scans;
-  *np = 0;
   for (size_t a = 0, b; a < ns; a = b) {
     for (b = a + 1; b < ns && r[b].place == r[a].place; b++) {}
-    size_t before = *np;
+    int away = s->world && s->world->region[r[a].place] != 0;
+    int cat = (away ? GC_INF_AWAY_HOTEL : GC_INF_CITY_HOTEL) + !r[a].hotel;
     for (size_t i = a; i < b; i++)
       for (size_t j = i + 1; j < b; j++) {
         if (!r[i].hotel && r[j].time - r[i].time > window) break;
-        if (add_pair(s, np, r[i].person, r[j].person)) return -1;
+        if (r[i].person != r[j].person && emit(k, r[i].person, r[j].person, cat)) return -1;
       }
-    int away = s->world && s->world->region[r[a].place] != 0;
-    if (*np > before) {
-      uint8_t *c = gc_grow(s->day_cat, &s->day_cat_cap, *np, 1);
-      if (!c) return -1;
-      s->day_cat = c;
-      memset(c + before, (away ? GC_INF_AWAY_HOTEL : GC_INF_CITY_HOTEL) + !r[a].hotel, *np - before);
-    }
   }
-  return 0;
+  return drain(k);
 }
 
 int gc_sensors_infer(gc_sensors *s, gc_population *pop, int day, const gc_obs *obs, size_t n,
                      const gc_obs_kinds *kinds) {
   if (!s || !s->cfg->sensors.inference.enabled) return 0;
-  size_t ns, np;
+  size_t ns;
   if (collect_scans(s, obs, n, kinds, &ns)) return -1;
   if (ns > 1) qsort(s->scans, ns, sizeof *s->scans, cmp_scan);
-  if (day_pairs(s, ns, &np)) return -1;
+  pair_sink k = {s, pop, day, 0, 0, {0}, {0}};
+  day_pairs(s, ns, &k);                 /* count: cannot fail */
+  size_t np = k.n;
   if (np > s->max_day_pairs) s->max_day_pairs = np;
-  const gc_inference_cfg *ic = &s->cfg->sensors.inference;
-  if ((s->pairs.n + np) * 2 > s->pairs.cap && ic->window_days > 0 && s->pairs.cap &&
-      map_rebuild(&s->pairs, s->pairs.cap, day, ic->window_days, ic->min_together < 1 ? 1 : ic->min_together))
-    return -1;                            /* forget stale pairs before growing */
-  while ((s->pairs.n + np) * 2 > s->pairs.cap)
-    if (map_grow(&s->pairs)) return -1;
-  const uint64_t *key = s->day_pairs;
-  size_t mask = s->pairs.cap - 1;
-  enum { AHEAD = 8 };
-  for (size_t k = 0; k < np; k++) {
-    if (k + AHEAD < np) __builtin_prefetch(&s->pairs.slot[mix64(key[k + AHEAD]) & mask], 1);
-    together(s, pop, day, key[k], s->day_cat[k]);
-  }
-  return 0;
+  /* Stale pairs are forgotten when the 16-byte map would have grown: a pair
+  ** forgotten and seen again counts again in pairs_seen, so when that
+  ** happens must not depend on this map's layout. */
+  int window = s->cfg->sensors.inference.window_days;
+  if ((s->pairs.n + np) * 2 > s->forget_cap && window > 0 && s->forget_cap)
+    gc_pair_map_forget(&s->pairs, day, window);
+  while ((s->pairs.n + np) * 2 > s->forget_cap) s->forget_cap = s->forget_cap ? s->forget_cap * 2 : 1024;
+  k.update = 1;
+  k.n = 0;
+  return day_pairs(s, ns, &k);
 }
 
 gc_inference_result gc_sensors_inference(const gc_sensors *s) {

@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "../gc_sensors.h"
+#include "gc_pair_map.h"
 
 /* Salts of the sensor kinds' counters (third counter word, bits 16..). */
 enum {
@@ -45,22 +46,6 @@ enum {
   GC_SALT_HOME_CCTV = 9,
   GC_SALT_COMPANION = 10
 };
-
-/* Open-addressing map from a person pair to how often the platform saw
-** them together (relationship inference).  Slots are one flat array that
-** doubles when half full; key 0 marks an empty slot (a pair key is
-** (a << 32) | b with a < b, never 0). */
-typedef struct gc_pair_slot {
-  uint64_t key;
-  uint16_t count;        /* days seen together */
-  uint16_t last_day;     /* day + 1 of the last count: a pair counts once a day */
-  uint32_t unused;
-} gc_pair_slot;
-
-typedef struct gc_pair_map {
-  gc_pair_slot *slot;
-  size_t cap, n;         /* cap is a power of two (or 0) */
-} gc_pair_map;
 
 /* One ID scan at a hotel or station, for the day's inference. */
 typedef struct gc_scan_rec {
@@ -83,15 +68,13 @@ struct gc_sensors {
   uint32_t *owners;            /* distinct registered vehicle owners, ascending (misreads) */
   uint32_t nowners;
   gc_pair_map pairs;           /* relationship inference */
+  size_t forget_cap;           /* when a window forgets stale pairs: the capacity the 16-byte map
+                                  had (gc_sensor_inference.c) */
   gc_scan_rec *scans;          /* the day's hotel and station scans (reused) */
   size_t scans_cap;
-  uint64_t *day_pairs;         /* the day's co-occurring pair keys (reused) */
   size_t max_day_pairs;        /* the most pair keys of one day so far */
-  size_t day_pairs_cap;
   gc_inference_result inf;
   const gc_world *world;
-  uint8_t *day_cat;            /* gc_inference_cat of each of the day's pair keys (reused) */
-  size_t day_cat_cap;
   uint64_t cat_new[GC_INF_NCATS];      /* distinct pairs so far by where first seen (gc_inference_cat) */
   uint64_t cat_new_true[GC_INF_NCATS]; /* of which true ties */
 };

@@ -8,8 +8,8 @@ of real runs.
 Tolerance: the estimate may exceed the measured peak by up to 40% and fall short of it by up to 20%,
 for runs of 200,000 people and more.  It counts allocated bytes: arrays a scenario never writes
 (calloc'd, e.g. evasion costs where nobody evades) stay unresident and the doubling buffers' unused
-halves too, so it errs on the side of refusing; with tests/data/full.yaml it is 13-15% low (the
-inference map's power-of-two steps, what is allocated and freed within a day).  The runs are measured
+halves too, so it errs on the side of refusing; with relationship inference (tests/data/full.yaml,
+the province) the estimate of the pairs themselves, scaled from a 20,000-person pilot, decides.  The runs are measured
 without MALLOC_PERTURB_ (meson test sets it): glibc then fills every allocation, which makes pages
 resident that a user's run never touches.  At 20,000 people the fixed program (12 MiB) dominates
 and the estimate may exceed the measure by up to 16 MiB."""
@@ -109,9 +109,10 @@ def refusal(exe, tmp):
 def accuracy(exe, tmp):
     """Tolerances: -20% to +40% of the measured peak from 200,000 people up (the estimate errs
     towards refusing); at 20,000 the 12 MiB program constant dominates, so +16 MiB.  With
-    relationship inference (full.yaml, province.yaml) the pair map's capacity is a power of two,
-    so an estimate of its pairs a few percent off can land a factor 2 away from the map the run
-    builds: there -35% to +60%."""
+    relationship inference (full.yaml, province.yaml) the number of pairs is scaled from the
+    pilot's by where they come from, a model of its own: there -35% to +60% (kept from when the
+    pair map's capacity was a power of two; its size now follows the pairs in steps of 1/4 and
+    1/16)."""
     here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
     full = os.path.join(here, "data", "full.yaml")
     province = os.path.join(here, "..", "scenarios", "province.yaml")

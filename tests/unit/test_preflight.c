@@ -25,7 +25,7 @@ static void test_monotone_and_linear(void **state) {
   /* linear but for relationship inference: the per-agent cost of 1M and 4M
   ** agents agree within 15%; inference per agent grows with the population
   ** (strangers meet more often in the other regions' fixed hotels and
-  ** stations), never shrinks (power-of-two maps step) */
+  ** stations), never shrinks (the map grows by steps) */
   gc_preflight_model(&cfg, 2, 2, &r, 1000000, &e1);
   gc_preflight_model(&cfg, 2, 2, &r, 4000000, &e2);
   double lin1 = 0, lin4 = 0;

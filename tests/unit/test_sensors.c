@@ -846,7 +846,8 @@ static void test_inference(void **state) {
 
 /* window_days = 5, min_together = 2: a second co-stay 4 or 5 days later
 ** confirms a tie, 6 days later starts the count again; forgetting stale
-** pairs (before the map grows) never loses a count that could still matter. */
+** pairs (when the 16-byte map would have grown: gc_sensor_inference.c) never
+** loses a count that could still matter. */
 static void window_on(gc_config *c) {
   inference_on(c);
   c->sensors.inference.window_days = 5;
