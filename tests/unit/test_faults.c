@@ -15,12 +15,7 @@
 #include "gc_test.h"
 #include "glasscage.h"
 
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t size);
-void *__real_realloc(void *p, size_t n);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t n, size_t size);
-void *__wrap_realloc(void *p, size_t n);
+#include "gc_alloc_wrap.h"
 
 static long fail_at = -1;     /* allocation number that fails; -1: none */
 static long counter;          /* allocations so far while armed */

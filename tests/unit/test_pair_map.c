@@ -14,12 +14,7 @@
 #include "gc_test.h"
 #include "sensors/gc_pair_map.h"
 
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t size);
-void *__real_realloc(void *p, size_t n);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t n, size_t size);
-void *__wrap_realloc(void *p, size_t n);
+#include "gc_alloc_wrap.h"
 
 static long fail_in = -1;     /* allocations until one fails; -1: none fails */
 
