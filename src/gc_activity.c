@@ -467,6 +467,13 @@ static int visit(day_state *d, int type, int from, int to, int b, int lo, int sp
   return visit_other(d, &d->s, type, from, to, b, lo, span, flags, GC_NONE, NULL);
 }
 
+/* The routine's city stays: where, when and how long (visit's arguments). */
+static const struct { uint8_t type, b; int16_t from, to, lo, span; } city_stay[3] = {
+  {GC_PLACE_SHOP, GC_BEH_ERRAND, 480, 1200, 20, 40},
+  {GC_PLACE_LEISURE, GC_BEH_LEISURE, 1080, 1320, 60, 120},
+  {GC_PLACE_STATION, GC_BEH_STATION_VISIT, 420, 1200, 30, 210},
+};
+
 /* Errands, each paid in cash by an aware agent with the cash probability. */
 static void errands(day_state *d) {
   uint32_t n = d->n[C_ERRAND];
@@ -474,17 +481,11 @@ static void errands(day_state *d) {
                       gc_world_count(d->ctx->world, 0, GC_PLACE_SHOP) > 0;
   for (uint32_t k = 0; k < n; k++) {
     int cash = cash_possible && uses(d, GC_EVADE_CASH);
-    int start = visit(d, GC_PLACE_SHOP, 480, 1200, GC_BEH_ERRAND, 20, 40, cash ? GC_EVF_CASH : 0);
+    int start = visit(d, city_stay[0].type, city_stay[0].from, city_stay[0].to, city_stay[0].b, city_stay[0].lo,
+                      city_stay[0].span, cash ? GC_EVF_CASH : 0);
     if (cash) evade(d, GC_EVADE_CASH, start);
   }
 }
-
-/* The routine's city stays: where, when and how long (visit's arguments). */
-static const struct { uint8_t type, b; int16_t from, to, lo, span; } city_stay[3] = {
-  {GC_PLACE_SHOP, GC_BEH_ERRAND, 480, 1200, 20, 40},
-  {GC_PLACE_LEISURE, GC_BEH_LEISURE, 1080, 1320, 60, 120},
-  {GC_PLACE_STATION, GC_BEH_STATION_VISIT, 420, 1200, 30, 210},
-};
 
 static void routine(day_state *d) {
   const gc_population *p = d->ctx->pop;
@@ -493,22 +494,18 @@ static void routine(day_state *d) {
     int start = 480 + (int)gc_stream_below(&d->s, 90);
     emit(d, GC_TE_STAY, (uint32_t)work, start, start + 480, 0, 0);
   }
-  if (d->aware) {                 /* errands may be paid in cash */
+  /* errands, leisure, station visits in that order, as one loop: the end
+  ** of each of three loops of random length was a mispredicted branch; an
+  ** aware agent's errands, which may be paid in cash, come first apart */
+  uint32_t ne = d->n[C_ERRAND], nl = ne + d->n[C_LEISURE], ns = nl + d->n[C_STATION], k = 0;
+  if (d->aware) {
     errands(d);
-    for (uint32_t k = 0; k < d->n[C_LEISURE]; k++)
-      visit(d, GC_PLACE_LEISURE, 1080, 1320, GC_BEH_LEISURE, 60, 120, 0);
-    for (uint32_t k = 0; k < d->n[C_STATION]; k++)
-      visit(d, GC_PLACE_STATION, 420, 1200, GC_BEH_STATION_VISIT, 30, 210, 0);
-  } else {
-    /* errands, leisure, station visits in that order, as one loop: the
-    ** end of each of three loops of random length was a mispredicted
-    ** branch; the draws are the same as the three loops' */
-    uint32_t ne = d->n[C_ERRAND], nl = ne + d->n[C_LEISURE], ns = nl + d->n[C_STATION];
-    for (uint32_t k = 0; k < ns; k++) {
-      int j = (k >= ne) + (k >= nl);
-      visit(d, city_stay[j].type, city_stay[j].from, city_stay[j].to, city_stay[j].b, city_stay[j].lo,
-            city_stay[j].span, 0);
-    }
+    k = ne;
+  }
+  for (; k < ns; k++) {
+    int j = (k >= ne) + (k >= nl);
+    visit(d, city_stay[j].type, city_stay[j].from, city_stay[j].to, city_stay[j].b, city_stay[j].lo,
+          city_stay[j].span, 0);
   }
   if (d->n[C_HOTEL])
     visit(d, GC_PLACE_HOTEL, 1200, 1380, GC_BEH_HOTEL_LOCAL, 600, 0, 0);

@@ -535,28 +535,48 @@ int gc_results_temp_path(const char *path, char *buf, size_t len) {
   return snprintf(buf, len, "%s.tmp-%ld", path, (long)getpid()) < (int)len ? 0 : -1;
 }
 
-int gc_results_write(const char *path, const gc_config *cfg, const gc_world *wo, const gc_population *pop,
-                     const gc_audit *a, const gc_results_info *info, char *err, size_t errlen) {
+/* What a results file is written from. */
+typedef struct contents {
+  const gc_config *cfg;
+  const gc_world *wo;
+  const gc_population *pop;
+  const gc_audit *a;
+  const gc_results_info *info;
+  const gc_explained *ex;
+} contents;
+
+static int body_all(writer *w, const contents *c) {
+  return write_all(w, c->cfg, c->wo, c->pop, c->a, c->info);
+}
+
+static int body_explained(writer *w, const contents *c) {
+  return exec(w, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN;") ||
+         write_explained(w, c->cfg, c->wo, c->pop, c->ex) || exec(w, "COMMIT;");
+}
+
+/* Runs body on path's temporary file (create: a new one, else the one an
+** earlier step left), closes it and, with move, renames it into place.  On
+** failure the temporary file is removed.  Returns 0 or -1 (message in err). */
+static int in_temp_file(const char *path, int create, int move, int (*body)(writer *, const contents *),
+                        const contents *c, char *err, size_t errlen) {
   char tmp[4096];
   if (gc_results_temp_path(path, tmp, sizeof tmp)) {
     snprintf(err, errlen, "%s: path too long", path);
     return -1;
   }
-  remove(tmp);
+  if (create) remove(tmp);
   writer w = {NULL, err, errlen};
   int rc = -1;
-  if (sqlite3_open_v2(tmp, &w.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-    snprintf(err, errlen, "%s: cannot create: %s", tmp, w.db ? sqlite3_errmsg(w.db) : "out of memory");
+  if (sqlite3_open_v2(tmp, &w.db, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0), NULL) != SQLITE_OK) {
+    snprintf(err, errlen, "%s: cannot %s: %s", tmp, create ? "create" : "open",
+             w.db ? sqlite3_errmsg(w.db) : "out of memory");
     goto done;
   }
-  if (write_all(&w, cfg, wo, pop, a, info)) goto done;
+  if (body(&w, c)) goto done;
   int closed = sqlite3_close_v2(w.db);
   w.db = NULL;
   if (closed != SQLITE_OK) { snprintf(err, errlen, "%s: cannot close", tmp); goto done; }
-  if (!info->explained_later && rename(tmp, path)) {
-    snprintf(err, errlen, "%s: cannot rename into place", path);
-    goto done;
-  }
+  if (move && rename(tmp, path)) { snprintf(err, errlen, "%s: cannot rename into place", path); goto done; }
   rc = 0;
 done:
   if (w.db) sqlite3_close_v2(w.db);
@@ -564,31 +584,16 @@ done:
   return rc;
 }
 
+int gc_results_write(const char *path, const gc_config *cfg, const gc_world *wo, const gc_population *pop,
+                     const gc_audit *a, const gc_results_info *info, char *err, size_t errlen) {
+  contents c = {cfg, wo, pop, a, info, NULL};
+  return in_temp_file(path, 1, !info->explained_later, body_all, &c, err, errlen);
+}
+
 int gc_results_add_explained(const char *path, const gc_config *cfg, const gc_world *wo, const gc_population *pop,
                              const gc_explained *ex, char *err, size_t errlen) {
-  char tmp[4096];
-  if (gc_results_temp_path(path, tmp, sizeof tmp)) {
-    snprintf(err, errlen, "%s: path too long", path);
-    return -1;
-  }
-  writer w = {NULL, err, errlen};
-  int rc = -1;
-  if (sqlite3_open_v2(tmp, &w.db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-    snprintf(err, errlen, "%s: cannot open: %s", tmp, w.db ? sqlite3_errmsg(w.db) : "out of memory");
-    goto done;
-  }
-  if (exec(&w, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN;") || write_explained(&w, cfg, wo, pop, ex) ||
-      exec(&w, "COMMIT;"))
-    goto done;
-  int closed = sqlite3_close_v2(w.db);
-  w.db = NULL;
-  if (closed != SQLITE_OK) { snprintf(err, errlen, "%s: cannot close", tmp); goto done; }
-  if (rename(tmp, path)) { snprintf(err, errlen, "%s: cannot rename into place", path); goto done; }
-  rc = 0;
-done:
-  if (w.db) sqlite3_close_v2(w.db);
-  if (rc) remove(tmp);
-  return rc;
+  contents c = {cfg, wo, pop, NULL, NULL, ex};
+  return in_temp_file(path, 0, 1, body_explained, &c, err, errlen);
 }
 
 void gc_results_discard(const char *path) {

@@ -347,7 +347,7 @@ int gc_run_write_explained(const gc_run *replay, const char *path, const gc_expl
     gc_results_discard(path);
     return GC_ERR_IO;
   }
-  int rc = replay ? gc_results_add_explained(path, &replay->cfg, &replay->world, &replay->pop, ex, err, errlen)
-                  : gc_results_add_explained(path, NULL, NULL, NULL, NULL, err, errlen);
+  int rc = gc_results_add_explained(path, replay ? &replay->cfg : NULL, replay ? &replay->world : NULL,
+                                    replay ? &replay->pop : NULL, ex, err, errlen);
   return rc ? GC_ERR_IO : GC_OK;
 }
