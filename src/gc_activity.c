@@ -169,6 +169,13 @@ void gc_truth_tally_add(gc_truth_tally *to, const gc_truth_tally *from) {
 
 static void set_rates(gc_activity_ctx *ctx, const gc_config *cfg, int weekend);
 
+/* The routine's city stays: where, when and how long (visit's arguments). */
+static const struct { uint8_t type, b; int16_t from, to, lo, span; } city_stay[3] = {
+  {GC_PLACE_SHOP, GC_BEH_ERRAND, 480, 1200, 20, 40},
+  {GC_PLACE_LEISURE, GC_BEH_LEISURE, 1080, 1320, 60, 120},
+  {GC_PLACE_STATION, GC_BEH_STATION_VISIT, 420, 1200, 30, 210},
+};
+
 void gc_activity_ctx_init(gc_activity_ctx *ctx, const gc_config *cfg, const gc_world *w,
                           gc_population *pop, int day) {
   const gc_activity_cfg *a = &cfg->activity;
@@ -193,6 +200,13 @@ void gc_activity_ctx_init(gc_activity_ctx *ctx, const gc_config *cfg, const gc_w
   ctx->compound_visits = (ctx->weekend ? cv->rate_weekend : cv->rate_weekday) > 0;
   ctx->religious_visits = (ctx->weekend ? rv->rate_weekend : rv->rate_weekday) > 0;
   set_rates(ctx, cfg, ctx->weekend);
+  ctx->stay_core = 1;
+  for (int j = 0; j < 3; j++) {
+    const gc_behaviour_cfg *bc = &a->beh[city_stay[j].b];
+    ctx->stay_first[j] = w ? w->range[0][city_stay[j].type] : 0;
+    ctx->stay_count[j] = w ? gc_world_count(w, 0, city_stay[j].type) : 0;
+    ctx->stay_core &= bc->minutes <= 0 && bc->nminmult == 0;
+  }
 }
 
 /* The counted behaviours' base rates of a weekday (weekend 0) or a weekend
@@ -227,7 +241,7 @@ typedef struct day_state {
   uint16_t tseq;         /* tickets: numbered from GC_SEQ_TICKETS, so the core's events keep their numbers */
   uint8_t aware;        /* aware and some evasion is possible */
   uint8_t phone_off;    /* a phone-off event was emitted today */
-  uint32_t n[C_N];      /* today's counts (draw_counts) */
+  uint32_t n[C_N];      /* today's counts (draw_counts); those after C_LEISURE only if `rare` */
   uint32_t rare;        /* events among them that are not errands or leisure (0: the later steps have none) */
 } day_state;
 
@@ -294,8 +308,9 @@ static void draw_counts(day_state *d, int signals_only) {
   const gc_population *p = c->pop;
   int np = c->cfg->activity.npurchases, j0 = signals_only ? c->first_signal : 0;
   int offences = !signals_only && offender(p, c->offence_truth, d->agent);
-  memset(d->n, 0, sizeof d->n);
-  d->rare = 0;
+  uint32_t ne = 0, nl = 0;                      /* errands and leisure, kept in registers */
+  d->n[C_ERRAND] = d->n[C_LEISURE] = 0;
+  d->rare = 0;                                  /* the other counts are cleared with the first rare event */
   double total, q, common[2] = {0, 0};          /* errand and leisure rates, when stored */
   if (!signals_only && p->act_rate) {
     const gc_act_rate *r = &p->act_rate[d->agent];
@@ -353,10 +368,10 @@ static void draw_counts(day_state *d, int signals_only) {
     /* errand or leisure, most events, without a branch (the same comparisons as the scan below) */
     int errand = (common[0] > 0) & (x < common[0] * scale);
     int leisure = !errand & (common[1] > 0) & (x < sum * scale);
-    d->n[C_ERRAND] += (uint32_t)errand;
-    d->n[C_LEISURE] += (uint32_t)leisure;
+    ne += (uint32_t)errand;
+    nl += (uint32_t)leisure;
     if (errand | leisure) continue;
-    d->rare++;
+    if (!d->rare++) memset(d->n + C_STATION, 0, sizeof d->n - C_STATION * sizeof d->n[0]);
     if (common[1] > 0) k = C_LEISURE;
     else if (common[0] > 0) k = C_ERRAND;
     for (int j = j0; j < c->nactive; j++) {      /* the last behaviour with a rate absorbs rounding */
@@ -368,8 +383,12 @@ static void draw_counts(day_state *d, int signals_only) {
       sum += r;
       if (x < sum * scale) break;
     }
-    if (k >= 0) d->n[k]++;
+    ne += (uint32_t)(k == C_ERRAND);
+    nl += (uint32_t)(k == C_LEISURE);
+    if (k > C_LEISURE) d->n[k]++;
   }
+  d->n[C_ERRAND] = ne;
+  d->n[C_LEISURE] = nl;
 }
 
 /* One word of the issue-3 stream: whether an event of probability p happens. */
@@ -467,13 +486,6 @@ static int visit(day_state *d, int type, int from, int to, int b, int lo, int sp
   return visit_other(d, &d->s, type, from, to, b, lo, span, flags, GC_NONE, NULL);
 }
 
-/* The routine's city stays: where, when and how long (visit's arguments). */
-static const struct { uint8_t type, b; int16_t from, to, lo, span; } city_stay[3] = {
-  {GC_PLACE_SHOP, GC_BEH_ERRAND, 480, 1200, 20, 40},
-  {GC_PLACE_LEISURE, GC_BEH_LEISURE, 1080, 1320, 60, 120},
-  {GC_PLACE_STATION, GC_BEH_STATION_VISIT, 420, 1200, 30, 210},
-};
-
 /* Errands, each paid in cash by an aware agent with the cash probability. */
 static void errands(day_state *d) {
   uint32_t n = d->n[C_ERRAND];
@@ -487,6 +499,31 @@ static void errands(day_state *d) {
   }
 }
 
+/* Stays k .. ns - 1 of the routine (errands below ne, leisure below nl,
+** then station visits) when all have the built-in lengths: what visit()
+** does for each, with the same words and events, the places' ranges read
+** once a day and room for the events reserved once. */
+static void city_stays(day_state *d, uint32_t k, uint32_t ne, uint32_t nl, uint32_t ns) {
+  const gc_activity_ctx *c = d->ctx;
+  gc_event_buf *b = d->out;
+  if (k >= ns) return;
+  gc_event *ev = gc_grow(b->ev, &b->cap, b->n + (ns - k), sizeof *ev);
+  if (!ev) { b->oom = 1; return; }
+  b->ev = ev;
+  for (; k < ns; k++) {
+    int j = (k >= ne) + (k >= nl);
+    uint32_t cnt = c->stay_count[j];
+    uint32_t u = gc_stream_below(&d->s, cnt ? cnt : 1), w = gc_stream_u32(&d->s);
+    if (!cnt) continue;
+    int start = minute_in(w & 0xFFFFu, city_stay[j].from, city_stay[j].to);
+    int end = start + city_stay[j].lo + (int)(((w >> 16) * (uint32_t)city_stay[j].span) >> 16);
+    ev[b->n++] = (gc_event){d->agent, c->stay_first[j] + u, GC_NONE, 0, (uint16_t)start, (uint16_t)end, d->seq++,
+                            GC_TE_STAY, 0};
+    b->tally.events++;
+    b->tally.stays[city_stay[j].type]++;
+  }
+}
+
 static void routine(day_state *d) {
   const gc_population *p = d->ctx->pop;
   int32_t work = p->work[d->agent];
@@ -497,17 +534,21 @@ static void routine(day_state *d) {
   /* errands, leisure, station visits in that order, as one loop: the end
   ** of each of three loops of random length was a mispredicted branch; an
   ** aware agent's errands, which may be paid in cash, come first apart */
-  uint32_t ne = d->n[C_ERRAND], nl = ne + d->n[C_LEISURE], ns = nl + d->n[C_STATION], k = 0;
+  uint32_t ne = d->n[C_ERRAND], nl = ne + d->n[C_LEISURE], ns = nl + (d->rare ? d->n[C_STATION] : 0), k = 0;
   if (d->aware) {
     errands(d);
     k = ne;
   }
-  for (; k < ns; k++) {
-    int j = (k >= ne) + (k >= nl);
-    visit(d, city_stay[j].type, city_stay[j].from, city_stay[j].to, city_stay[j].b, city_stay[j].lo,
-          city_stay[j].span, 0);
+  if (d->ctx->stay_core) {
+    city_stays(d, k, ne, nl, ns);
+  } else {
+    for (; k < ns; k++) {
+      int j = (k >= ne) + (k >= nl);
+      visit(d, city_stay[j].type, city_stay[j].from, city_stay[j].to, city_stay[j].b, city_stay[j].lo,
+            city_stay[j].span, 0);
+    }
   }
-  if (d->n[C_HOTEL])
+  if (d->rare && d->n[C_HOTEL])
     visit(d, GC_PLACE_HOTEL, 1200, 1380, GC_BEH_HOTEL_LOCAL, 600, 0, 0);
 }
 
@@ -1012,11 +1053,11 @@ static void agent_day(const gc_activity_ctx *ctx, uint32_t i, gc_event_buf *out,
     if (p->st.trip_start[i] == ctx->day && ctx->cfg->activity.travel_together > 0) {
       gather_party(out, p, i);               /* joined a trip of a lower id today (see the top) */
       out->tally.agents_active++;            /* at home this morning, like a lower id's companion */
-      signals(&d);                           /* no evasion: the departure is the initiator's */
+      if (d.rare) signals(&d);              /* no evasion: the departure is the initiator's */
       return;
     }
     if (d.aware) phone_off_evasion(&d, 480);
-    signals(&d);
+    if (d.rare) signals(&d);   /* counts after C_LEISURE exist only if rare */
     return;
   }
   out->tally.agents_active++;

@@ -129,6 +129,9 @@ typedef struct gc_activity_ctx {
   int nactive, first_signal;    /* their number; index of the first phone or purchase one */
   int first_rare;              /* index of the first one after errands and leisure */
   int offence_truth;            /* activity.offence_truth */
+  uint32_t stay_first[3], stay_count[3];  /* the routine's errand, leisure and station stays: the first
+                                             city place of their type and the number of them */
+  int stay_core;                /* all three have the built-in lengths (no `minutes`, no multipliers) */
 } gc_activity_ctx;
 
 /* Precomputes each agent's total rate of the counted behaviours, its
