@@ -499,25 +499,36 @@ static void errands(day_state *d) {
   }
 }
 
-/* Stays k .. ns - 1 of the routine (errands below ne, leisure below nl,
-** then station visits) when all have the built-in lengths: what visit()
-** does for each, with the same words and events, the places' ranges read
-** once a day and room for the events reserved once. */
-static void city_stays(day_state *d, uint32_t k, uint32_t ne, uint32_t nl, uint32_t ns) {
+/* The routine of an agent who is not evading when the errand, leisure and
+** station stays all have the built-in lengths: what the general path below
+** does, with the same words and events, without a branch on whether the
+** agent works today (mispredicted for about one agent-day in four: the
+** event is written in any case and counted only if so), with the places'
+** ranges read once a day and room for the events reserved once. */
+static void routine_core(day_state *d, int32_t work, uint32_t ne, uint32_t nl, uint32_t ns) {
   const gc_activity_ctx *c = d->ctx;
   gc_event_buf *b = d->out;
-  if (k >= ns) return;
-  gc_event *ev = gc_grow(b->ev, &b->cap, b->n + (ns - k), sizeof *ev);
+  gc_event *ev = gc_grow(b->ev, &b->cap, b->n + 1 + ns, sizeof *ev);
   if (!ev) { b->oom = 1; return; }
   b->ev = ev;
-  for (; k < ns; k++) {
+  uint32_t works = (work >= 0) & !c->weekend, place = works ? (uint32_t)work : 0;
+  if (works && d->s.used == 4) gc_stream_u32(&d->s), d->s.used = 0;   /* refill, keep the word */
+  int start = 480 + (int)(((uint64_t)d->s.buf.v[d->s.used & 3] * 90) >> 32);
+  d->s.used += works;
+  ev[b->n] = (gc_event){d->agent, place, GC_NONE, 0, (uint16_t)start, (uint16_t)(start + 480), d->seq,
+                        GC_TE_STAY, 0};
+  b->n += works;
+  d->seq = (uint16_t)(d->seq + works);
+  b->tally.events += works;
+  b->tally.stays[c->world->type[place]] += works;
+  for (uint32_t k = 0; k < ns; k++) {
     int j = (k >= ne) + (k >= nl);
     uint32_t cnt = c->stay_count[j];
     uint32_t u = gc_stream_below(&d->s, cnt ? cnt : 1), w = gc_stream_u32(&d->s);
     if (!cnt) continue;
-    int start = minute_in(w & 0xFFFFu, city_stay[j].from, city_stay[j].to);
-    int end = start + city_stay[j].lo + (int)(((w >> 16) * (uint32_t)city_stay[j].span) >> 16);
-    ev[b->n++] = (gc_event){d->agent, c->stay_first[j] + u, GC_NONE, 0, (uint16_t)start, (uint16_t)end, d->seq++,
+    int s0 = minute_in(w & 0xFFFFu, city_stay[j].from, city_stay[j].to);
+    int end = s0 + city_stay[j].lo + (int)(((w >> 16) * (uint32_t)city_stay[j].span) >> 16);
+    ev[b->n++] = (gc_event){d->agent, c->stay_first[j] + u, GC_NONE, 0, (uint16_t)s0, (uint16_t)end, d->seq++,
                             GC_TE_STAY, 0};
     b->tally.events++;
     b->tally.stays[city_stay[j].type]++;
@@ -527,26 +538,25 @@ static void city_stays(day_state *d, uint32_t k, uint32_t ne, uint32_t nl, uint3
 static void routine(day_state *d) {
   const gc_population *p = d->ctx->pop;
   int32_t work = p->work[d->agent];
-  if (work >= 0 && !d->ctx->weekend) {
+  uint32_t ne = d->n[C_ERRAND], nl = ne + d->n[C_LEISURE], ns = nl + (d->rare ? d->n[C_STATION] : 0), k = 0;
+  if (d->ctx->stay_core && !d->aware) {
+    routine_core(d, work, ne, nl, ns);
+    k = ns;
+  } else if (work >= 0 && !d->ctx->weekend) {
     int start = 480 + (int)gc_stream_below(&d->s, 90);
     emit(d, GC_TE_STAY, (uint32_t)work, start, start + 480, 0, 0);
   }
   /* errands, leisure, station visits in that order, as one loop: the end
   ** of each of three loops of random length was a mispredicted branch; an
   ** aware agent's errands, which may be paid in cash, come first apart */
-  uint32_t ne = d->n[C_ERRAND], nl = ne + d->n[C_LEISURE], ns = nl + (d->rare ? d->n[C_STATION] : 0), k = 0;
   if (d->aware) {
     errands(d);
     k = ne;
   }
-  if (d->ctx->stay_core) {
-    city_stays(d, k, ne, nl, ns);
-  } else {
-    for (; k < ns; k++) {
-      int j = (k >= ne) + (k >= nl);
-      visit(d, city_stay[j].type, city_stay[j].from, city_stay[j].to, city_stay[j].b, city_stay[j].lo,
-            city_stay[j].span, 0);
-    }
+  for (; k < ns; k++) {
+    int j = (k >= ne) + (k >= nl);
+    visit(d, city_stay[j].type, city_stay[j].from, city_stay[j].to, city_stay[j].b, city_stay[j].lo,
+          city_stay[j].span, 0);
   }
   if (d->rare && d->n[C_HOTEL])
     visit(d, GC_PLACE_HOTEL, 1200, 1380, GC_BEH_HOTEL_LOCAL, 600, 0, 0);
