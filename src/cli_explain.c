@@ -101,18 +101,13 @@ static int fill_timeline(const gc_trace *t, const gc_run *run, timeline *tl) {
 /* Runs cfg to the end with tracing t (sorted at the end); with tl, fills
 ** tl from the trace; with keep, hands the run to *keep (on success)
 ** instead of freeing it.  Returns 0 or XS_RUNTIME (printed). */
-static int replay(const gc_config *cfg, int threads, gc_trace *t, int quiet, const char *what, timeline *tl,
-                  gc_run **keep) {
-  char err[512];
-  gc_run *run = NULL;
+/* Runs `run` (at day 0) to the end tracing t's agents, with a progress
+** line unless quiet; fills tl from the trace if given. */
+static int replay_run(gc_run *run, gc_trace *t, int quiet, const char *what, timeline *tl) {
+  const gc_config *cfg = gc_run_config(run);
   int show = !quiet && isatty(2);
-  if (gc_run_new(cfg, threads, &run, err, sizeof err)) {
-    fprintf(stderr, "glasscage: %s: %s\n", what, err);
-    return XS_RUNTIME;
-  }
   if (gc_run_trace(run, t)) {
     fprintf(stderr, "glasscage: %s: out of memory\n", what);
-    gc_run_free(run);
     return XS_RUNTIME;
   }
   double t0 = now_s();
@@ -124,18 +119,28 @@ static int replay(const gc_config *cfg, int threads, gc_trace *t, int quiet, con
       fprintf(stderr, "\r%s: day %d/%d  ETA %.0fs   ", what, day, cfg->days, el / day * (cfg->days - day));
       if (day == cfg->days) fputc('\n', stderr);
     }
-  int day = gc_run_day(run);
   if (rc != GC_ERR_NOMEM) {
     gc_trace_sort(t);
     if (tl && fill_timeline(t, run, tl)) rc = GC_ERR_NOMEM;
   }
-  if (keep && rc != GC_ERR_NOMEM) *keep = run;
-  else gc_run_free(run);
   if (rc == GC_ERR_NOMEM) {
-    fprintf(stderr, "glasscage: %s: out of memory on day %d\n", what, day);
+    fprintf(stderr, "glasscage: %s: out of memory on day %d\n", what, gc_run_day(run));
     return XS_RUNTIME;
   }
   return XS_OK;
+}
+
+/* Builds cfg's run and replays it for t's agents (explain --agent). */
+static int replay(const gc_config *cfg, int threads, gc_trace *t, int quiet, const char *what, timeline *tl) {
+  char err[512];
+  gc_run *run = NULL;
+  if (gc_run_new(cfg, threads, &run, err, sizeof err)) {
+    fprintf(stderr, "glasscage: %s: %s\n", what, err);
+    return XS_RUNTIME;
+  }
+  int rc = replay_run(run, t, quiet, what, tl);
+  gc_run_free(run);
+  return rc;
 }
 
 int cli_explain_choose(gc_run *run, int k, gc_sample *s, gc_trace **t) {
@@ -160,9 +165,13 @@ oom:
   return XS_RUNTIME;
 }
 
-int cli_explain_replay(const gc_config *cfg, int threads, int quiet, gc_trace *t, gc_run **replayed) {
-  *replayed = NULL;
-  return replay(cfg, threads, t, quiet, "tracing the explained sample", NULL, replayed);
+int cli_explain_replay(gc_run *run, int quiet, gc_trace *t) {
+  char err[512];
+  if (gc_run_rewind(run, err, sizeof err)) {
+    fprintf(stderr, "glasscage: tracing the explained sample: %s\n", err);
+    return XS_RUNTIME;
+  }
+  return replay_run(run, t, quiet, "tracing the explained sample", NULL);
 }
 
 /* ---- printing ------------------------------------------------------------ */
@@ -374,7 +383,7 @@ static int replay_agent(sqlite3 *db, const char *path, int threads, int quiet, u
   if (!rc && !(t = gc_trace_new(population, &tl->agent, 1))) rc = XS_RUNTIME;
   char what[64];
   snprintf(what, sizeof what, "tracing agent %u", tl->agent);
-  if (!rc) rc = replay(cfg, threads, t, quiet, what, tl, NULL);
+  if (!rc) rc = replay(cfg, threads, t, quiet, what, tl);
   gc_trace_free(t);
   free(cfg);
   return rc;

@@ -20,11 +20,13 @@ int cli_explain_main(int argc, char **argv);
 ** returns the exit status. */
 int cli_explain_choose(gc_run *run, int k, gc_sample *s, gc_trace **t);
 
-/* Replays cfg from the start with tracing for t's agents (sorted at the
-** end), as `run` does after its own run is written and freed, so that the
-** two runs are never alive together.  On success (0) *replayed is the
-** finished replay, identical to the run, for writing the trace (free with
-** gc_run_free).  Otherwise prints a message and returns the exit status. */
-int cli_explain_replay(const gc_config *cfg, int threads, int quiet, gc_trace *t, gc_run **replayed);
+/* Replays `run` (finished, its results written) from day 0 with tracing
+** for t's agents (sorted at the end): gc_run_rewind frees what the days made
+** and keeps the world and population as built, so two runs are never alive
+** together and the population is not built twice.  On success (0) run is
+** the finished replay, identical to the run, for writing the trace.
+** Otherwise prints a message and returns the exit status (then only
+** gc_run_free may be called on run). */
+int cli_explain_replay(gc_run *run, int quiet, gc_trace *t);
 
 #endif

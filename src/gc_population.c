@@ -85,6 +85,42 @@ static int draw_household_size(const gc_household_cfg *h, int crowded, gc_stream
   return h->size[gc_stream_pick_shares(s, h->share, h->nsizes)];
 }
 
+/* The agent state's arrays, all zero (gc_agent_state; hh_trust sized n, as nhh <= n). */
+static int alloc_state(gc_population *p) {
+  size_t n = p->n ? p->n : 1;
+  gc_agent_state *st = &p->st;
+  st->lists = calloc(n, sizeof *st->lists);
+  st->detained_until = calloc(n, sizeof *st->detained_until);
+  st->away_until = calloc(n, sizeof *st->away_until);
+  st->away_region = calloc(n, 1);
+  st->trip_start = calloc(n, sizeof *st->trip_start);
+  st->flags = calloc(n, 1);
+  st->risk = calloc(n, 1);
+  st->risk_relief_until = calloc(n, sizeof *st->risk_relief_until);
+  st->last_action = calloc(n, sizeof *st->last_action);
+  st->actions = calloc(n, sizeof *st->actions);
+  st->evasion_money = calloc(n, sizeof *st->evasion_money);
+  st->evasion_minutes = calloc(n, sizeof *st->evasion_minutes);
+  st->hh_trust = calloc(n, 1);
+  st->hh_trust_day = calloc(n, sizeof *st->hh_trust_day);
+  return st->lists && st->detained_until && st->away_until && st->away_region && st->trip_start && st->flags &&
+         st->risk && st->risk_relief_until && st->last_action && st->actions && st->evasion_money &&
+         st->evasion_minutes && st->hh_trust && st->hh_trust_day ? 0 : -1;
+}
+
+static void free_state(gc_agent_state *st) {
+  free(st->lists); free(st->detained_until); free(st->away_until); free(st->away_region);
+  free(st->trip_start); free(st->flags); free(st->risk); free(st->risk_relief_until); free(st->last_action);
+  free(st->actions); free(st->evasion_money); free(st->evasion_minutes); free(st->hh_trust);
+  free(st->hh_trust_day);
+  memset(st, 0, sizeof *st);
+}
+
+int gc_population_reset_state(gc_population *p) {
+  free_state(&p->st);
+  return alloc_state(p);
+}
+
 static int alloc_arrays(gc_population *p, const gc_config *cfg) {
   size_t n = p->n ? p->n : 1;
   for (int t = 0; t < p->ntraits; t++)
@@ -98,33 +134,15 @@ static int alloc_arrays(gc_population *p, const gc_config *cfg) {
   p->family_region = calloc(n, 1);
   p->partner = malloc(n * sizeof *p->partner);
   p->tie_start = calloc(n + 1, sizeof *p->tie_start);
-  p->st.lists = calloc(n, sizeof *p->st.lists);
-  p->st.detained_until = calloc(n, sizeof *p->st.detained_until);
-  p->st.away_until = calloc(n, sizeof *p->st.away_until);
-  p->st.away_region = calloc(n, 1);
   p->vehicle_reg = malloc(n * sizeof *p->vehicle_reg);
   p->hh_compound = malloc(n * sizeof *p->hh_compound);      /* nhh <= n */
-  p->st.trip_start = calloc(n, sizeof *p->st.trip_start);
-  p->st.flags = calloc(n, 1);
-  p->st.risk = calloc(n, 1);
-  p->st.risk_relief_until = calloc(n, sizeof *p->st.risk_relief_until);
-  p->st.last_action = calloc(n, sizeof *p->st.last_action);
-  p->st.actions = calloc(n, sizeof *p->st.actions);
-  p->st.evasion_money = calloc(n, sizeof *p->st.evasion_money);
-  p->st.evasion_minutes = calloc(n, sizeof *p->st.evasion_minutes);
-  p->st.hh_trust = calloc(n, 1);
-  p->st.hh_trust_day = calloc(n, sizeof *p->st.hh_trust_day);
-  if (!p->vehicle_reg || !p->hh_compound || !p->st.trip_start || !p->st.flags || !p->st.risk ||
-      !p->st.risk_relief_until || !p->st.last_action || !p->st.actions || !p->st.evasion_money ||
-      !p->st.evasion_minutes || !p->st.hh_trust || !p->st.hh_trust_day)
-    return -1;
+  if (alloc_state(p) || !p->vehicle_reg || !p->hh_compound) return -1;
   for (size_t i = 0; i < n; i++) p->vehicle_reg[i] = p->hh_compound[i] = GC_NONE;
   if (cfg->activity.npurchases)
     if (!(p->purchase_mult = malloc(n * (size_t)cfg->activity.npurchases * sizeof *p->purchase_mult)))
       return -1;
   if (!p->truth || !p->hh || !p->hh_start || !p->work || !p->phone_reg || !p->mult ||
-      !p->family_region || !p->partner || !p->tie_start || !p->st.lists ||
-      !p->st.detained_until || !p->st.away_until || !p->st.away_region)
+      !p->family_region || !p->partner || !p->tie_start)
     return -1;
   return 0;
 }
@@ -447,11 +465,8 @@ void gc_population_free(gc_population *p) {
   free(p->truth); free(p->hh); free(p->hh_start); free(p->hh_x); free(p->hh_y);
   free(p->work); free(p->phone_reg); free(p->mult); free(p->purchase_mult); free(p->act_rate);
   free(p->family_region); free(p->partner); free(p->tie_start); free(p->tie_dst);
-  free(p->tie_kind); free(p->st.lists); free(p->st.detained_until);
-  free(p->st.away_until); free(p->st.away_region);
-  free(p->vehicle_reg); free(p->hh_compound); free(p->st.trip_start); free(p->st.flags);
-  free(p->st.risk); free(p->st.risk_relief_until); free(p->st.last_action); free(p->st.actions);
-  free(p->st.evasion_money); free(p->st.evasion_minutes); free(p->st.hh_trust); free(p->st.hh_trust_day);
+  free(p->tie_kind); free(p->vehicle_reg); free(p->hh_compound);
+  free_state(&p->st);
   memset(p, 0, sizeof *p);
 }
 

@@ -97,6 +97,13 @@ typedef struct gc_population {
 int gc_population_build(gc_population *p, const gc_config *cfg, const gc_world *w);
 void gc_population_free(gc_population *p);
 
+/* Replaces the agent state (p->st) by the all-zero state gc_population_build
+** leaves, keeping everything built; gc_response_init_lists and
+** gc_population_init_state then give the state a run starts from (used to
+** replay a run without building its population again).  Returns 0, or -1
+** if out of memory (the state is then partly missing: free p). */
+int gc_population_reset_state(gc_population *p);
+
 /* Sets the state that depends on the initial lists (call after
 ** gc_response_init_lists): households' initial trust levels, agents
 ** initially aware of surveillance (cfg->reaction.aware). */

@@ -20,6 +20,7 @@
 ** Transient memory is one day's events (per thread, one block at a time)
 ** and one day's observations; persistent memory is O(agents).
 */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,8 @@ struct gc_run {
   gc_day_sink sink;               /* optional observer; zero: none */
 };
 
+static int start(gc_run *r);
+
 static int max_threads(void) {
 #ifdef _OPENMP
   return omp_get_max_threads();
@@ -97,19 +100,7 @@ int gc_run_new(const gc_config *cfg, int threads, gc_run **out, char *err, size_
   if (gc_world_build(&r->world, &r->cfg)) goto oom;
   if (gc_population_build(&r->pop, &r->cfg, &r->world)) goto oom;
   if (gc_activity_prepare(&r->cfg, &r->pop)) goto oom;
-  gc_response_init_lists(&r->cfg, &r->pop);
-  gc_population_init_state(&r->pop, &r->cfg);
-  if (gc_audit_init(&r->audit, &r->cfg, r->pop.n)) goto oom;
-  if (!(r->sensors = gc_sensors_new(&r->cfg, &r->world, &r->pop))) goto oom;
-  if (!(r->rules = gc_rules_new(&r->cfg, &r->world, &r->pop))) goto oom;
-  if (!(r->response = gc_response_new(&r->cfg, &r->pop))) goto oom;
-  if (!(r->patrol = gc_patrol_new(&r->cfg, &r->world))) goto oom;
-  if (!(r->feedback = gc_feedback_new(&r->cfg, &r->pop))) goto oom;
-  r->nblocks = (r->pop.nhh + GC_BLOCK_HH - 1) / GC_BLOCK_HH;
-  r->block_obs = calloc(r->nblocks + 1, sizeof *r->block_obs);
-  r->thread_events = calloc((size_t)r->threads, sizeof *r->thread_events);
-  r->block_at = calloc((size_t)r->nblocks + 1, GC_OBS_NKINDS * sizeof *r->block_at);
-  if (!r->block_obs || !r->thread_events || !r->block_at) goto oom;
+  if (start(r)) goto oom;
   *out = r;
   return GC_OK;
 oom:
@@ -119,8 +110,29 @@ oom:
   return GC_ERR_NOMEM;
 }
 
-void gc_run_free(gc_run *r) {
-  if (!r) return;
+/* What a run starts from besides its world and population: the agents'
+** initial state (lists, trust, awareness), the audit, sensors, rules,
+** response, patrols, feedback and the day buffers.  0, or -1 if out of
+** memory (free the run). */
+static int start(gc_run *r) {
+  gc_response_init_lists(&r->cfg, &r->pop);
+  gc_population_init_state(&r->pop, &r->cfg);
+  if (gc_audit_init(&r->audit, &r->cfg, r->pop.n)) return -1;
+  if (!(r->sensors = gc_sensors_new(&r->cfg, &r->world, &r->pop))) return -1;
+  if (!(r->rules = gc_rules_new(&r->cfg, &r->world, &r->pop))) return -1;
+  if (!(r->response = gc_response_new(&r->cfg, &r->pop))) return -1;
+  if (!(r->patrol = gc_patrol_new(&r->cfg, &r->world))) return -1;
+  if (!(r->feedback = gc_feedback_new(&r->cfg, &r->pop))) return -1;
+  r->nblocks = (r->pop.nhh + GC_BLOCK_HH - 1) / GC_BLOCK_HH;
+  r->block_obs = calloc(r->nblocks + 1, sizeof *r->block_obs);
+  r->thread_events = calloc((size_t)r->threads, sizeof *r->thread_events);
+  r->block_at = calloc((size_t)r->nblocks + 1, GC_OBS_NKINDS * sizeof *r->block_at);
+  return r->block_obs && r->thread_events && r->block_at ? 0 : -1;
+}
+
+/* Frees what start() made (and the trace's buffers) and zeroes every field
+** but the configuration, the threads, the world and the population. */
+static void stop(gc_run *r) {
   if (r->block_obs)
     for (uint32_t b = 0; b < r->nblocks; b++) gc_obs_buf_free(&r->block_obs[b]);
   if (r->thread_events)
@@ -141,9 +153,30 @@ void gc_run_free(gc_run *r) {
   gc_patrol_free(r->patrol);
   gc_feedback_free(r->feedback);
   gc_audit_free(&r->audit);
+  int threads = r->threads;
+  gc_world w = r->world;
+  gc_population p = r->pop;
+  memset((char *)r + offsetof(gc_run, threads), 0, sizeof *r - offsetof(gc_run, threads));  /* cfg comes first */
+  r->threads = threads;
+  r->world = w;
+  r->pop = p;
+}
+
+void gc_run_free(gc_run *r) {
+  if (!r) return;
+  stop(r);
   gc_population_free(&r->pop);
   gc_world_free(&r->world);
   free(r);
+}
+
+int gc_run_rewind(gc_run *r, char *err, size_t errlen) {
+  stop(r);
+  if (gc_population_reset_state(&r->pop) || start(r)) {
+    snprintf(err, errlen, "out of memory while starting again from a population of %u people", r->pop.n);
+    return GC_ERR_NOMEM;
+  }
+  return GC_OK;
 }
 
 /* Activity and sensing for one block of households. */

@@ -114,6 +114,14 @@ int gc_run_write_explained(const gc_run *replay, const char *path, const gc_expl
 
 void gc_run_free(gc_run *r);
 
+/* Takes r back to day 0 as gc_run_new left it, keeping its world and
+** population as built (what building them cost is not paid again): the
+** agents' state, the audit, sensors, rules, response, patrols, feedback,
+** the day buffers, any trace and sink are made anew.  The same days then give
+** the same results (the explained sample's replay uses this).  Returns
+** GC_OK or GC_ERR_NOMEM (then only gc_run_free may be called). */
+int gc_run_rewind(gc_run *r, char *err, size_t errlen);
+
 int gc_run_day(const gc_run *r);                  /* days simulated so far */
 int gc_run_threads(const gc_run *r);
 const gc_config *gc_run_config(const gc_run *r);

@@ -616,9 +616,11 @@ static int run_and_write(const cli *cp, gc_config *cfg, uint64_t hash, const cha
                         .twin = c.twin ? twin : NULL, .twin_desc = c.twin, .scenario_text = c.text,
                         .scenario_len = c.text_len, .sets = sets};
   /* Results are written in two steps around the explained sample's replay,
-  ** and the run is freed before it, so that two runs are never alive
-  ** together (the replay would double the peak memory).  The summaries are
-  ** printed from the run, so they are kept as text until the end. */
+  ** which rewinds the run (gc_run_rewind): what its days made is freed
+  ** before the replay starts, so that two runs are never alive together
+  ** (the replay would double the peak memory), and the population is not
+  ** built again.  The summaries are printed from the run, so they are kept
+  ** as text until the end. */
   char *sum = NULL, *twin_sum = NULL;
   size_t sum_len = 0, twin_len = 0;
   int written = 0;
@@ -643,11 +645,15 @@ static int run_and_write(const cli *cp, gc_config *cfg, uint64_t hash, const cha
       rc = EXIT_RUNTIME;
     }
   }
-  gc_run_free(run);
-  run = NULL;
   double t2 = cli_now_seconds();
   gc_run *replayed = NULL;
-  if (!rc && trace) rc = cli_explain_replay(cfg, c.threads, c.quiet, trace, &replayed);
+  if (!rc && trace) {
+    replayed = run;                  /* rewound: what the days made is freed first, the population kept */
+    rc = cli_explain_replay(replayed, c.quiet, trace);
+  } else {
+    gc_run_free(run);
+  }
+  run = NULL;
   double trace_secs = cli_now_seconds() - t2;
   gc_explained ex = {trace, &sample};
   if (!rc && written && gc_run_write_explained(replayed, path, trace ? &ex : NULL, err, sizeof err)) {

@@ -218,15 +218,11 @@ static void test_twin_invariants(void **state) {
   twin_invariants("full.yaml", full, 1);
 }
 
-/* Same seed, 1 and 2 threads: identical audit, to the byte. */
-static void test_threads_identical(void **state) {
-  (void)state;
-  static gc_config cfg;
-  gc_test_load("small.yaml", NULL, 0, &cfg);
-  gc_run *r1 = gc_test_run_all(&cfg, 1), *r2 = gc_test_run_all(&cfg, 2);
+/* The audits of two finished runs of cfg are identical, to the byte. */
+static void assert_audits_equal(const gc_config *cfg, gc_run *r1, gc_run *r2) {
   const gc_audit *a = gc_run_audit(r1), *b = gc_run_audit(r2);
-  assert_memory_equal(a->rule_daily, b->rule_daily, sizeof *a->rule_daily * (size_t)cfg.days * (size_t)cfg.nrules);
-  assert_memory_equal(a->daily, b->daily, sizeof *a->daily * (size_t)cfg.days);
+  assert_memory_equal(a->rule_daily, b->rule_daily, sizeof *a->rule_daily * (size_t)cfg->days * (size_t)cfg->nrules);
+  assert_memory_equal(a->daily, b->daily, sizeof *a->daily * (size_t)cfg->days);
   assert_int_equal(a->ngroups, b->ngroups);
   assert_memory_equal(a->groups, b->groups, sizeof *a->groups * a->ngroups);
   assert_memory_equal(a->flagged, b->flagged, sizeof *a->flagged * gc_run_population(r1)->n);
@@ -234,9 +230,59 @@ static void test_threads_identical(void **state) {
   assert_memory_equal(a->harms, b->harms, sizeof *a->harms * a->nharms);
   assert_memory_equal(a->harm_count, b->harm_count, sizeof *a->harm_count * GC_HC_N * gc_run_population(r1)->n);
   assert_memory_equal(a->list_group_daily, b->list_group_daily,
-                      sizeof *a->list_group_daily * (size_t)cfg.days * (size_t)cfg.nlists * (size_t)a->nvalues);
+                      sizeof *a->list_group_daily * (size_t)cfg->days * (size_t)cfg->nlists * (size_t)a->nvalues);
+}
+
+/* Same seed, 1 and 2 threads: identical audit, to the byte. */
+static void test_threads_identical(void **state) {
+  (void)state;
+  static gc_config cfg;
+  gc_test_load("small.yaml", NULL, 0, &cfg);
+  gc_run *r1 = gc_test_run_all(&cfg, 1), *r2 = gc_test_run_all(&cfg, 2);
+  assert_audits_equal(&cfg, r1, r2);
   gc_run_free(r1);
   gc_run_free(r2);
+}
+
+/* gc_run_rewind (the explained sample's replay): a run taken back to day 0,
+** after all its days or only some, then run to the end gives the audit and
+** the agents' final state of a run built afresh, to the byte. */
+static void rewind_identical(const char *file, const char **sets, int nsets) {
+  static gc_config cfg;
+  gc_test_load(file, sets, nsets, &cfg);
+  gc_run *fresh = gc_test_run_all(&cfg, 2), *again = gc_test_run_all(&cfg, 2);
+  char err[256];
+  for (int partial = 0; partial < 2; partial++) {
+    assert_int_equal(gc_run_rewind(again, err, sizeof err), GC_OK);
+    assert_int_equal(gc_run_day(again), 0);
+    int rc, days = 0;
+    while ((!partial || days < 3) && (rc = gc_run_step(again)) == GC_OK) days++;
+    if (partial) continue;                         /* rewound again in the middle of the run */
+    assert_int_equal(rc, GC_DONE);
+    assert_int_equal(gc_run_finish(again), GC_OK);
+    assert_audits_equal(&cfg, fresh, again);
+    const gc_population *p = gc_run_population(fresh), *q = gc_run_population(again);
+    assert_memory_equal(p->st.lists, q->st.lists, p->n * sizeof *p->st.lists);
+    assert_memory_equal(p->st.flags, q->st.flags, p->n);
+    assert_memory_equal(p->st.detained_until, q->st.detained_until, p->n * sizeof *p->st.detained_until);
+    assert_memory_equal(p->st.risk, q->st.risk, p->n);
+    assert_memory_equal(p->st.evasion_money, q->st.evasion_money, p->n * sizeof *p->st.evasion_money);
+    assert_memory_equal(p->st.hh_trust, q->st.hh_trust, p->nhh);
+    assert_true(gc_run_observations(again) == gc_run_observations(fresh));
+  }
+  assert_int_equal(gc_run_rewind(again, err, sizeof err), GC_OK);
+  while (gc_run_step(again) == GC_OK) {}
+  assert_int_equal(gc_run_finish(again), GC_OK);
+  assert_audits_equal(&cfg, fresh, again);
+  gc_run_free(fresh);
+  gc_run_free(again);
+}
+
+static void test_rewind_identical(void **state) {
+  (void)state;
+  rewind_identical("small.yaml", NULL, 0);
+  const char *full[] = {"population.size=4000"};   /* every sensor, inference, patrols, reactions */
+  rewind_identical("full.yaml", full, 1);
 }
 
 int main(void) {
@@ -249,6 +295,7 @@ int main(void) {
     cmocka_unit_test(test_response_invariants),
     cmocka_unit_test(test_lawful_claims_are_harms),
     cmocka_unit_test(test_threads_identical),
+    cmocka_unit_test(test_rewind_identical),
     cmocka_unit_test(test_twin_invariants),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
