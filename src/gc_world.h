@@ -59,6 +59,13 @@ void gc_world_free(gc_world *w);
 /* Number of places of type t the city (region 0) has for a population of size. */
 uint32_t gc_world_city_places(const gc_config *cfg, int64_t size, int t);
 
+/* Number of places of type t in each other region and in the capital for a
+** home population of size: the fixed world.away_hotels / away_stations, or,
+** when the scenario sets away_hotels_per_1000 / away_stations_per_1000 > 0,
+** density x size / 1000, rounded, at least 1 (as in the city); 0 for the
+** other types. */
+uint32_t gc_world_away_places(const gc_config *cfg, int64_t size, int t);
+
 /* Number of places of type t in region r. */
 static inline uint32_t gc_world_count(const gc_world *w, int r, int t) {
   return w->range[r][t + 1] - w->range[r][t];
