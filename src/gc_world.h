@@ -7,7 +7,8 @@
 ** then by type, so "a random hotel of region r" is a uniform index into
 ** range[r][type].  Coordinates are metres in one plane.  The spatial index
 ** is a uniform grid per region (cell side GC_WORLD_CELL_M) in CSR form:
-** cell_start[c]..cell_start[c+1] index cell_place[].  Radius queries visit
+** cell_start[c]..cell_start[c+1] index cell_place[], a cell's places in
+** ascending id (so its places of one type are one run).  Radius queries visit
 ** only the cells the circle touches, and only in the query place's region,
 ** because regions are hundreds of kilometres apart.
 ** Homes are not places: a household's home is a coordinate in gc_population.

@@ -25,6 +25,9 @@ static void test_counts_and_regions(void **state) {
       assert_true(hypot(w.x[p] - w.city_m / 2, w.y[p] - w.city_m / 2) > 100000);
     }
   }
+  /* a cell's places come in ascending id (gc_population.c reads one type's run) */
+  for (uint32_t c = 0; c < w.ncells; c++)
+    for (uint32_t i = w.cell_start[c] + 1; i < w.cell_start[c + 1]; i++) assert_true(w.cell_place[i - 1] < w.cell_place[i]);
   gc_world_free(&w);
 }
 
