@@ -46,6 +46,12 @@
 #define GC_MAX_NEIGHBOURHOODS 8  /* residential-segregation entries of population.households */
 
 #define GC_POPULATION_MAX 50000000  /* 50M: beyond this a run is refused */
+/* Largest densities the loader accepts (places per 1,000 people): with
+** GC_POPULATION_MAX people every place id stays below GC_NONE (gc_world.c
+** checks it at compile time). */
+#define GC_PLACES_PER_1000_MAX 1000        /* world.places_per_1000, each city type */
+#define GC_AWAY_HOTELS_PER_1000_MAX 100    /* world.away_hotels_per_1000 */
+#define GC_AWAY_STATIONS_PER_1000_MAX 10   /* world.away_stations_per_1000 */
 #define GC_DAYS_MAX       3650
 
 /* Place types are a fixed vocabulary because the activity model gives each
@@ -243,6 +249,9 @@ typedef struct gc_world_cfg {
   double places_per_1000[GC_PLACE_NTYPES];  /* densities in the home city */
   int away_hotels;                      /* hotels per other region and in the capital */
   int away_stations;
+  double away_hotels_per_1000;          /* > 0: replaces away_hotels with this many per 1,000 of
+                                           the home population, per region (gc_world_away_places) */
+  double away_stations_per_1000;        /* > 0: likewise for away_stations */
 } gc_world_cfg;
 
 /* Residential segregation (Lum & Isaac 2016: the groups a hotspot map

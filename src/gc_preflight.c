@@ -45,6 +45,7 @@
 #include "gc_population.h"
 #include "gc_sensors.h"
 #include "gc_trace.h"
+#include "gc_world.h"
 #include "glasscage.h"
 #include "sensors/gc_pair_map.h"
 
@@ -100,9 +101,10 @@ static double day_bytes(const gc_pilot_rates *r, double n, int threads) {
   return blocks + gathered + (threads > 0 ? threads : 1) * ev * sizeof(gc_event);
 }
 
-/* People per city place of type t at population n. */
-static double per_place(const gc_config *cfg, double n, int t) {
-  uint32_t c = gc_world_city_places(cfg, (int64_t)n, t);
+/* People per place of type t at population n: in the city, or (away) in
+** each other region and the capital. */
+static double per_place(const gc_config *cfg, double n, int t, int away) {
+  uint32_t c = away ? gc_world_away_places(cfg, (int64_t)n, t) : gc_world_city_places(cfg, (int64_t)n, t);
   return c ? n / c : 1;
 }
 
@@ -110,32 +112,68 @@ static double per_place(const gc_config *cfg, double n, int t) {
 ** know each other (household members travelling together) come with the
 ** people: a constant per agent.  Strangers meet by chance: a place with k
 ** scans a day gives about k^2 / 2 pairs, and k grows with the people per
-** place: for the city's hotels and stations with n over their number
-** (which the rounding of small cities keeps off its limit: a 20,000-person
-** pilot of a scenario with a station per 50,000 people has a 20,000-person
-** station), for the other regions' (a fixed number) with n itself.  Each is
-** weighed by its share of the pilot's distinct pairs. */
+** place, n over the number of places, which for the city's hotels and
+** stations, and for the other regions' when the scenario gives them a
+** density, follows the people (and the rounding of small cities keeps off
+** its limit: a 20,000-person pilot of a scenario with a station per 50,000
+** people has a 20,000-person station), and for the other regions' fixed
+** numbers of hotels and stations is n itself.  The pilot's distinct pairs
+** are there at any size; what a crowd s times the pilot's adds, s - 1 times
+** the pilot's meetings, is counted as new pairs: in the pilot's small pool
+** (one station, two hotels a region) strangers meet again whom a large
+** city's many places keep apart (the province's pilot met its city-station
+** strangers 1.07 times each, away-station strangers 1.7 times; at 1M people
+** 1.01 and 1.06).  Scaling the distinct pairs alone gave 0.92 of the pairs
+** at 1M, this 0.97 (November 2026). */
 static double pair_scale(const gc_config *cfg, const gc_pilot_rates *r, double n) {
-  double np = r->n > 0 ? (double)r->n : 1;
-  return r->pairs_ties + r->pairs_share[GC_INF_CITY_HOTEL] * per_place(cfg, n, GC_PLACE_HOTEL) / per_place(cfg, np, GC_PLACE_HOTEL) +
-         r->pairs_share[GC_INF_CITY_STATION] * per_place(cfg, n, GC_PLACE_STATION) /
-             per_place(cfg, np, GC_PLACE_STATION) +
-         (r->pairs_share[GC_INF_AWAY_HOTEL] + r->pairs_share[GC_INF_AWAY_STATION]) * n / np;
+  static const struct { int cat, type, away; } where[] = {
+    {GC_INF_CITY_HOTEL, GC_PLACE_HOTEL, 0}, {GC_INF_CITY_STATION, GC_PLACE_STATION, 0},
+    {GC_INF_AWAY_HOTEL, GC_PLACE_HOTEL, 1}, {GC_INF_AWAY_STATION, GC_PLACE_STATION, 1}};
+  double np = r->n > 0 ? (double)r->n : 1, s = r->pairs_ties;
+  for (size_t k = 0; k < sizeof where / sizeof where[0]; k++) {
+    int c = where[k].cat;
+    double crowd = per_place(cfg, n, where[k].type, where[k].away) / per_place(cfg, np, where[k].type, where[k].away);
+    s += r->pairs_share[c] + r->pairs_met[c] * (crowd - 1);
+  }
+  return s;
 }
 
-/* The pair map at its largest for n agents: the most pairs the pilot's map
-** held, per agent, scaled to n (pair_scale), in the map's own model of its
-** size (gc_pair_map_bytes_for: segments grown by steps, the fullest
-** deciding; it grows in place, so old and new arrays are never both
-** there, and a window forgets pairs in place). */
-static double inference_bytes(const gc_config *cfg, const gc_pilot_rates *r, double n) {
+/* The most pairs the pair map holds for n agents: the most the pilot's map
+** held, per agent, scaled to n (pair_scale). */
+static double inference_pairs(const gc_config *cfg, const gc_pilot_rates *r, double n) {
+  if (!cfg->sensors.inference.enabled || r->pairs_live <= 0 || n <= 0) return 0;
+  return r->pairs_live * n * pair_scale(cfg, r, n);
+}
+
+/* The pair map at its largest for `pairs` pairs of n agents, in the map's
+** own model of its size (gc_pair_map_bytes_for: segments grown by steps,
+** the fullest deciding; it grows in place, so old and new arrays are never
+** both there, and a window forgets pairs in place). */
+static double inference_bytes(const gc_config *cfg, double n, double pairs) {
   const gc_inference_cfg *ic = &cfg->sensors.inference;
-  if (!ic->enabled || r->pairs_live <= 0 || n <= 0) return 0;
-  double pairs = r->pairs_live * n * pair_scale(cfg, r, n);
+  if (pairs <= 0) return 0;
   return gc_pair_map_bytes_for((uint32_t)n, ic->min_together, cfg->days, pairs);
 }
 
 static int pilot_one_thread(const gc_config *cfg, int64_t agents, gc_pilot_rates *out);
+
+/* The police act on a fixed number of people a day (response.capacity_per_day,
+** quota.per_day), not on a share: on a pilot of 20,000 people the province's
+** 300 a day reach 50 times the share of a 1M-person run, and the people acted
+** on travel less (detained, intercepted, evading by car): that pilot met
+** 17.4 strangers per person at its station, against 25.9 with the police of
+** a 1M run scaled to it (November 2026).  So the pilot's police get the run's
+** capacity and quota per person, rounded (to none for the largest runs, where
+** they reach a negligible share).  Points of a sweep that differ only in
+** their size share the pilot of the largest, whose police are the thinnest:
+** the smaller ones are then estimated with less policing, hence more
+** travel, than they have, which errs towards refusing. */
+static void police_share(gc_config *pc, const gc_config *cfg) {
+  if (cfg->population.size <= pc->population.size) return;
+  double share = (double)pc->population.size / (double)cfg->population.size;
+  pc->response.capacity_per_day = (int)llround(cfg->response.capacity_per_day * share);
+  pc->response.quota_per_day = (int)llround(cfg->response.quota_per_day * share);
+}
 
 static int longest_window(const gc_config *cfg) {
   int w = 1;
@@ -171,6 +209,7 @@ static int pilot_one_thread(const gc_config *cfg, int64_t agents, gc_pilot_rates
   *pc = *cfg;
   pc->population.size = cfg->population.size < agents ? cfg->population.size : agents;
   if (pc->population.size < 1) pc->population.size = 1;
+  police_share(pc, cfg);
   pc->days = cfg->days < PILOT_DAYS ? cfg->days : PILOT_DAYS;
   char err[256];
   gc_run *run = NULL;
@@ -207,8 +246,11 @@ static int pilot_one_thread(const gc_config *cfg, int64_t agents, gc_pilot_rates
   uint64_t all = 0;
   for (int k = 0; k < GC_INF_NCATS; k++) all += load.cat[k];
   for (int k = 0; k < GC_INF_NCATS; k++) {
-    out->pairs_share[k] = all ? (double)(load.cat[k] - load.cat_ties[k]) / (double)all : 0;
+    double strangers = (double)(load.cat[k] - load.cat_ties[k]);
+    out->pairs_share[k] = all ? strangers / (double)all : 0;
     out->pairs_ties += all ? (double)load.cat_ties[k] / (double)all : 0;
+    /* the ties' meetings are taken to repeat as often as the strangers' */
+    out->pairs_met[k] = all && load.cat[k] ? (double)load.cat_days[k] * strangers / (double)load.cat[k] / (double)all : 0;
   }
   out->heap_measured = h1 > h0 && h2 >= h1;
   if (out->heap_measured) {
@@ -244,7 +286,8 @@ void gc_preflight_model(const gc_config *cfg, int threads, int explain_k, const 
   out->part[GC_MEM_STATE] = (uint64_t)(r->state_bytes * n);
   out->part[GC_MEM_DAY] = n > 0 ? (uint64_t)day_bytes(r, n, threads) : 0;
   out->part[GC_MEM_WINDOWS] = (uint64_t)(r->growth_bytes * n * (grow_days > 0 ? grow_days : 0));
-  out->part[GC_MEM_INFERENCE] = (uint64_t)inference_bytes(cfg, r, n);
+  out->pairs = inference_pairs(cfg, r, n);
+  out->part[GC_MEM_INFERENCE] = (uint64_t)inference_bytes(cfg, n, out->pairs);
   if (explain_k > 0) {            /* the trace: see the top */
     double traced = 3.0 * explain_k * (cfg->nrules > 0 ? cfg->nrules : 1);
     double recs = traced * days * (r->events_per_agent_day + r->obs_per_agent_day + 1) * 2;

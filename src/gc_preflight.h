@@ -10,7 +10,9 @@
 ** scenario at a small population for a few days (gc_preflight_pilot), whose
 ** per-agent rates are then scaled to the real size.  The scenario's places
 ** scale with its population (places per 1,000), so these rates do not
-** depend on the size; the pilot is deterministic, like every run.
+** depend on the size, but for the police, who act on a fixed number of
+** people a day: the pilot's get the real size's capacity per person.  The
+** pilot is deterministic, like every run.
 **
 ** The CLI refuses a run whose estimate exceeds what is available.  The
 ** estimate is monotone in population.size, so gc_preflight_largest finds
@@ -51,6 +53,8 @@ typedef struct gc_pilot_rates {
   double pairs_day;             /* the most pair keys of one day, per agent */
   double pairs_share[GC_INF_NCATS];  /* shares of the pilot's distinct pairs of strangers by place
                                        (gc_inference_cat) */
+  double pairs_met[GC_INF_NCATS];    /* the pilot's meetings of strangers by place (pair-days, a
+                                       pair counted on every day together), per distinct pair */
   double pairs_ties;            /* share of the pilot's distinct pairs that are true ties */
   double state_bytes;           /* heap per agent after building, beyond population and audit */
   double growth_bytes;          /* heap per agent-day grown after day one, beyond the inference map */
@@ -62,11 +66,13 @@ typedef struct gc_mem_estimate {
   int days;
   uint64_t part[GC_MEM_NPARTS]; /* bytes */
   uint64_t total;               /* bytes at the peak */
+  double pairs;                 /* relationship inference's pairs held at the peak (0 without it) */
 } gc_mem_estimate;
 
 /* Runs the pilot for cfg into *out, on one thread whatever `threads` says
-** (so the estimate is repeatable); the OpenMP thread count is left as it was.
-** Returns 0, or -1 when the pilot runs out of memory. */
+** (so the estimate is repeatable), its police scaled to cfg's population;
+** the OpenMP thread count is left as it was.  Returns 0, or -1 when the
+** pilot runs out of memory. */
 int gc_preflight_pilot(const gc_config *cfg, int threads, gc_pilot_rates *out);
 
 /* The estimate for cfg at population `size` from the pilot's rates;

@@ -90,6 +90,7 @@ static const char *const K_TOP[] = {"name", "description", "seed", "days", "star
                                     "rules", "response", "reactions", NULL};
 static const char *const K_WORLD[] = {"city_km", "other_regions", "other_distance_km",
                                       "capital_distance_km", "away_hotels", "away_stations",
+                                      "away_hotels_per_1000", "away_stations_per_1000",
                                       "places_per_1000", NULL};
 static const char *const K_POPULATION[] = {"size", "employed", "students", "phones", "vehicles",
                                            "households", "traits", "truth", "ties", "trust",
@@ -1642,7 +1643,7 @@ static void world_places(const gcs_at *w) {
     if (!strcmp(k->text, "home"))
       err(a.cx, k, p, "home has no density: dwellings come from population.households");
     else if (v_enum(a.cx, k, p, "place type", PLACE_NAMES + 1, &t) > 0)
-      v_num(a.cx, a.map->val[i], p, RANGE(0, 1000), &a.cx->cfg->world.places_per_1000[t + 1]);
+      v_num(a.cx, a.map->val[i], p, RANGE(0, GC_PLACES_PER_1000_MAX), &a.cx->cfg->world.places_per_1000[t + 1]);
   }
 }
 
@@ -1658,6 +1659,10 @@ static void world(gcs_ctx *cx, const gcs_at *top) {
   at_num(&a, "capital_distance_km", RANGE_POS(20000), &w->capital_distance_km);
   at_int(&a, "away_hotels", 1, 10000, &w->away_hotels);
   at_int(&a, "away_stations", 1, 100, &w->away_stations);
+  /* densities: 0 leaves the fixed counts above; the maxima keep place ids in
+  ** 32 bits at the largest population (gc_config.h) */
+  at_num(&a, "away_hotels_per_1000", RANGE(0, GC_AWAY_HOTELS_PER_1000_MAX), &w->away_hotels_per_1000);
+  at_num(&a, "away_stations_per_1000", RANGE(0, GC_AWAY_STATIONS_PER_1000_MAX), &w->away_stations_per_1000);
   world_places(&a);
 }
 

@@ -187,6 +187,8 @@ typedef struct gc_inference_load {
   size_t bytes;                     /* pair map and the day's scans */
   uint64_t cat[GC_INF_NCATS];       /* distinct pairs so far by where first seen (gc_inference_cat) */
   uint64_t cat_ties[GC_INF_NCATS];  /* of which true ties */
+  uint64_t cat_days[GC_INF_NCATS];  /* pair-days so far by place: a pair together on a day, counted
+                                       on every such day (gc_inference_cat) */
 } gc_inference_load;
 
 /* The load of s (all zero when s is NULL). */

@@ -2,7 +2,15 @@
 ** gc_world.c — place generation and the grid index.
 ** Place counts in the city are density x population / 1000, rounded, and at
 ** least one for any positive density, so that small test cities still have
-** a station and a hotel.  Scanner placement draws once per place with the
+** a station and a hotel.  The other regions and the capital have a fixed
+** number of hotels and stations (world.away_hotels, away_stations) unless
+** the scenario gives them a density too (away_hotels_per_1000,
+** away_stations_per_1000), counted the same way per region: our travellers
+** are one city's share of a destination's guests, and a bigger home city
+** sends more of them, so with a fixed number every away hotel would hold
+** ever more of ours (and relationship inference's pairs there grow as the
+** square of the population); a density keeps guests per away place
+** constant.  Scanner placement draws once per place with the
 ** scenario's coverage for that place type.
 ** Other sensor equipment (cameras, some with infrared; wifi sniffers; plate
 ** readers; compound visitor systems) is placed afterwards from its own
@@ -16,22 +24,40 @@
 #include "gc_world.h"
 #include "gc_rng.h"
 
-uint32_t gc_world_city_places(const gc_config *cfg, int64_t size, int t) {
-  double d = cfg->world.places_per_1000[t];
+/* The most places a world can have: every city type and both away types at
+** the loader's largest densities and population, in every region.  Place
+** ids are uint32_t with GC_NONE (UINT32_MAX) meaning none, so this must stay
+** below it (about 0.6G against 4.29G). */
+_Static_assert((double)GC_POPULATION_MAX / 1000.0 *
+                       ((double)GC_PLACES_PER_1000_MAX * (GC_PLACE_NTYPES - 1) +
+                        (double)(GC_AWAY_HOTELS_PER_1000_MAX + GC_AWAY_STATIONS_PER_1000_MAX) * (GC_MAX_REGIONS - 1)) +
+                       2.0 * GC_PLACE_NTYPES * GC_MAX_REGIONS <
+                   (double)UINT32_MAX,
+               "place ids must fit in 32 bits at the largest population and densities");
+
+/* density x size / 1000, rounded, at least 1; 0 for no density. */
+static uint32_t per_1000(double d, int64_t size) {
   if (d <= 0) return 0;
   double n = d * (double)size / 1000.0;
   return n < 1 ? 1 : (uint32_t)llround(n);
 }
 
-static uint32_t city_count(const gc_config *cfg, int t) {
-  return gc_world_city_places(cfg, cfg->population.size, t);
+uint32_t gc_world_city_places(const gc_config *cfg, int64_t size, int t) {
+  return per_1000(cfg->world.places_per_1000[t], size);
+}
+
+uint32_t gc_world_away_places(const gc_config *cfg, int64_t size, int t) {
+  const gc_world_cfg *w = &cfg->world;
+  if (t == GC_PLACE_HOTEL)
+    return w->away_hotels_per_1000 > 0 ? per_1000(w->away_hotels_per_1000, size) : (uint32_t)w->away_hotels;
+  if (t == GC_PLACE_STATION)
+    return w->away_stations_per_1000 > 0 ? per_1000(w->away_stations_per_1000, size) : (uint32_t)w->away_stations;
+  return 0;
 }
 
 static uint32_t region_count(const gc_config *cfg, int r, int t) {
-  if (r == 0) return city_count(cfg, t);
-  if (t == GC_PLACE_HOTEL) return (uint32_t)cfg->world.away_hotels;
-  if (t == GC_PLACE_STATION) return (uint32_t)cfg->world.away_stations;
-  return 0;
+  return r == 0 ? gc_world_city_places(cfg, cfg->population.size, t)
+                : gc_world_away_places(cfg, cfg->population.size, t);
 }
 
 static void region_centre(const gc_config *cfg, int r, int capital, double *cx, double *cy) {

@@ -7,7 +7,8 @@
 ** then by type, so "a random hotel of region r" is a uniform index into
 ** range[r][type].  Coordinates are metres in one plane.  The spatial index
 ** is a uniform grid per region (cell side GC_WORLD_CELL_M) in CSR form:
-** cell_start[c]..cell_start[c+1] index cell_place[].  Radius queries visit
+** cell_start[c]..cell_start[c+1] index cell_place[], a cell's places in
+** ascending id (so its places of one type are one run).  Radius queries visit
 ** only the cells the circle touches, and only in the query place's region,
 ** because regions are hundreds of kilometres apart.
 ** Homes are not places: a household's home is a coordinate in gc_population.
@@ -58,6 +59,13 @@ void gc_world_free(gc_world *w);
 
 /* Number of places of type t the city (region 0) has for a population of size. */
 uint32_t gc_world_city_places(const gc_config *cfg, int64_t size, int t);
+
+/* Number of places of type t in each other region and in the capital for a
+** home population of size: the fixed world.away_hotels / away_stations, or,
+** when the scenario sets away_hotels_per_1000 / away_stations_per_1000 > 0,
+** density x size / 1000, rounded, at least 1 (as in the city); 0 for the
+** other types. */
+uint32_t gc_world_away_places(const gc_config *cfg, int64_t size, int t);
 
 /* Number of places of type t in region r. */
 static inline uint32_t gc_world_count(const gc_world *w, int r, int t) {

@@ -20,13 +20,15 @@
 ** of its number, its count (saturated at min_together) and its last day:
 ** 4 bytes per slot up to ~35M people, at a load of 0.7-0.9, growing in
 ** place (by a sixteenth once over 1 GiB), never holding an old and a new
-** array.  The province at 1M people x 30 days (93.6M pairs): 4.5 bytes per
-** pair and a peak RSS of 0.94 GiB, against 46 bytes per pair (16-byte
-** slots at most half full, doubling, old and new maps alive while it grew,
-** a buffer of the day's pair keys) and 6.55 GiB before.  At 10M people
-** (3.44G pairs: the other regions' fixed hotels and stations make them grow
-** as the square of the population) the map takes 16.3 GB and the run peaks
-** at 20.6 GiB, where the 16-byte map would have needed 137 GB.
+** array.  The province at 1M people x 30 days, its away places fixed (93.6M
+** pairs): 4.5 bytes per pair and a peak RSS of 0.94 GiB, against 46 bytes
+** per pair (16-byte slots at most half full, doubling, old and new maps
+** alive while it grew, a buffer of the day's pair keys) and 6.55 GiB
+** before.  With the other regions' hotels and stations fixed in number,
+** the pairs grew as the square of the population (3.44G at 10M people: a
+** 16.3 GB map, where the 16-byte map would have needed 137 GB); since the
+** province gives them a density (world.away_hotels_per_1000, gc_world.c)
+** they grow with it, about 71 per person.
 **
 ** A hotel with k scans in a day costs k(k-1)/2 pair updates; stations are
 ** bounded by the window.  The day's pairs are generated twice from the
@@ -110,6 +112,7 @@ gc_inference_load gc_sensors_inference_load(const gc_sensors *s) {
   l.bytes = gc_pair_map_bytes(&s->pairs) + s->scans_cap * sizeof *s->scans;
   memcpy(l.cat, s->cat_new, sizeof l.cat);
   memcpy(l.cat_ties, s->cat_new_true, sizeof l.cat_ties);
+  memcpy(l.cat_days, s->cat_days, sizeof l.cat_days);
   return l;
 }
 
@@ -134,6 +137,7 @@ static int together(gc_sensors *s, gc_population *pop, int day, uint64_t key, in
   uint32_t a = (uint32_t)(key >> 32), b = (uint32_t)key;
   int f = gc_pair_map_together(&s->pairs, a, b, day, s->cfg->sensors.inference.window_days);
   if (f < 0) return -1;
+  s->cat_days[cat]++;
   if (f & GC_PAIR_NEW) {
     int t = true_tie(pop, a, b);
     s->inf.pairs_seen++;

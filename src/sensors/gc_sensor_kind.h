@@ -77,6 +77,7 @@ struct gc_sensors {
   const gc_world *world;
   uint64_t cat_new[GC_INF_NCATS];      /* distinct pairs so far by where first seen (gc_inference_cat) */
   uint64_t cat_new_true[GC_INF_NCATS]; /* of which true ties */
+  uint64_t cat_days[GC_INF_NCATS];     /* pair-days (a pair together on a day) by place (gc_inference_cat) */
 };
 
 /* The day of the agent whose event is being observed. */
