@@ -15,8 +15,9 @@
 ** accumulate; and relationship inference's pair map (4-byte slots, 8 for
 ** the largest populations, at most 15/16 full in the fullest segment,
 ** growing in place: src/sensors/gc_pair_map.c).  The
-** explained sample (--explain-sample K > 0) replays the run after the first
-** is written and freed (main.c run_and_write, cli_explain.c), so the two are
+** explained sample (--explain-sample K > 0) replays the run's days after its
+** tables are written, rewinding it (gc_run_rewind: what the days made is
+** freed first, the population kept; main.c, cli_explain.c), so the two are
 ** never alive together: the replay adds only its trace (a bit per agent and
 ** the records of the traced people, at most 3K per rule).  The twin runs to
 ** the end and is freed before the base run is built, so it does not add to
