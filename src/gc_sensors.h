@@ -71,8 +71,11 @@ typedef enum {
   GC_OBS_NKINDS
 } gc_obs_kind;
 
-enum { GC_OBSF_LOCAL_HOTEL = 1, GC_OBSF_HOME = 2, GC_OBSF_LINKAGE_ERROR = 4, GC_OBSF_FALSE_MATCH = 8 };
+enum { GC_OBSF_LOCAL_HOTEL = 1, GC_OBSF_HOME = 2, GC_OBSF_LINKAGE_ERROR = 4, GC_OBSF_FALSE_MATCH = 8 };  /* 6 bits at most */
 
+/* 24 bytes: a day's observations are held twice (the blocks' buffers and
+** the day grouped by kind), about a tenth of a large run's memory, so kind,
+** sub and flags share 16 bits. */
 typedef struct gc_obs {
   uint32_t person;      /* observed identity */
   uint32_t agent;       /* true agent: audit only */
@@ -80,10 +83,12 @@ typedef struct gc_obs {
   uint32_t other;       /* see the kinds; GC_NONE if unused */
   float value;
   uint16_t time;        /* minute of the day the record was made */
-  uint8_t kind;         /* gc_obs_kind */
-  uint8_t sub;
-  uint8_t flags;
+  uint16_t kind : 5;    /* gc_obs_kind */
+  uint16_t sub : 5;     /* a place type (gc_place_type), a purchase category, 1: out of area */
+  uint16_t flags : 6;   /* GC_OBSF_* */
 } gc_obs;
+_Static_assert(GC_OBS_NKINDS <= 32 && GC_PLACE_NTYPES <= 32 && GC_MAX_PURCHASES <= 32, "gc_obs's kind and sub fields");
+_Static_assert(sizeof(gc_obs) == 24, "gc_obs is 24 bytes");
 
 typedef struct gc_obs_buf {
   gc_obs *obs;

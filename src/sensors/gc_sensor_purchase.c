@@ -17,7 +17,9 @@ static void purchase_observe(const gc_sensor_ctx *c, const gc_sense_run *run, co
   if (gc_u01(u.v[0]) >= c->cfg->sensors.purchase_coverage) return;
   gc_obs o = {e->agent, e->agent, e->place, GC_NONE, e->qty, (uint16_t)(e->start % 1440), GC_OBS_PURCHASE,
               (uint8_t)e->place, 0};
-  o.person = gc_sense_link(c, e, GC_SALT_BASE, &o.flags);
+  uint8_t flags = 0;
+  o.person = gc_sense_link(c, e, GC_SALT_BASE, &flags);
+  o.flags = flags;
   gc_obs_push(out, &o);
 }
 
@@ -33,7 +35,9 @@ static void payment_observe(const gc_sensor_ctx *c, const gc_sense_run *run, con
   if (gc_u01(u.v[0]) >= c->cfg->sensors.payment_coverage) return;
   gc_obs o = {e->agent, e->agent, e->place, GC_NONE, 0, (uint16_t)(e->start % 1440), GC_OBS_PAYMENT,
               GC_PLACE_SHOP, 0};
-  o.person = gc_sense_link(c, e, GC_SALT_PAYMENT, &o.flags);
+  uint8_t flags = 0;
+  o.person = gc_sense_link(c, e, GC_SALT_PAYMENT, &flags);
+  o.flags = flags;
   gc_obs_push(out, &o);
 }
 
