@@ -446,10 +446,14 @@ static uint32_t random_place(gc_stream *s, const gc_world *w, int region, int ty
 ** lo + U[0, span) minutes, or, when the scenario sets `minutes`,
 ** U[0.5, 1.5) x minutes (exactly `minutes` if span is 0); times the
 ** stay-length multipliers the agent meets. */
+static inline int core_minutes(uint32_t h, int lo, int span) {
+  return lo + (int)((h * (uint32_t)span) >> 16);
+}
+
 static inline int stay_minutes(const day_state *d, uint32_t h, int b, int lo, int span) {
   const gc_behaviour_cfg *bc = &d->ctx->cfg->activity.beh[b];
   if (bc->minutes <= 0 && bc->nminmult == 0)             /* the core's lengths: the hot path */
-    return lo + (int)((h * (uint32_t)span) >> 16);
+    return core_minutes(h, lo, span);
   double m = bc->minutes > 0 ? bc->minutes * (span > 0 ? 0.5 + (h + 0.5) / 65536.0 : 1.0)
                              : lo + (double)((h * (uint32_t)span) >> 16);
   for (int k = 0; k < bc->nminmult; k++)
@@ -527,7 +531,7 @@ static void routine_core(day_state *d, int32_t work, uint32_t ne, uint32_t nl, u
     uint32_t u = gc_stream_below(&d->s, cnt ? cnt : 1), w = gc_stream_u32(&d->s);
     if (!cnt) continue;
     int s0 = minute_in(w & 0xFFFFu, city_stay[j].from, city_stay[j].to);
-    int end = s0 + city_stay[j].lo + (int)(((w >> 16) * (uint32_t)city_stay[j].span) >> 16);
+    int end = s0 + core_minutes(w >> 16, city_stay[j].lo, city_stay[j].span);
     ev[b->n++] = (gc_event){d->agent, c->stay_first[j] + u, GC_NONE, 0, (uint16_t)s0, (uint16_t)end, d->seq++,
                             GC_TE_STAY, 0};
     b->tally.events++;
