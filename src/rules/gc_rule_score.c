@@ -37,11 +37,15 @@
 ** Cost.  One pass over agents per day (the selector must be tested for
 ** everyone), with per-feature work only for the selected.  Windowed
 ** features keep, per feature, a ring of sorted person lists (one per day
-** of the window) and the merged (person, count) list of the window,
-** updated by merging in the newest day and merging out the day that
-** expires; the agent pass walks the merged lists with cursors, since it
-** visits agents in order.  Memory is proportional to the records in the
-** window (alerts, actions, observations of that kind), not agents x days;
+** of the window, delta-coded: about a byte a record) and the merged
+** (person, count) list of the window, updated by merging in the newest day
+** and merging out the day that expires, both in place (no second list);
+** the agent pass walks the merged lists with cursors, since it visits
+** agents in order.  Memory is proportional to the records in the window
+** (alerts, actions, observations of that kind), not agents x days: in the
+** province at 200,000 people its score rules' windows took 25 MB with
+** 4-byte records, a scratch list per merge and doubling, and take 4 MB
+** so (November 2026);
 ** per agent the rule keeps one byte, the previous day's level, and one bit
 ** per ties feature (the list's members, marked each day so the tie loop
 ** reads a cache-sized bitmap rather than the 2-byte list masks).
@@ -56,17 +60,24 @@ typedef struct pcount {
   uint32_t person, count;
 } pcount;
 
+/* One day's sorted persons (with repeats), each as the difference from the
+** one before (the first from 0) in LEB128 (7 bits a byte): sorted ids of a
+** city are close, so a record takes about a byte instead of four. */
+typedef struct dayrec {
+  uint8_t *b;
+  size_t len, cap;           /* bytes */
+} dayrec;
+
 /* Counts per person over a sliding window of days. */
 typedef struct wcount {
   int window;
-  gc_u32vec *slot;           /* slot[d % window]: sorted persons (with repeats) of day slot_day[...] */
+  dayrec *slot;              /* slot[d % window]: the persons of day slot_day[...] */
   int *slot_day;             /* -1: empty */
-  pcount *cnt, *tmp;         /* sorted by person, counts > 0 */
-  size_t n, cap, tmp_cap;
+  pcount *cnt;               /* sorted by person, counts > 0 */
+  size_t n, cap;
   int last_day;              /* newest day added */
   size_t cur;                /* cursor of the agent pass */
 } wcount;
-
 typedef struct score_state {
   wcount wc[GC_MAX_FEATURES];
   gc_u32vec list;            /* scratch: a day's persons */
@@ -91,58 +102,124 @@ static int wcount_init(wcount *wc, int window) {
 }
 
 static void wcount_free(wcount *wc) {
-  for (int k = 0; wc->slot && k < wc->window; k++) gc_u32vec_free(&wc->slot[k]);
+  for (int k = 0; wc->slot && k < wc->window; k++) free(wc->slot[k].b);
   free(wc->slot);
   free(wc->slot_day);
   free(wc->cnt);
-  free(wc->tmp);
 }
 
-/* cnt += sign x (sorted persons v[0..m-1], with repeats). */
-static int wcount_merge(wcount *wc, const uint32_t *v, size_t m, int sign) {
-  if (!m) return 0;
-  pcount *t = gc_grow(wc->tmp, &wc->tmp_cap, wc->n + m, sizeof *t);
-  if (!t) return -1;
-  wc->tmp = t;
-  size_t i = 0, j = 0, k = 0;
-  while (i < wc->n || j < m) {
-    if (j == m || (i < wc->n && wc->cnt[i].person < v[j])) { t[k++] = wc->cnt[i++]; continue; }
-    uint32_t p = v[j];
-    int64_t c = 0;
-    for (; j < m && v[j] == p; j++) c += sign;
-    if (i < wc->n && wc->cnt[i].person == p) c += wc->cnt[i++].count;
-    if (c > 0) { t[k].person = p; t[k++].count = (uint32_t)c; }
+/* Grows a buffer of `size`-byte elements to hold `need`, by an eighth
+** beyond it: the windows fill slowly over days, and doubling would leave up
+** to half of what they hold unused (they are the rules' largest memory). */
+static void *grow_to(void *buf, size_t *cap, size_t need, size_t size) {
+  if (need <= *cap && buf) return buf;
+  size_t n = need + need / 8 + 16;
+  void *p = realloc(buf, n * size);
+  if (p) *cap = n;
+  return p;
+}
+
+/* Day record r := the sorted persons v[0..m-1]. */
+static int dayrec_set(dayrec *r, const uint32_t *v, size_t m) {
+  size_t len = 0;
+  uint32_t prev = 0;
+  for (size_t j = 0; j < m; j++) {
+    uint32_t d = v[j] - prev;
+    prev = v[j];
+    do len++; while (d >>= 7);
   }
-  size_t cap = wc->tmp_cap;                 /* the merged list becomes cnt, the old one scratch */
-  wc->tmp = wc->cnt;
-  wc->tmp_cap = wc->cap;
-  wc->cnt = t;
-  wc->cap = cap;
-  wc->n = k;
+  uint8_t *b = grow_to(r->b, &r->cap, len, 1);
+  if (!b) return -1;
+  r->b = b;
+  r->len = len;
+  prev = 0;
+  for (size_t j = 0; j < m; j++) {
+    uint32_t d = v[j] - prev;
+    prev = v[j];
+    for (; d >= 0x80; d >>= 7) *b++ = (uint8_t)(d | 0x80);
+    *b++ = (uint8_t)d;
+  }
   return 0;
+}
+
+/* The next person of a day record at *pos (pos < len), after `prev`. */
+static uint32_t dayrec_next(const dayrec *r, size_t *pos, uint32_t prev) {
+  uint32_t d = 0;
+  int shift = 0;
+  uint8_t c;
+  do {
+    c = r->b[(*pos)++];
+    d |= (uint32_t)(c & 0x7f) << shift;
+    shift += 7;
+  } while (c & 0x80);
+  return prev + d;
+}
+
+/* cnt += the sorted persons v[0..m-1] (with repeats), merged in place from
+** the end: the merged list's length is counted first, and writing from its
+** end never overtakes the entries still to be read. */
+static int wcount_add_list(wcount *wc, const uint32_t *v, size_t m) {
+  if (!m) return 0;
+  size_t fresh = 0, i = 0;
+  for (size_t j = 0; j < m; j++) {
+    if (j && v[j] == v[j - 1]) continue;
+    while (i < wc->n && wc->cnt[i].person < v[j]) i++;
+    fresh += !(i < wc->n && wc->cnt[i].person == v[j]);
+  }
+  size_t total = wc->n + fresh, w = total, j = m;
+  pcount *c = grow_to(wc->cnt, &wc->cap, total, sizeof *c);
+  if (!c) return -1;
+  wc->cnt = c;
+  i = wc->n;
+  while (j > 0) {
+    uint32_t p = v[j - 1], k = 0;
+    for (; j > 0 && v[j - 1] == p; j--) k++;
+    while (i > 0 && c[i - 1].person > p) c[--w] = c[--i];
+    if (i > 0 && c[i - 1].person == p) k += c[--i].count;
+    c[--w] = (pcount){p, k};
+  }
+  wc->n = total;                             /* here w == i: the rest is in place */
+  return 0;
+}
+
+/* cnt -= day record r, in place from the front (every person of r is in
+** cnt, with at least r's count of them).  A repeat is a zero difference,
+** the one value whose first byte is 0. */
+static void wcount_remove(wcount *wc, const dayrec *r) {
+  pcount *c = wc->cnt;
+  size_t i = 0, k = 0, pos = 0;
+  uint32_t p = 0;
+  while (pos < r->len) {
+    uint32_t times = 1;
+    p = dayrec_next(r, &pos, p);
+    for (; pos < r->len && r->b[pos] == 0; pos++) times++;
+    while (i < wc->n && c[i].person < p) c[k++] = c[i++];
+    if (i < wc->n && c[i].person == p) {
+      uint32_t left = c[i].count > times ? c[i].count - times : 0;
+      i++;
+      if (left) c[k++] = (pcount){p, left};
+    }
+  }
+  while (i < wc->n) c[k++] = c[i++];
+  wc->n = k;
 }
 
 /* Drops the days older than the window ending on `last`. */
-static int wcount_expire(wcount *wc, int last) {
+static void wcount_expire(wcount *wc, int last) {
   for (int k = 0; k < wc->window; k++)
     if (wc->slot_day[k] >= 0 && wc->slot_day[k] <= last - wc->window) {
-      if (wcount_merge(wc, wc->slot[k].v, wc->slot[k].n, -1)) return -1;
-      wc->slot[k].n = 0;
+      wcount_remove(wc, &wc->slot[k]);
+      wc->slot[k].len = 0;
       wc->slot_day[k] = -1;
     }
-  return 0;
 }
 
-/* Adds day `day`'s sorted persons; takes *list's contents (swaps buffers). */
-static int wcount_add(wcount *wc, int day, gc_u32vec *list) {
+/* Adds day `day`'s sorted persons (list is left as it was). */
+static int wcount_add(wcount *wc, int day, const gc_u32vec *list) {
   if (day < 0 || day <= wc->last_day) return 0;
-  if (wcount_expire(wc, day)) return -1;
+  wcount_expire(wc, day);
   int k = day % wc->window;
-  if (wcount_merge(wc, list->v, list->n, +1)) return -1;
-  gc_u32vec tmp = wc->slot[k];
-  wc->slot[k] = *list;
-  *list = tmp;
-  list->n = 0;
+  if (wcount_add_list(wc, list->v, list->n) || dayrec_set(&wc->slot[k], list->v, list->n)) return -1;
   wc->slot_day[k] = day;
   wc->last_day = day;
   return 0;
@@ -189,7 +266,8 @@ static int add_alerts(score_state *s, wcount *wc, const gc_score_feature *f, con
   }
   gc_sort_u32(s->list.v, s->list.n);
   if (wcount_add(wc, env->prev_alerts_day, &s->list)) return -1;
-  return wcount_expire(wc, env->day - 1);
+  wcount_expire(wc, env->day - 1);
+  return 0;
 }
 
 static int add_actions(score_state *s, wcount *wc, const gc_rule_env *env) {
@@ -197,7 +275,8 @@ static int add_actions(score_state *s, wcount *wc, const gc_rule_env *env) {
   for (size_t i = 0; i < s->acted.n; i++)
     if (gc_u32vec_push(&s->list, s->acted.v[i])) return -1;
   if (wcount_add(wc, env->day - 1, &s->list)) return -1;
-  return wcount_expire(wc, env->day - 1);
+  wcount_expire(wc, env->day - 1);
+  return 0;
 }
 
 /* Marks today's members of list l, one bit per agent: the tie loop below

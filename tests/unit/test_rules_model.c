@@ -22,10 +22,10 @@ typedef struct fixture {
   gc_alert_buf out;
 } fixture;
 
-static fixture *setup(void) {
+static fixture *setup_with(const char *const *sets, int nsets) {
   fixture *f = calloc(1, sizeof *f);
   assert_non_null(f);
-  gc_test_city_build(&f->city, "small.yaml", NULL, 0);
+  gc_test_city_build(&f->city, "small.yaml", sets, nsets);
   memset(f->city.pop.st.lists, 0, f->city.pop.n * sizeof *f->city.pop.st.lists);
   assert_string_equal(f->city.cfg.list[RED].name, "red_list");
   assert_true(f->city.cfg.list[RED].exempt);
@@ -39,6 +39,8 @@ static fixture *setup(void) {
   f->city.cfg.nrules = 0;
   return f;
 }
+
+static fixture *setup(void) { return setup_with(NULL, 0); }
 
 /* Adds a rule of `kind` watching members of list `who` (EVERYONE: all). */
 static gc_rule_cfg *add_rule(fixture *f, int kind, int who) {
@@ -750,6 +752,80 @@ static void test_score_jump_and_unused_level(void **state) {
   teardown(f);
 }
 
+/* The windowed counts against brute force.  A window keeps each day's
+** persons delta-coded (1 to 3 bytes at these ids) and the (person, count)
+** list merged in place; here everyone gets random tickets over days with
+** gaps, from none to hundreds a day (repeats), densely or sparsely (long
+** differences, persons far apart), and each person's level, at thresholds
+** drawn per round, must be what the counts of the last W days give. */
+static void test_score_window_counts_brute_force(void **state) {
+  (void)state;
+  static const char *const sets[] = {"population.size=40000"};
+  enum { DAYS = 64 };
+  gc_rng_key key = gc_rng_key_make(2026, 1123);
+  for (int round = 0; round < 6; round++) {
+    fixture *f = setup_with(sets, 1);
+    gc_rule_cfg *rc = add_rule(f, GC_RULE_SCORE, EVERYONE);
+    int window = 1 + 3 * round;
+    rc->feature[rc->nfeatures] = feature(GC_FEAT_EVENTS, window, 1, 0);
+    rc->feature[rc->nfeatures++].event = GC_EV_TICKET;
+    philox4x32_ctr_t t = gc_rng4(key, (uint32_t)round, 0, 0);
+    int t1 = 1 + (int)(t.v[0] % 3), t2 = t1 + 1 + (int)(t.v[1] % 8), t3 = t2 + 1 + (int)(t.v[2] % 300);
+    levels(rc, t1, t2, t3, 3);
+    compile(f);
+    gc_population *pop = &f->city.pop;
+    uint32_t n = pop->n;
+    assert_true(n >= 40000);
+    uint16_t *got = calloc((size_t)n * DAYS, sizeof *got);   /* tickets per person and day */
+    gc_obs *obs = NULL;
+    size_t cap = 0;
+    double p = round % 2 ? 0.0005 : 0.4;                      /* sparse or dense */
+    static const uint32_t far[] = {0, 1, 16383, 16384, 16385, 39999};
+    gc_obs ticket = ob(GC_OBS_TICKET, 0, place(f, 0, GC_PLACE_STATION, 0), GC_PLACE_STATION, 1, 0, 480);
+    for (int d = 0, step = 0; step < 30; step++) {
+      d += 1 + (gc_rng4(key, (uint32_t)round, 1, (uint32_t)step).v[0] % 4 == 0);   /* a day skipped now and then */
+      assert_true(d < DAYS);
+      size_t m = 0;
+      for (uint32_t i = 0; i < n; i++) {
+        philox4x32_ctr_t r = gc_rng4(key, (uint32_t)round, 2 + (uint32_t)d, i);
+        int k = gc_u01(r.v[0]) < p ? 1 + (int)(r.v[1] % 3) : 0;
+        if (i % 4999 == (uint32_t)round) k = (int)(r.v[2] % 400);          /* heavy: many repeats */
+        for (size_t q = 0; q < sizeof far / sizeof *far; q++)
+          if (i == far[q] && r.v[3] % 2) k += 1;
+        if (m + (size_t)k > cap) {
+          cap = 2 * (m + (size_t)k) + 1024;
+          obs = realloc(obs, cap * sizeof *obs);
+          assert_non_null(obs);
+        }
+        got[(size_t)i * DAYS + (size_t)d] = (uint16_t)k;
+        for (int j = 0; j < k; j++) {
+          obs[m] = ticket;
+          obs[m].person = obs[m].agent = i;
+          m++;
+        }
+      }
+      for (size_t a = m; a > 1; a--) {                         /* in no particular order */
+        size_t b = gc_rng4(key, (uint32_t)round, 100, (uint32_t)a).v[0] % a;
+        gc_obs x = obs[a - 1];
+        obs[a - 1] = obs[b];
+        obs[b] = x;
+      }
+      day(f, d, obs, m);
+      for (uint32_t i = 0; i < n; i++) {
+        int c = 0;
+        for (int e = d - window + 1; e <= d; e++) c += e >= 0 ? got[(size_t)i * DAYS + (size_t)e] : 0;
+        int want = c >= t3 ? 3 : c >= t2 ? 2 : c >= t1 ? 1 : 0;
+        if (pop->st.risk[i] != want)
+          fail_msg("round %d day %d person %u: %d tickets in %d days, level %d, want %d", round, d, i, c, window,
+                   pop->st.risk[i], want);
+      }
+    }
+    free(obs);
+    free(got);
+    teardown(f);
+  }
+}
+
 /* st.risk is the highest level any score rule gives; each rule alerts on its own level. */
 static void test_score_two_rules_take_max(void **state) {
   (void)state;
@@ -853,6 +929,7 @@ int main(void) {
     cmocka_unit_test(test_score_conditions_ties_relief),
     cmocka_unit_test(test_score_jump_and_unused_level),
     cmocka_unit_test(test_score_two_rules_take_max),
+    cmocka_unit_test(test_score_window_counts_brute_force),
     cmocka_unit_test(test_describe),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
