@@ -10,7 +10,8 @@
 ** flagged and actioned rule masks, a harm byte, GC_HC_N counters) and per-day
 ** tallies; the sensors', rules', response's and feedback's per-agent arrays;
 ** one day's observations twice (each block's buffer, kept across days, and
-** the gathered day_obs, both grown by doubling: gc_mem.h); one block of
+** the gathered day_obs, both grown by doubling: gc_mem.h), but for the
+** utility readings, which are written straight into day_obs; one block of
 ** events per thread; whatever the rules' windows, task queues and lists
 ** accumulate; and relationship inference's pair map (4-byte slots, 8 for
 ** the largest populations, at most 15/16 full in the fullest segment,
@@ -90,14 +91,14 @@ static double audit_per_day(const gc_config *cfg) {
   return (double)sizeof(gc_day) + 256.0 * (nr + nl * (1 + 2 * GC_MAX_TRAITS));
 }
 
-/* Day buffers of n agents: observations per block and gathered (grouped by
-** kind), the percentile rules' keys (4 bytes per observation), events per
-** thread.  The buffers' doubling leaves
+/* Day buffers of n agents: observations per block (not the utility
+** readings) and gathered (grouped by kind), the percentile rules' keys (4
+** bytes per observation), events per thread.  The buffers' doubling leaves
 ** up to half of each unused; pages never written are never resident, so
 ** the observations count as written. */
 static double day_bytes(const gc_pilot_rates *r, double n, int threads) {
-  double obs = r->obs_per_agent_day * n;
-  double blocks = obs * sizeof(gc_obs), gathered = obs * (sizeof(gc_obs) + sizeof(uint32_t));
+  double obs = r->obs_per_agent_day * n, meters = r->meter_obs_per_agent_day * n;
+  double blocks = (obs - meters) * sizeof(gc_obs), gathered = obs * (sizeof(gc_obs) + sizeof(uint32_t));
   double ev = (double)pow2_at_least(r->events_per_agent_day * r->agents_per_hh * BLOCK_HH, 256);
   return blocks + gathered + (threads > 0 ? threads : 1) * ev * sizeof(gc_event);
 }
@@ -238,7 +239,11 @@ static int pilot_one_thread(const gc_config *cfg, int64_t agents, gc_pilot_rates
   if (rc == GC_ERR_NOMEM || gc_run_finish(run)) { gc_run_free(run); free(pc); return -1; }
   const gc_audit *a = gc_run_audit(run);
   for (int d = 0; d < pc->days; d++) {
-    if (a->daily[d].observations / n > out->obs_per_agent_day) out->obs_per_agent_day = a->daily[d].observations / n;
+    if (a->daily[d].observations / n > out->obs_per_agent_day) {   /* the busiest day, and its readings */
+      out->obs_per_agent_day = a->daily[d].observations / n;
+      out->meter_obs_per_agent_day =
+          (double)(a->daily[d].obs_by_kind[GC_OBS_ELECTRICITY] + a->daily[d].obs_by_kind[GC_OBS_WATER]) / n;
+    }
     if (a->daily[d].truth.events / n > out->events_per_agent_day) out->events_per_agent_day = a->daily[d].truth.events / n;
   }
   if (pc->days > 0) out->pairs_per_agent_day = (double)a->inference.pairs_seen / n / pc->days;

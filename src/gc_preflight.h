@@ -47,6 +47,7 @@ typedef struct gc_pilot_rates {
   double pop_bytes;             /* population bytes per agent (gc_population_bytes_per_agent) */
   double agents_per_hh;
   double obs_per_agent_day;     /* the busiest pilot day */
+  double meter_obs_per_agent_day;  /* of which utility readings (written straight into the gathered day) */
   double events_per_agent_day;  /* the busiest pilot day */
   double pairs_per_agent_day;   /* distinct inference pairs first seen, per agent-day */
   double pairs_live;            /* the most pairs the inference map held at a day's end, per agent */

@@ -168,6 +168,18 @@ void gc_sensors_observe(const gc_sensor_ctx *ctx, const gc_event *ev, size_t n, 
 /* Appends the utility readings of households [h0, h1) to out. */
 void gc_sensors_utility(const gc_sensor_ctx *ctx, uint32_t h0, uint32_t h1, gc_obs_buf *out);
 
+/* The same readings written straight into place, electricity to
+** electricity[0..k-1] and water to water[0..k-1], for the k metered
+** households of [h0, h1) (gc_sensors_metered_in); returns k.  A run writes
+** them so into its gathered day (glasscage.c): they are most of a city's
+** observations, and their number in each block is known in advance. */
+size_t gc_sensors_utility_into(const gc_sensor_ctx *ctx, uint32_t h0, uint32_t h1, gc_obs *electricity,
+                               gc_obs *water);
+
+/* How many households of [h0, h1) have a reporting meter (0 when no sensor
+** reads meters); s may be NULL. */
+uint64_t gc_sensors_metered_in(const gc_sensors *s, const gc_config *cfg, uint32_t h0, uint32_t h1);
+
 /* Appends the home-visit reports of households [h0, h1) to out. */
 void gc_sensors_home_visits(const gc_sensor_ctx *ctx, uint32_t h0, uint32_t h1, gc_obs_buf *out);
 

@@ -10,7 +10,9 @@
 ** one day array grouped by kind, each kind in block order (every block's
 ** place in each kind is a prefix sum of the blocks' counts, so the result
 ** is the serial one whatever the threads): what reads one kind (rules,
-** inference, the audit) reads it contiguous.  What reads the whole day reads
+** inference, the audit) reads it contiguous.  The utility readings, most
+** of a city's observations and a fixed number per block, skip the blocks:
+** the gather writes them straight into their places.  What reads the whole day reads
 ** it grouped too: police response and patrols take one kind at a time or
 ** only count, so they see what they saw in block order; the trace and the
 ** explained timelines, which keep the order observations were made in, read
@@ -20,6 +22,7 @@
 ** Transient memory is one day's events (per thread, one block at a time)
 ** and one day's observations; persistent memory is O(agents).
 */
+#include <assert.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +60,7 @@ struct gc_run {
   size_t day_obs_cap, day_obs_n;
   gc_obs_kinds day_kinds;         /* where each kind starts in day_obs */
   size_t *block_at;               /* per block and kind: where its observations go in day_obs */
+  uint64_t *meters_at;            /* per block: metered households before it; NULL: no meters */
   gc_alert_buf alerts;
   gc_outcome *outcomes;
   size_t outcomes_cap;
@@ -67,6 +71,8 @@ struct gc_run {
   int finished;
   gc_trace *trace;                /* borrowed; NULL: no agent is traced */
   gc_trace_buf *block_trace;      /* per block, while tracing */
+  size_t *block_meters;           /* per block, while tracing with meters: its observations before
+                                     the utility readings (the order they were made in) */
   gc_day_sink sink;               /* optional observer; zero: none */
 };
 
@@ -127,7 +133,16 @@ static int start(gc_run *r) {
   r->block_obs = calloc(r->nblocks + 1, sizeof *r->block_obs);
   r->thread_events = calloc((size_t)r->threads, sizeof *r->thread_events);
   r->block_at = calloc((size_t)r->nblocks + 1, GC_OBS_NKINDS * sizeof *r->block_at);
-  return r->block_obs && r->thread_events && r->block_at ? 0 : -1;
+  if (!r->block_obs || !r->thread_events || !r->block_at) return -1;
+  if (r->cfg.sensors.meter_coverage > 0) {      /* the utility readings' places in each day */
+    if (!(r->meters_at = malloc(((size_t)r->nblocks + 1) * sizeof *r->meters_at))) return -1;
+    r->meters_at[0] = 0;
+    for (uint32_t b = 0; b < r->nblocks; b++) {
+      uint32_t h0 = b * GC_BLOCK_HH, h1 = h0 + GC_BLOCK_HH < r->pop.nhh ? h0 + GC_BLOCK_HH : r->pop.nhh;
+      r->meters_at[b + 1] = r->meters_at[b] + gc_sensors_metered_in(r->sensors, &r->cfg, h0, h1);
+    }
+  }
+  return 0;
 }
 
 /* Frees what start() made (and the trace's buffers) and zeroes every field
@@ -140,7 +155,9 @@ static void stop(gc_run *r) {
   if (r->block_trace)
     for (uint32_t b = 0; b < r->nblocks; b++) gc_trace_buf_free(&r->block_trace[b]);
   free(r->block_trace);
+  free(r->block_meters);
   free(r->block_obs);
+  free(r->meters_at);
   free(r->thread_events);
   free(r->day_obs);
   free(r->block_at);
@@ -195,8 +212,18 @@ static void simulate_block(gc_run *r, uint32_t b, const gc_activity_ctx *act, co
     gc_trace_events(r->trace, r->day, ev->ev, ev->n, &r->block_trace[b]);
   }
   gc_sensors_observe(sen, ev->ev, ev->n, ob);
-  gc_sensors_utility(sen, h0, h1, ob);
+  if (r->block_meters) r->block_meters[b] = ob->n;
+  if (!r->meters_at) gc_sensors_utility(sen, h0, h1, ob);   /* else gathered: gather_observations */
   gc_sensors_home_visits(sen, h0, h1, ob);
+}
+
+/* Block b's observations of `kind`, the utility readings (not in its
+** buffer: see gather_observations) included. */
+static uint64_t block_count(const gc_run *r, uint32_t b, int kind) {
+  uint64_t n = r->block_obs[b].by_kind[kind];
+  if (r->meters_at && (kind == GC_OBS_ELECTRICITY || kind == GC_OBS_WATER))
+    n += r->meters_at[b + 1] - r->meters_at[b];
+  return n;
 }
 
 /* Block b's observations into day_obs, each after the earlier blocks' of
@@ -213,16 +240,22 @@ static void gather_block(gc_run *r, uint32_t b) {
 ** in block order.  The positions are prefix sums of the blocks' counts by
 ** kind, so the copies are independent and run in parallel: one pass over
 ** the day's observations where copying and then indexing by kind took
-** three, two of them serial. */
-static int gather_observations(gc_run *r, gc_day *dd) {
+** three, two of them serial.  The utility readings, when there are meters,
+** are not in the blocks' buffers: a block's number of them is fixed
+** (meters_at), so they are written here, straight into their places, the
+** same readings the block would have made (nothing a block does changes
+** who is at home in another).  In a city they are most of the day's
+** observations, which are then neither held twice nor copied. */
+static int gather_observations(gc_run *r, gc_day *dd, const gc_sensor_ctx *sen) {
   size_t total = 0, kind_at[GC_OBS_NKINDS + 1] = {0};
   for (uint32_t b = 0; b < r->nblocks; b++) {
     const gc_obs_buf *ob = &r->block_obs[b];
     if (ob->oom) return -1;
-    total += ob->n;
     for (int j = 0; j < GC_OBS_NKINDS; j++) {
-      kind_at[j + 1] += ob->by_kind[j];
-      dd->obs_by_kind[j] += ob->by_kind[j];
+      uint64_t k = block_count(r, b, j);
+      total += k;
+      kind_at[j + 1] += k;
+      dd->obs_by_kind[j] += k;
     }
     dd->identity_errors += ob->identity_errors;
   }
@@ -233,21 +266,48 @@ static int gather_observations(gc_run *r, gc_day *dd) {
   memcpy(r->day_kinds.start, kind_at, sizeof kind_at);
   for (uint32_t b = 0; b < r->nblocks; b++) {
     size_t *at = &r->block_at[(size_t)b * GC_OBS_NKINDS];
-    const gc_obs_buf *ob = &r->block_obs[b];
     for (int j = 0; j < GC_OBS_NKINDS; j++) {
       at[j] = kind_at[j];
-      kind_at[j] += ob->by_kind[j];
+      kind_at[j] += block_count(r, b, j);
     }
   }
   int nb = (int)r->nblocks;
   #pragma omp parallel for schedule(static)
-  for (int b = 0; b < nb; b++) gather_block(r, (uint32_t)b);
+  for (int b = 0; b < nb; b++) {
+    gather_block(r, (uint32_t)b);
+    if (r->meters_at) {
+      const size_t *at = &r->block_at[(size_t)b * GC_OBS_NKINDS];
+      uint32_t h0 = (uint32_t)b * GC_BLOCK_HH, h1 = h0 + GC_BLOCK_HH < r->pop.nhh ? h0 + GC_BLOCK_HH : r->pop.nhh;
+      size_t k = gc_sensors_utility_into(sen, h0, h1, o + at[GC_OBS_ELECTRICITY], o + at[GC_OBS_WATER]);
+      assert(k == r->meters_at[b + 1] - r->meters_at[b]);
+      (void)k;
+    }
+  }
   r->day_obs_n = total;
   dd->observations = total;
   r->total_obs += total;
   return 0;
 }
 
+
+/* Block b's observations to the trace in the order they were made: the
+** sensors', the utility readings (from the day array, where they were
+** written), the home visits'. */
+static void trace_block_obs(gc_run *r, uint32_t b) {
+  const gc_obs_buf *ob = &r->block_obs[b];
+  if (!r->meters_at) {
+    gc_trace_obs(r->trace, r->day, ob->obs, ob->n);
+    return;
+  }
+  size_t mid = r->block_meters[b], n = r->meters_at[b + 1] - r->meters_at[b];
+  const size_t *at = &r->block_at[(size_t)b * GC_OBS_NKINDS];
+  gc_trace_obs(r->trace, r->day, ob->obs, mid);
+  for (size_t k = 0; k < n; k++) {
+    gc_trace_obs(r->trace, r->day, &r->day_obs[at[GC_OBS_ELECTRICITY] + k], 1);
+    gc_trace_obs(r->trace, r->day, &r->day_obs[at[GC_OBS_WATER] + k], 1);
+  }
+  gc_trace_obs(r->trace, r->day, ob->obs + mid, ob->n - mid);
+}
 
 static int simulate_people(gc_run *r, gc_day *dd) {
   gc_activity_ctx act;
@@ -265,11 +325,10 @@ static int simulate_people(gc_run *r, gc_day *dd) {
     gc_truth_tally_add(&dd->truth, &r->thread_events[t].tally);
   }
   r->total_events += dd->truth.events;
-  if (gather_observations(r, dd)) return -1;
+  if (gather_observations(r, dd, &sen)) return -1;
   if (r->trace) {                          /* observations in the order made: from the blocks */
     for (uint32_t b = 0; b < r->nblocks; b++) gc_trace_append(r->trace, &r->block_trace[b]);
-    for (uint32_t b = 0; b < r->nblocks; b++)
-      gc_trace_obs(r->trace, r->day, r->block_obs[b].obs, r->block_obs[b].n);
+    for (uint32_t b = 0; b < r->nblocks; b++) trace_block_obs(r, b);
   }
   return gc_sensors_infer(r->sensors, &r->pop, r->day, r->day_obs, r->day_obs_n, &r->day_kinds);
 }
@@ -347,7 +406,8 @@ uint64_t gc_run_events(const gc_run *r) { return r->total_events; }
 int gc_run_trace(gc_run *r, gc_trace *t) {
   if (r->day != 0 || r->trace || t->n != r->pop.n) return GC_ERR_IO;
   r->block_trace = calloc(r->nblocks + 1, sizeof *r->block_trace);
-  if (!r->block_trace) return GC_ERR_NOMEM;
+  r->block_meters = calloc(r->nblocks + 1, sizeof *r->block_meters);
+  if (!r->block_trace || !r->block_meters) return GC_ERR_NOMEM;
   gc_trace_start(t, &r->pop);
   r->trace = t;
   return GC_OK;

@@ -75,17 +75,18 @@ int gc_sensors_metered(const gc_config *cfg, uint32_t h) {
   return gc_u01(m.v[0]) < cfg->sensors.meter_coverage;
 }
 
-/* Two readings per metered household, electricity then water, in household
-** order; they are under the head's identity, so no identity errors. */
-void gc_sensors_utility(const gc_sensor_ctx *c, uint32_t h0, uint32_t h1, gc_obs_buf *out) {
-  if (!(c->cfg->sensors.meter_coverage > 0) || h1 <= h0) return;
-  gc_obs *o = gc_obs_reserve(out, 2 * (size_t)(h1 - h0)), *first = o;
-  if (!o) return;
+/* The readings of the metered households of [h0, h1), in household order:
+** electricity to e[0], e[step], ..., water to w[0], w[step], ...; returns
+** how many households.  They are under the head's identity, so no identity
+** errors. */
+static inline size_t readings(const gc_sensor_ctx *c, uint32_t h0, uint32_t h1, gc_obs *e, gc_obs *w,
+                              size_t step) {
   meter_day m;
   meter_day_init(&m, c);
   const uint8_t *bits = c->state ? c->state->metered : NULL;
   enum { CHUNK = 64 };
   philox4x32_ctr_t u[CHUNK];
+  size_t k = 0;
   for (uint32_t h = h0; h < h1; h++) {
     if ((h - h0) % CHUNK == 0)
       gc_rng4_batch(c->ukey, h, h1 - h < CHUNK ? h1 - h : CHUNK, (uint32_t)c->day, 0, u);
@@ -93,12 +94,35 @@ void gc_sensors_utility(const gc_sensor_ctx *c, uint32_t h0, uint32_t h1, gc_obs
     double kwh, litres;
     use(&m, h, u[(h - h0) % CHUNK], &kwh, &litres);
     uint32_t head = m.hh_start[h];
-    o[0] = (gc_obs){head, head, h, GC_NONE, (float)kwh, 0, GC_OBS_ELECTRICITY, 0, 0};
-    o[1] = (gc_obs){head, head, h, GC_NONE, (float)litres, 0, GC_OBS_WATER, 0, 0};
-    o += 2;
+    e[k * step] = (gc_obs){head, head, h, GC_NONE, (float)kwh, 0, GC_OBS_ELECTRICITY, 0, 0};
+    w[k * step] = (gc_obs){head, head, h, GC_NONE, (float)litres, 0, GC_OBS_WATER, 0, 0};
+    k++;
   }
-  size_t pairs = (size_t)(o - first) / 2;
+  return k;
+}
+
+/* Two readings per metered household, electricity then water, in household
+** order. */
+void gc_sensors_utility(const gc_sensor_ctx *c, uint32_t h0, uint32_t h1, gc_obs_buf *out) {
+  if (!(c->cfg->sensors.meter_coverage > 0) || h1 <= h0) return;
+  gc_obs *o = gc_obs_reserve(out, 2 * (size_t)(h1 - h0));
+  if (!o) return;
+  size_t pairs = readings(c, h0, h1, o, o + 1, 2);
   out->n += 2 * pairs;
   out->by_kind[GC_OBS_ELECTRICITY] += pairs;
   out->by_kind[GC_OBS_WATER] += pairs;
+}
+
+size_t gc_sensors_utility_into(const gc_sensor_ctx *c, uint32_t h0, uint32_t h1, gc_obs *electricity,
+                               gc_obs *water) {
+  if (!(c->cfg->sensors.meter_coverage > 0) || h1 <= h0) return 0;
+  return readings(c, h0, h1, electricity, water, 1);
+}
+
+uint64_t gc_sensors_metered_in(const gc_sensors *s, const gc_config *cfg, uint32_t h0, uint32_t h1) {
+  uint64_t n = 0;
+  if (!(cfg->sensors.meter_coverage > 0)) return 0;
+  for (uint32_t h = h0; h < h1; h++)
+    n += s && s->metered ? (s->metered[h >> 3] >> (h & 7)) & 1 : gc_sensors_metered(cfg, h) != 0;
+  return n;
 }
