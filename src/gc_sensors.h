@@ -73,9 +73,9 @@ typedef enum {
 
 enum { GC_OBSF_LOCAL_HOTEL = 1, GC_OBSF_HOME = 2, GC_OBSF_LINKAGE_ERROR = 4, GC_OBSF_FALSE_MATCH = 8 };  /* 6 bits at most */
 
-/* 24 bytes: a day's observations are held twice (the blocks' buffers and
-** the day grouped by kind), about a tenth of a large run's memory, so kind,
-** sub and flags share 16 bits. */
+/* 24 bytes: a day's observations but the utility readings are held twice
+** (the blocks' buffers and the day grouped by kind), about a tenth of a
+** large run's memory, so kind, sub and flags share 16 bits. */
 typedef struct gc_obs {
   uint32_t person;      /* observed identity */
   uint32_t agent;       /* true agent: audit only */
