@@ -400,6 +400,13 @@ const gc_world *gc_run_world(const gc_run *r) { return &r->world; }
 const gc_population *gc_run_population(const gc_run *r) { return &r->pop; }
 const gc_audit *gc_run_audit(const gc_run *r) { return &r->audit; }
 gc_inference_load gc_run_inference_load(const gc_run *r) { return gc_sensors_inference_load(r->sensors); }
+
+size_t gc_run_day_buffer_bytes(const gc_run *r) {
+  size_t b = r->day_obs_cap * sizeof(gc_obs);
+  for (uint32_t k = 0; k < r->nblocks; k++) b += r->block_obs[k].cap * sizeof(gc_obs);
+  for (int t = 0; t < r->threads; t++) b += r->thread_events[t].cap * sizeof(gc_event);
+  return b;
+}
 uint64_t gc_run_observations(const gc_run *r) { return r->total_obs; }
 uint64_t gc_run_events(const gc_run *r) { return r->total_events; }
 

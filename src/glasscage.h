@@ -129,6 +129,7 @@ const gc_world *gc_run_world(const gc_run *r);
 const gc_population *gc_run_population(const gc_run *r);
 const gc_audit *gc_run_audit(const gc_run *r);
 gc_inference_load gc_run_inference_load(const gc_run *r);   /* gc_sensors_inference_load */
+size_t gc_run_day_buffer_bytes(const gc_run *r);            /* the day's observation and event buffers, allocated */
 uint64_t gc_run_observations(const gc_run *r);   /* total so far */
 uint64_t gc_run_events(const gc_run *r);
 
