@@ -57,16 +57,27 @@
 
 #define SEG_BITS_MIN 8        /* at least 256 segments: a segment's rehash is a small transient */
 #define CAP_MIN 4             /* slots per segment at first */
-#define FREE_DIV 16           /* the map grows before a segment is less than 1/FREE_DIV empty */
+#define FREE_DIV 16           /* a segment keeps at least 1/FREE_DIV of its slots empty */
+#define OVF_DIV 128           /* the overflow has an entry for every OVF_DIV slots of the segments */
+#define OVF_MIN 16            /* and at least this many */
+#define SPILLED 0x80000000u   /* in seg_n: some of the segment's pairs are in the overflow */
 #define DAYS_MAX 65535        /* what the 16-bit last_day of the old map could hold */
 
 static int bitlen(uint64_t x) { return x ? 64 - __builtin_clzll(x) : 0; }
 
-/* Slots a segment may fill before the map grows. */
+/* Slots a segment may fill: beyond, its pairs go to the overflow. */
 static uint64_t seg_limit(uint64_t cap) {
   uint64_t free = cap / FREE_DIV;
   return cap - (free ? free : 1);
 }
+
+/* Entries of the overflow for segments of cap slots, and how many of them
+** it may fill (3/4: linear probing stays short) before the map grows. */
+static uint64_t ovf_size(uint64_t cap, uint64_t nseg) {
+  uint64_t e = cap * nseg / OVF_DIV;
+  return e > OVF_MIN ? e : OVF_MIN;
+}
+static uint64_t ovf_limit(uint64_t size) { return size / 4 * 3; }
 
 /* Each growth rewrites the whole array, so small steps cost time: over a
 ** run, about 1/step slot moves per pair.  A quarter while the slots take
@@ -108,11 +119,13 @@ void gc_pair_map_free(gc_pair_map *m) {
   free(m->slot);
   free(m->seg_n);
   free(m->scratch);
+  free(m->ovf);
   gc_pair_map_init(m, m->agents, m->need, m->days);
 }
 
 static uint64_t nseg(const gc_pair_map *m) { return 1ull << m->sbits; }
 static size_t slot_size(const gc_pair_map *m) { return m->wide ? 8 : 4; }
+static size_t ovf_entry(const gc_pair_map *m) { return m->wide ? 16 : 8; }
 static int state_bits(const gc_pair_map *m) { return m->cbits + m->dbits; }
 
 static uint64_t get(const gc_pair_map *m, const void *v, uint64_t i) {
@@ -189,17 +202,67 @@ static void place(gc_pair_map *m, uint64_t j, uint64_t cap, uint64_t x) {
   shift_in(m, j * cap, cap, at, x);
 }
 
+/* The overflow: entry i of table o (of size entries) holds the slot x of a
+** pair of segment j, as j << 32 | x (x != 0: 0 is empty) or, when wide, as
+** the two words j, x.  Linear probing from a home that follows from the
+** pair's image h = j << rbits | r. */
+static uint64_t ovf_x(const gc_pair_map *m, const uint64_t *o, uint64_t i) {
+  return m->wide ? o[2 * i + 1] : o[i] & 0xFFFFFFFFu;
+}
+static uint64_t ovf_seg(const gc_pair_map *m, const uint64_t *o, uint64_t i) {
+  return m->wide ? o[2 * i] : o[i] >> 32;
+}
+static void ovf_put(const gc_pair_map *m, uint64_t *o, uint64_t i, uint64_t j, uint64_t x) {
+  if (m->wide) {
+    o[2 * i] = j;
+    o[2 * i + 1] = x;
+  } else {
+    o[i] = j << 32 | x;
+  }
+}
+static uint64_t ovf_home(const gc_pair_map *m, uint64_t j, uint64_t r, uint64_t size) {
+  uint64_t h = (j << m->rbits | r) * 0x9E3779B97F4A7C15ull;
+  return (uint64_t)(((unsigned __int128)h * size) >> 64);
+}
+
+/* Looks for remainder r of segment j in the overflow: 1 with its entry in
+** *at, or 0 with in *at the empty entry where it would go. */
+static int ovf_seek(const gc_pair_map *m, const uint64_t *o, uint64_t size, uint64_t j, uint64_t r, uint64_t *at) {
+  int st = state_bits(m);
+  uint64_t i = ovf_home(m, j, r, size);
+  for (;;) {
+    uint64_t x = ovf_x(m, o, i);
+    if (!x) break;
+    if (x >> st == r && ovf_seg(m, o, i) == j) {
+      *at = i;
+      return 1;
+    }
+    if (++i == size) i = 0;
+  }
+  *at = i;
+  return 0;
+}
+
+/* Puts slot x of segment j (its pair not held) into the overflow o. */
+static void ovf_add(const gc_pair_map *m, uint64_t *o, uint64_t size, uint64_t j, uint64_t x) {
+  uint64_t at;
+  ovf_seek(m, o, size, j, x >> state_bits(m), &at);
+  ovf_put(m, o, at, j, x);
+}
+
 /* Allocates the first segments; 0 or -1. */
 static int start(gc_pair_map *m) {
   uint64_t s = nseg(m);
   m->slot = calloc(s * CAP_MIN, slot_size(m));
   m->seg_n = calloc(s, sizeof *m->seg_n);
   m->scratch = malloc(CAP_MIN * slot_size(m));
-  if (!m->slot || !m->seg_n || !m->scratch) {
+  m->ovf = calloc(ovf_size(CAP_MIN, s), ovf_entry(m));
+  if (!m->slot || !m->seg_n || !m->scratch || !m->ovf) {
     gc_pair_map_free(m);
     return -1;
   }
   m->cap = m->scratch_cap = CAP_MIN;
+  m->ovf_cap = ovf_size(CAP_MIN, s);
   return 0;
 }
 
@@ -252,9 +315,11 @@ static uint64_t resettle(gc_pair_map *m, uint64_t j, uint64_t cap, uint64_t ncap
   return drop;
 }
 
-/* Every segment next_cap slots; 0, or -1 with m unchanged. */
+/* Every segment next_cap slots, and the overflow's pairs back into their
+** segments where these have room now; 0, or -1 with m unchanged. */
 static int grow(gc_pair_map *m) {
   uint64_t cap = m->cap, s = nseg(m), ncap = next_cap(cap, s, slot_size(m));
+  uint64_t osize = ovf_size(ncap, s), limit = seg_limit(ncap);
   size_t w = slot_size(m);
   if (m->scratch_cap < ncap) {   /* the next growth's old size: no allocation between realloc and rehash */
     void *p = realloc(m->scratch, ncap * w);
@@ -262,23 +327,59 @@ static int grow(gc_pair_map *m) {
     m->scratch = p;
     m->scratch_cap = ncap;
   }
+  uint64_t *o = calloc(osize, ovf_entry(m));
+  if (!o) return -1;
   void *p = realloc(m->slot, s * ncap * w);
-  if (!p) return -1;
+  if (!p) {
+    free(o);
+    return -1;
+  }
   m->slot = p;
   /* from the last segment down: segment j's new place starts at j * ncap >=
   ** j * cap, past the old places of the segments still to move */
-  for (uint64_t j = s; j-- > 0;) resettle(m, j, cap, ncap, 0, 0);
+  for (uint64_t j = s; j-- > 0;) {
+    resettle(m, j, cap, ncap, 0, 0);
+    m->seg_n[j] &= ~SPILLED;
+  }
   m->cap = ncap;
+  for (uint64_t i = 0; i < m->ovf_cap && m->ovf_n; i++) {
+    uint64_t x = ovf_x(m, m->ovf, i), j = ovf_seg(m, m->ovf, i);
+    if (!x) continue;
+    if ((m->seg_n[j] & ~SPILLED) < limit) {
+      place(m, j, ncap, x);
+      m->seg_n[j]++;
+      m->ovf_n--;
+    } else {
+      ovf_add(m, o, osize, j, x);
+      m->seg_n[j] |= SPILLED;
+    }
+  }
+  free(m->ovf);
+  m->ovf = o;
+  m->ovf_cap = osize;
   return 0;
 }
 
-/* Inserts pair image h with slot state `state` (not held); 0 or -1. */
+/* Inserts pair image h with slot state `state` (not held): into its
+** segment while that has room, else into the overflow while that has, else
+** after a growth; 0 or -1. */
 static int insert(gc_pair_map *m, uint64_t h, uint64_t state) {
   if (!m->slot && start(m)) return -1;
-  uint64_t j = h >> m->rbits, r = h & ((1ull << m->rbits) - 1);
-  if (m->seg_n[j] + 1 > seg_limit(m->cap) && grow(m)) return -1;
-  place(m, j, m->cap, r << state_bits(m) | state);
-  m->seg_n[j]++;
+  uint64_t j = h >> m->rbits, r = h & ((1ull << m->rbits) - 1), x = r << state_bits(m) | state;
+  for (;;) {
+    if ((m->seg_n[j] & ~SPILLED) < seg_limit(m->cap)) {
+      place(m, j, m->cap, x);
+      m->seg_n[j]++;
+      break;
+    }
+    if (m->ovf_n < ovf_limit(m->ovf_cap)) {
+      ovf_add(m, m->ovf, m->ovf_cap, j, x);
+      m->seg_n[j] |= SPILLED;
+      m->ovf_n++;
+      break;
+    }
+    if (grow(m)) return -1;
+  }
   m->n++;
   return 0;
 }
@@ -289,10 +390,12 @@ static int widen(gc_pair_map *m, int days) {
   gc_pair_map_init(&t, m->agents, m->need, days);
   int st = state_bits(m);
   uint64_t total = m->slot ? nseg(m) * m->cap : 0, dmask = (1ull << m->dbits) - 1;
-  for (uint64_t i = 0; i < total; i++) {
-    uint64_t x = get(m, m->slot, i);
+  uint64_t all = total + (m->slot ? m->ovf_cap : 0);
+  for (uint64_t i = 0; i < all; i++) {
+    uint64_t x = i < total ? get(m, m->slot, i) : ovf_x(m, m->ovf, i - total);
     if (!x) continue;
-    uint64_t h = (i / m->cap) << m->rbits | x >> st;
+    uint64_t j = i < total ? i / m->cap : ovf_seg(m, m->ovf, i - total);
+    uint64_t h = j << m->rbits | x >> st;
     uint64_t count1 = (x & ((1ull << st) - 1)) >> m->dbits, last = x & dmask;
     if (insert(&t, h, count1 << t.dbits | last)) {
       gc_pair_map_free(&t);
@@ -313,7 +416,13 @@ int gc_pair_map_together(gc_pair_map *m, uint32_t a, uint32_t b, int day, int wi
   uint64_t h = pair_hash(m, a, b), x = 0, today = (uint64_t)day + 1;
   uint64_t j = h >> m->rbits, r = h & ((1ull << m->rbits) - 1);
   uint64_t i = 0;
-  if (!m->slot || !seek(m, j * m->cap, m->cap, r, &i, &x)) {
+  int in_ovf = 0;
+  if (m->slot && !seek(m, j * m->cap, m->cap, r, &i, &x) && (m->seg_n[j] & SPILLED) &&
+      ovf_seek(m, m->ovf, m->ovf_cap, j, r, &i)) {
+    x = ovf_x(m, m->ovf, i);
+    in_ovf = 1;
+  }
+  if (!x) {
     if (insert(m, h, today)) return -1;
     return GC_PAIR_NEW | (m->need == 1 ? GC_PAIR_TIE : 0);
   }
@@ -322,7 +431,9 @@ int gc_pair_map_together(gc_pair_map *m, uint32_t a, uint32_t b, int day, int wi
   if (count >= m->need || last == (int)today) return 0;
   if (window > 0 && (int)today - last > window) count = 0;   /* too long ago: start again */
   count++;
-  put(m, m->slot, i, r << state_bits(m) | (uint64_t)(count - 1) << m->dbits | today);
+  x = r << state_bits(m) | (uint64_t)(count - 1) << m->dbits | today;
+  if (in_ovf) ovf_put(m, m->ovf, i, j, x);
+  else put(m, m->slot, i, x);
   return count == m->need ? GC_PAIR_TIE : 0;
 }
 
@@ -331,7 +442,10 @@ int gc_pair_map_get(const gc_pair_map *m, uint32_t a, uint32_t b, int *count, in
   uint64_t h = pair_hash(m, a, b), x;
   uint64_t j = h >> m->rbits, r = h & ((1ull << m->rbits) - 1);
   uint64_t at;
-  if (!seek(m, j * m->cap, m->cap, r, &at, &x)) return 0;
+  if (!seek(m, j * m->cap, m->cap, r, &at, &x)) {
+    if (!(m->seg_n[j] & SPILLED) || !ovf_seek(m, m->ovf, m->ovf_cap, j, r, &at)) return 0;
+    x = ovf_x(m, m->ovf, at);
+  }
   *count = (int)((x >> m->dbits) & ((1ull << m->cbits) - 1)) + 1;
   *last_day = (int)(x & ((1ull << m->dbits) - 1));
   return 1;
@@ -342,6 +456,25 @@ void gc_pair_map_prefetch(const gc_pair_map *m, uint32_t a, uint32_t b) {
   uint64_t h = pair_hash(m, a, b);
   uint64_t j = h >> m->rbits, r = h & ((1ull << m->rbits) - 1);
   __builtin_prefetch((const char *)m->slot + (j * m->cap + home(m, r, m->cap)) * slot_size(m), 1);
+  __builtin_prefetch(&m->seg_n[j], 1);   /* read by every insert */
+}
+
+/* Deletes overflow entry i (linear probing: the entries after it that may
+** come back a place do). */
+static void ovf_delete(gc_pair_map *m, uint64_t i) {
+  int st = state_bits(m);
+  uint64_t size = m->ovf_cap, k = i;
+  for (;;) {
+    if (++k == size) k = 0;
+    uint64_t x = ovf_x(m, m->ovf, k);
+    if (!x) break;
+    uint64_t j = ovf_seg(m, m->ovf, k), hk = ovf_home(m, j, x >> st, size);
+    /* k's entry may move to the hole i unless its home lies in (i, k] (cyclically) */
+    if (i <= k ? (hk > i && hk <= k) : (hk > i || hk <= k)) continue;
+    ovf_put(m, m->ovf, i, j, x);
+    i = k;
+  }
+  ovf_put(m, m->ovf, i, 0, 0);
 }
 
 void gc_pair_map_forget(gc_pair_map *m, int day, int window) {
@@ -359,36 +492,73 @@ void gc_pair_map_forget(gc_pair_map *m, int day, int window) {
     m->seg_n[j] -= (uint32_t)drop;
     m->n -= drop;
   }
+  if (!m->ovf_n) return;
+  /* the overflow, from just after an empty entry (one is, at a load of at
+  ** most 3/4) once round: an entry coming back into a deleted one's place
+  ** is looked at there */
+  uint64_t size = m->ovf_cap, e = 0, drop = 0;
+  while (ovf_x(m, m->ovf, e)) e++;
+  for (uint64_t k = 1; k < size;) {
+    uint64_t i = e + k < size ? e + k : e + k - size, x = ovf_x(m, m->ovf, i);
+    if (x && stale(m, x, day, window)) {
+      ovf_delete(m, i);
+      drop++;
+    } else {
+      k++;
+    }
+  }
+  if (!drop) return;
+  m->ovf_n -= drop;
+  m->n -= drop;
+  for (uint64_t j = 0; j < nseg(m); j++) m->seg_n[j] &= ~SPILLED;
+  for (uint64_t i = 0; i < size; i++)
+    if (ovf_x(m, m->ovf, i)) m->seg_n[ovf_seg(m, m->ovf, i)] |= SPILLED;
 }
 
 /* Bytes of m's arrays with segments of cap slots. */
 static double bytes_at(const gc_pair_map *m, uint64_t cap, uint64_t scratch_cap) {
-  return (double)((nseg(m) * cap + scratch_cap) * slot_size(m) + nseg(m) * sizeof *m->seg_n);
+  return (double)((nseg(m) * cap + scratch_cap) * slot_size(m) + nseg(m) * sizeof *m->seg_n +
+                  ovf_size(cap, nseg(m)) * ovf_entry(m));
 }
 
 size_t gc_pair_map_bytes(const gc_pair_map *m) {
   return m->slot ? (size_t)bytes_at(m, m->cap, m->scratch_cap) : 0;
 }
 
-/* The count the fullest of s segments reaches when each holds a Poisson
-** number of pairs with this mean: the least k with s P(X > k) < 1/2. */
-static double fullest(double mean, double s) {
-  for (double k = floor(mean);; k++) {
-    double t = exp((k + 1) * log(mean) - mean - lgamma(k + 2)), tail = 0;
-    for (double i = k + 1; t > 1e-300 && t > tail * 1e-9; i++) {
-      tail += t;
-      t *= mean / (i + 1);
+/* E[max(X - limit, 0)] for X Poisson with this mean: the pairs a segment
+** of that limit puts in the overflow. */
+static double excess(double mean, double limit) {
+  double lp0 = limit * log(mean) - mean - lgamma(limit + 1), sum = 0;   /* log P(X = limit) */
+  if (limit >= mean) {
+    double lp = lp0;
+    for (double k = limit + 1;; k++) {
+      lp += log(mean / k);
+      double t = (k - limit) * exp(lp);
+      sum += t;
+      if (t < 1e-12 * (sum + 1e-300) || lp < -745) break;
     }
-    if (s * tail < 0.5) return k;
+    return sum;
   }
+  double lp = lp0;   /* mean - limit + E[max(limit - X, 0)] */
+  for (double k = limit - 1; k >= 0; k--) {
+    lp += log((k + 1) / mean);
+    double t = (limit - k) * exp(lp);
+    sum += t;
+    if (t < 1e-12 * (sum + 1e-300) || lp < -745) break;
+  }
+  return mean - limit + sum;
 }
 
 double gc_pair_map_bytes_for(uint32_t agents, int need, int days, double pairs) {
   if (pairs <= 0) return 0;
   gc_pair_map m;
   gc_pair_map_init(&m, agents, need, days);
-  double most = fullest(pairs / (double)nseg(&m), (double)nseg(&m));
-  uint64_t cap = CAP_MIN;
-  while ((double)seg_limit(cap) < most) cap = next_cap(cap, nseg(&m), slot_size(&m));
-  return bytes_at(&m, cap, cap);
+  double s = (double)nseg(&m), mean = pairs / s;
+  uint64_t cap = CAP_MIN, prev = 0;
+  while (s * excess(mean, (double)seg_limit(cap)) > (double)ovf_limit(ovf_size(cap, nseg(&m)))) {
+    prev = cap;
+    cap = next_cap(cap, nseg(&m), slot_size(&m));
+  }
+  /* at its last growth, the old overflow was there with the new */
+  return bytes_at(&m, cap, cap) + (prev ? (double)(ovf_size(prev, nseg(&m)) * ovf_entry(&m)) : 0);
 }
