@@ -33,21 +33,50 @@
 ** slot address follows from the pair alone (one memory access, which the
 ** caller prefetches) and there is no directory.
 **
-** Growth.  When an insert would leave a segment less than 1/16 empty, every
+** Overflow.  Segments fill unevenly (Poisson): at 25M people 2^23 segments
+** of ~208 pairs, the fullest ~35% above the mean.  Sizing every segment for
+** the fullest, as this map did until November 2026, cost 6.1 bytes per pair
+** there.  Instead a segment takes pairs until it is 1/16 empty (seg_limit);
+** the pairs that come after go to one overflow table shared by all
+** segments: linear probing on the whole pair (segment << 32 | slot, 8
+** bytes; 16 when wide), an entry for every 128 slots of the segments, at
+** most 3/4 of them used.  The top bit of the segment's count in seg_n says
+** that some of its pairs are there, so a lookup that misses in its segment
+** looks in the overflow only for those segments (a second memory access).
+** The prefetch fetches the pair's home slot and, where seg_n outgrows the
+** cache (over 2^16 segments), its seg_n entry, read by every insert; where
+** seg_n stays in the cache, it reads it and fetches the overflow entry the
+** pair would be at when its segment has spilled.  A miss that finds room in
+** its segment inserts where its lookup stopped.
+** A pair is in its segment or in the overflow, never both, and the order in
+** which they are looked in never matters to what a call returns.
+**
+** Growth.  When the overflow is full (not when one segment is), every
 ** segment grows (by a quarter while the array is under 1 GiB, by a
 ** sixteenth beyond): the array is realloc'ed (for a large block glibc moves
 ** the pages with mremap rather than copying them, so an old and a new array
 ** are never both resident) and the segments are rebuilt from the last to
 ** the first, segment j moving from j * cap to j * cap' >= j * cap, past the
 ** segments still to move (through a scratch copy of one segment where its
-** old and new places overlap).  Segments fill alike, the fullest deciding
-** (at 10M people 2^20 segments of ~3,300 pairs, the fullest ~9% above the
-** mean), so the load is 0.80-0.87 once past 1 GiB: 4.6-5.0 bytes per pair
-** (4.5 for the province at 1M people), against 32-64 for the 16-byte slots
-** at most half full (doubling, with old and new maps alive) this replaced.
-** The price is time: each growth rewrites the array, about 17 slot moves
-** per pair over a run at the sixteenth.  gc_pair_map_bytes_for models all
-** this for the memory preflight; tests/unit/test_pair_map.c checks it.
+** old and new places overlap).  Then the overflow's pairs go back into their
+** segments where these have room now, the rest into a new overflow table
+** sized for the new cap (allocated before the realloc: that is the one
+** moment two tables are there, the old overflow's 1.6% of the map on top of
+** the new map).  So the segments are sized for about the mean plus a
+** standard deviation (the 0.4-0.7% of pairs above that in the overflow), not
+** for the fullest: the model gives 4.73 bytes per pair at 25M people (the
+** preflight's 1.745e9 pairs) and 4.72 at 10M (7.0e8), against 6.13 and
+** 5.17 before; at 1M (7.0e7 pairs, arrays under 1 GiB, steps of a quarter)
+** 5.01 against 4.88, as where a growth step lands decides more there
+** (November 2026).  The price is time: each growth rewrites the array,
+** about 17 slot moves per pair over a run at the sixteenth, and segments
+** run fuller (many near 15/16 before a growth, where an insert moves longer
+** runs and misses look in the overflow): the province at 1M people, 30
+** days, 2 threads took 7% longer than with the map sized for the fullest
+** segment (medians of 3 alternating runs, 28.8 s against 26.8 s; November
+** 2026).  gc_pair_map_bytes_for models all this for the memory preflight
+** (the overflow a segment of a given limit makes, for Poisson loads, in
+** expectation); tests/unit/test_pair_map.c checks it.
 */
 #include <assert.h>
 #include <math.h>
@@ -60,6 +89,7 @@
 #define FREE_DIV 16           /* a segment keeps at least 1/FREE_DIV of its slots empty */
 #define OVF_DIV 128           /* the overflow has an entry for every OVF_DIV slots of the segments */
 #define OVF_MIN 16            /* and at least this many */
+#define SEG_N_CACHED (1u << 16) /* up to this many segments, seg_n stays in the cache (256 KiB) */
 #define SPILLED 0x80000000u   /* in seg_n: some of the segment's pairs are in the overflow */
 #define DAYS_MAX 65535        /* what the 16-bit last_day of the old map could hold */
 
@@ -164,17 +194,25 @@ static uint64_t home(const gc_pair_map *m, uint64_t r, uint64_t cap) {
 ** it belongs (an empty slot, or the first of those that come after it). */
 static int seek(const gc_pair_map *m, uint64_t base, uint64_t cap, uint64_t r, uint64_t *at, uint64_t *x) {
   int st = state_bits(m);
-  uint64_t i = home(m, r, cap);
+  uint64_t h = home(m, r, cap), i = h;
   for (uint64_t d = 0;; d++) {
     uint64_t y = get(m, m->slot, base + i);
     if (!y) break;
-    uint64_t ry = y >> st, hy = home(m, ry, cap), dy = i >= hy ? i - hy : i + cap - hy;
+    uint64_t ry = y >> st;
     if (ry == r) {
       *at = base + i;
       *x = y;
       return 1;
     }
-    if (dy < d || (dy == d && ry > r)) break;   /* a later home, or the same home and a larger r */
+    if (i >= h) {
+      /* not yet round the segment's end: as homes rise with r, a smaller r
+      ** comes first, and a larger one after unless it came round from the
+      ** end (its home past i) */
+      if (ry > r && home(m, ry, cap) <= i) break;
+    } else {
+      uint64_t hy = home(m, ry, cap), dy = i >= hy ? i - hy : i + cap - hy;
+      if (dy < d || (dy == d && ry > r)) break;   /* a later home, or the same home and a larger r */
+    }
     if (++i == cap) i = 0;
   }
   *at = base + i;
@@ -185,14 +223,22 @@ static int seek(const gc_pair_map *m, uint64_t base, uint64_t cap, uint64_t r, u
 /* Puts slot x at index `at` of the segment of cap slots at base, moving the
 ** slots from there to the next empty one a place on. */
 static void shift_in(gc_pair_map *m, uint64_t base, uint64_t cap, uint64_t at, uint64_t x) {
-  uint64_t i = at - base;
-  for (;;) {
-    uint64_t y = get(m, m->slot, base + i);
-    put(m, m->slot, base + i, x);
-    if (!y) return;
-    x = y;
-    if (++i == cap) i = 0;
+  size_t w = slot_size(m);
+  uint64_t i = at - base, e = i;
+  char *v = (char *)m->slot + base * w;
+  if (m->wide) {
+    for (const uint64_t *y = (const uint64_t *)v; y[e];) e = e + 1 < cap ? e + 1 : 0;
+  } else {
+    for (const uint32_t *y = (const uint32_t *)v; y[e];) e = e + 1 < cap ? e + 1 : 0;
   }
+  if (e >= i) {
+    memmove(v + (i + 1) * w, v + i * w, (e - i) * w);
+  } else {                                   /* the run wraps round: its end first */
+    memmove(v + w, v, e * w);
+    memcpy(v, v + (cap - 1) * w, w);
+    memmove(v + (i + 1) * w, v + i * w, (cap - 1 - i) * w);
+  }
+  put(m, v, i, x);
 }
 
 /* Puts slot x (its pair not held) into segment j of cap slots. */
@@ -415,15 +461,22 @@ int gc_pair_map_together(gc_pair_map *m, uint32_t a, uint32_t b, int day, int wi
   }
   uint64_t h = pair_hash(m, a, b), x = 0, today = (uint64_t)day + 1;
   uint64_t j = h >> m->rbits, r = h & ((1ull << m->rbits) - 1);
-  uint64_t i = 0;
+  uint64_t i = 0, o = 0;
   int in_ovf = 0;
   if (m->slot && !seek(m, j * m->cap, m->cap, r, &i, &x) && (m->seg_n[j] & SPILLED) &&
-      ovf_seek(m, m->ovf, m->ovf_cap, j, r, &i)) {
-    x = ovf_x(m, m->ovf, i);
+      ovf_seek(m, m->ovf, m->ovf_cap, j, r, &o)) {
+    x = ovf_x(m, m->ovf, o);
+    i = o;
     in_ovf = 1;
   }
   if (!x) {
-    if (insert(m, h, today)) return -1;
+    if (m->slot && (m->seg_n[j] & ~SPILLED) < seg_limit(m->cap)) {   /* where seek left off: no second one */
+      shift_in(m, j * m->cap, m->cap, i, r << state_bits(m) | today);
+      m->seg_n[j]++;
+      m->n++;
+    } else if (insert(m, h, today)) {
+      return -1;
+    }
     return GC_PAIR_NEW | (m->need == 1 ? GC_PAIR_TIE : 0);
   }
   int count = (int)((x >> m->dbits) & ((1ull << m->cbits) - 1)) + 1;
@@ -456,7 +509,11 @@ void gc_pair_map_prefetch(const gc_pair_map *m, uint32_t a, uint32_t b) {
   uint64_t h = pair_hash(m, a, b);
   uint64_t j = h >> m->rbits, r = h & ((1ull << m->rbits) - 1);
   __builtin_prefetch((const char *)m->slot + (j * m->cap + home(m, r, m->cap)) * slot_size(m), 1);
-  __builtin_prefetch(&m->seg_n[j], 1);   /* read by every insert */
+  if (nseg(m) > SEG_N_CACHED) {
+    __builtin_prefetch(&m->seg_n[j], 1);  /* read by every insert */
+  } else if (m->seg_n[j] & SPILLED) {      /* seg_n is in the cache: where a miss will look next */
+    __builtin_prefetch(m->ovf + ovf_home(m, j, r, m->ovf_cap) * (m->wide ? 2 : 1), 1);
+  }
 }
 
 /* Deletes overflow entry i (linear probing: the entries after it that may
