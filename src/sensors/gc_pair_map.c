@@ -33,50 +33,21 @@
 ** slot address follows from the pair alone (one memory access, which the
 ** caller prefetches) and there is no directory.
 **
-** Overflow.  Segments fill unevenly (Poisson): at 25M people 2^23 segments
-** of ~208 pairs, the fullest ~35% above the mean.  Sizing every segment for
-** the fullest, as this map did until November 2026, cost 6.1 bytes per pair
-** there.  Instead a segment takes pairs until it is 1/16 empty (seg_limit);
-** the pairs that come after go to one overflow table shared by all
-** segments: linear probing on the whole pair (segment << 32 | slot, 8
-** bytes; 16 when wide), an entry for every 128 slots of the segments, at
-** most 3/4 of them used.  The top bit of the segment's count in seg_n says
-** that some of its pairs are there, so a lookup that misses in its segment
-** looks in the overflow only for those segments (a second memory access).
-** The prefetch fetches the pair's home slot and, where seg_n outgrows the
-** cache (over 2^16 segments), its seg_n entry, read by every insert; where
-** seg_n stays in the cache, it reads it and fetches the overflow entry the
-** pair would be at when its segment has spilled.  A miss that finds room in
-** its segment inserts where its lookup stopped.
-** A pair is in its segment or in the overflow, never both, and the order in
-** which they are looked in never matters to what a call returns.
-**
-** Growth.  When the overflow is full (not when one segment is), every
+** Growth.  When an insert would leave a segment less than 1/16 empty, every
 ** segment grows (by a quarter while the array is under 1 GiB, by a
 ** sixteenth beyond): the array is realloc'ed (for a large block glibc moves
 ** the pages with mremap rather than copying them, so an old and a new array
 ** are never both resident) and the segments are rebuilt from the last to
 ** the first, segment j moving from j * cap to j * cap' >= j * cap, past the
 ** segments still to move (through a scratch copy of one segment where its
-** old and new places overlap).  Then the overflow's pairs go back into their
-** segments where these have room now, the rest into a new overflow table
-** sized for the new cap (allocated before the realloc: that is the one
-** moment two tables are there, the old overflow's 1.6% of the map on top of
-** the new map).  So the segments are sized for about the mean plus a
-** standard deviation (the 0.4-0.7% of pairs above that in the overflow), not
-** for the fullest: the model gives 4.73 bytes per pair at 25M people (the
-** preflight's 1.745e9 pairs) and 4.72 at 10M (7.0e8), against 6.13 and
-** 5.17 before; at 1M (7.0e7 pairs, arrays under 1 GiB, steps of a quarter)
-** 5.01 against 4.88, as where a growth step lands decides more there
-** (November 2026).  The price is time: each growth rewrites the array,
-** about 17 slot moves per pair over a run at the sixteenth, and segments
-** run fuller (many near 15/16 before a growth, where an insert moves longer
-** runs and misses look in the overflow): the province at 1M people, 30
-** days, 2 threads took 7% longer than with the map sized for the fullest
-** segment (medians of 3 alternating runs, 28.8 s against 26.8 s; November
-** 2026).  gc_pair_map_bytes_for models all this for the memory preflight
-** (the overflow a segment of a given limit makes, for Poisson loads, in
-** expectation); tests/unit/test_pair_map.c checks it.
+** old and new places overlap).  Segments fill alike, the fullest deciding
+** (at 10M people 2^20 segments of ~3,300 pairs, the fullest ~9% above the
+** mean), so the load is 0.80-0.87 once past 1 GiB: 4.6-5.0 bytes per pair
+** (4.5 for the province at 1M people), against 32-64 for the 16-byte slots
+** at most half full (doubling, with old and new maps alive) this replaced.
+** The price is time: each growth rewrites the array, about 17 slot moves
+** per pair over a run at the sixteenth.  gc_pair_map_bytes_for models all
+** this for the memory preflight; tests/unit/test_pair_map.c checks it.
 */
 #include <assert.h>
 #include <math.h>
@@ -86,28 +57,16 @@
 
 #define SEG_BITS_MIN 8        /* at least 256 segments: a segment's rehash is a small transient */
 #define CAP_MIN 4             /* slots per segment at first */
-#define FREE_DIV 16           /* a segment keeps at least 1/FREE_DIV of its slots empty */
-#define OVF_DIV 128           /* the overflow has an entry for every OVF_DIV slots of the segments */
-#define OVF_MIN 16            /* and at least this many */
-#define SEG_N_CACHED (1u << 16) /* up to this many segments, seg_n stays in the cache (256 KiB) */
-#define SPILLED 0x80000000u   /* in seg_n: some of the segment's pairs are in the overflow */
+#define FREE_DIV 16           /* the map grows before a segment is less than 1/FREE_DIV empty */
 #define DAYS_MAX 65535        /* what the 16-bit last_day of the old map could hold */
 
 static int bitlen(uint64_t x) { return x ? 64 - __builtin_clzll(x) : 0; }
 
-/* Slots a segment may fill: beyond, its pairs go to the overflow. */
+/* Slots a segment may fill before the map grows. */
 static uint64_t seg_limit(uint64_t cap) {
   uint64_t free = cap / FREE_DIV;
   return cap - (free ? free : 1);
 }
-
-/* Entries of the overflow for segments of cap slots, and how many of them
-** it may fill (3/4: linear probing stays short) before the map grows. */
-static uint64_t ovf_size(uint64_t cap, uint64_t nseg) {
-  uint64_t e = cap * nseg / OVF_DIV;
-  return e > OVF_MIN ? e : OVF_MIN;
-}
-static uint64_t ovf_limit(uint64_t size) { return size / 4 * 3; }
 
 /* Each growth rewrites the whole array, so small steps cost time: over a
 ** run, about 1/step slot moves per pair.  A quarter while the slots take
@@ -149,13 +108,11 @@ void gc_pair_map_free(gc_pair_map *m) {
   free(m->slot);
   free(m->seg_n);
   free(m->scratch);
-  free(m->ovf);
   gc_pair_map_init(m, m->agents, m->need, m->days);
 }
 
 static uint64_t nseg(const gc_pair_map *m) { return 1ull << m->sbits; }
 static size_t slot_size(const gc_pair_map *m) { return m->wide ? 8 : 4; }
-static size_t ovf_entry(const gc_pair_map *m) { return m->wide ? 16 : 8; }
 static int state_bits(const gc_pair_map *m) { return m->cbits + m->dbits; }
 
 static uint64_t get(const gc_pair_map *m, const void *v, uint64_t i) {
@@ -194,25 +151,17 @@ static uint64_t home(const gc_pair_map *m, uint64_t r, uint64_t cap) {
 ** it belongs (an empty slot, or the first of those that come after it). */
 static int seek(const gc_pair_map *m, uint64_t base, uint64_t cap, uint64_t r, uint64_t *at, uint64_t *x) {
   int st = state_bits(m);
-  uint64_t h = home(m, r, cap), i = h;
+  uint64_t i = home(m, r, cap);
   for (uint64_t d = 0;; d++) {
     uint64_t y = get(m, m->slot, base + i);
     if (!y) break;
-    uint64_t ry = y >> st;
+    uint64_t ry = y >> st, hy = home(m, ry, cap), dy = i >= hy ? i - hy : i + cap - hy;
     if (ry == r) {
       *at = base + i;
       *x = y;
       return 1;
     }
-    if (i >= h) {
-      /* not yet round the segment's end: as homes rise with r, a smaller r
-      ** comes first, and a larger one after unless it came round from the
-      ** end (its home past i) */
-      if (ry > r && home(m, ry, cap) <= i) break;
-    } else {
-      uint64_t hy = home(m, ry, cap), dy = i >= hy ? i - hy : i + cap - hy;
-      if (dy < d || (dy == d && ry > r)) break;   /* a later home, or the same home and a larger r */
-    }
+    if (dy < d || (dy == d && ry > r)) break;   /* a later home, or the same home and a larger r */
     if (++i == cap) i = 0;
   }
   *at = base + i;
@@ -223,22 +172,14 @@ static int seek(const gc_pair_map *m, uint64_t base, uint64_t cap, uint64_t r, u
 /* Puts slot x at index `at` of the segment of cap slots at base, moving the
 ** slots from there to the next empty one a place on. */
 static void shift_in(gc_pair_map *m, uint64_t base, uint64_t cap, uint64_t at, uint64_t x) {
-  size_t w = slot_size(m);
-  uint64_t i = at - base, e = i;
-  char *v = (char *)m->slot + base * w;
-  if (m->wide) {
-    for (const uint64_t *y = (const uint64_t *)v; y[e];) e = e + 1 < cap ? e + 1 : 0;
-  } else {
-    for (const uint32_t *y = (const uint32_t *)v; y[e];) e = e + 1 < cap ? e + 1 : 0;
+  uint64_t i = at - base;
+  for (;;) {
+    uint64_t y = get(m, m->slot, base + i);
+    put(m, m->slot, base + i, x);
+    if (!y) return;
+    x = y;
+    if (++i == cap) i = 0;
   }
-  if (e >= i) {
-    memmove(v + (i + 1) * w, v + i * w, (e - i) * w);
-  } else {                                   /* the run wraps round: its end first */
-    memmove(v + w, v, e * w);
-    memcpy(v, v + (cap - 1) * w, w);
-    memmove(v + (i + 1) * w, v + i * w, (cap - 1 - i) * w);
-  }
-  put(m, v, i, x);
 }
 
 /* Puts slot x (its pair not held) into segment j of cap slots. */
@@ -248,67 +189,17 @@ static void place(gc_pair_map *m, uint64_t j, uint64_t cap, uint64_t x) {
   shift_in(m, j * cap, cap, at, x);
 }
 
-/* The overflow: entry i of table o (of size entries) holds the slot x of a
-** pair of segment j, as j << 32 | x (x != 0: 0 is empty) or, when wide, as
-** the two words j, x.  Linear probing from a home that follows from the
-** pair's image h = j << rbits | r. */
-static uint64_t ovf_x(const gc_pair_map *m, const uint64_t *o, uint64_t i) {
-  return m->wide ? o[2 * i + 1] : o[i] & 0xFFFFFFFFu;
-}
-static uint64_t ovf_seg(const gc_pair_map *m, const uint64_t *o, uint64_t i) {
-  return m->wide ? o[2 * i] : o[i] >> 32;
-}
-static void ovf_put(const gc_pair_map *m, uint64_t *o, uint64_t i, uint64_t j, uint64_t x) {
-  if (m->wide) {
-    o[2 * i] = j;
-    o[2 * i + 1] = x;
-  } else {
-    o[i] = j << 32 | x;
-  }
-}
-static uint64_t ovf_home(const gc_pair_map *m, uint64_t j, uint64_t r, uint64_t size) {
-  uint64_t h = (j << m->rbits | r) * 0x9E3779B97F4A7C15ull;
-  return (uint64_t)(((unsigned __int128)h * size) >> 64);
-}
-
-/* Looks for remainder r of segment j in the overflow: 1 with its entry in
-** *at, or 0 with in *at the empty entry where it would go. */
-static int ovf_seek(const gc_pair_map *m, const uint64_t *o, uint64_t size, uint64_t j, uint64_t r, uint64_t *at) {
-  int st = state_bits(m);
-  uint64_t i = ovf_home(m, j, r, size);
-  for (;;) {
-    uint64_t x = ovf_x(m, o, i);
-    if (!x) break;
-    if (x >> st == r && ovf_seg(m, o, i) == j) {
-      *at = i;
-      return 1;
-    }
-    if (++i == size) i = 0;
-  }
-  *at = i;
-  return 0;
-}
-
-/* Puts slot x of segment j (its pair not held) into the overflow o. */
-static void ovf_add(const gc_pair_map *m, uint64_t *o, uint64_t size, uint64_t j, uint64_t x) {
-  uint64_t at;
-  ovf_seek(m, o, size, j, x >> state_bits(m), &at);
-  ovf_put(m, o, at, j, x);
-}
-
 /* Allocates the first segments; 0 or -1. */
 static int start(gc_pair_map *m) {
   uint64_t s = nseg(m);
   m->slot = calloc(s * CAP_MIN, slot_size(m));
   m->seg_n = calloc(s, sizeof *m->seg_n);
   m->scratch = malloc(CAP_MIN * slot_size(m));
-  m->ovf = calloc(ovf_size(CAP_MIN, s), ovf_entry(m));
-  if (!m->slot || !m->seg_n || !m->scratch || !m->ovf) {
+  if (!m->slot || !m->seg_n || !m->scratch) {
     gc_pair_map_free(m);
     return -1;
   }
   m->cap = m->scratch_cap = CAP_MIN;
-  m->ovf_cap = ovf_size(CAP_MIN, s);
   return 0;
 }
 
@@ -361,11 +252,9 @@ static uint64_t resettle(gc_pair_map *m, uint64_t j, uint64_t cap, uint64_t ncap
   return drop;
 }
 
-/* Every segment next_cap slots, and the overflow's pairs back into their
-** segments where these have room now; 0, or -1 with m unchanged. */
+/* Every segment next_cap slots; 0, or -1 with m unchanged. */
 static int grow(gc_pair_map *m) {
   uint64_t cap = m->cap, s = nseg(m), ncap = next_cap(cap, s, slot_size(m));
-  uint64_t osize = ovf_size(ncap, s), limit = seg_limit(ncap);
   size_t w = slot_size(m);
   if (m->scratch_cap < ncap) {   /* the next growth's old size: no allocation between realloc and rehash */
     void *p = realloc(m->scratch, ncap * w);
@@ -373,59 +262,23 @@ static int grow(gc_pair_map *m) {
     m->scratch = p;
     m->scratch_cap = ncap;
   }
-  uint64_t *o = calloc(osize, ovf_entry(m));
-  if (!o) return -1;
   void *p = realloc(m->slot, s * ncap * w);
-  if (!p) {
-    free(o);
-    return -1;
-  }
+  if (!p) return -1;
   m->slot = p;
   /* from the last segment down: segment j's new place starts at j * ncap >=
   ** j * cap, past the old places of the segments still to move */
-  for (uint64_t j = s; j-- > 0;) {
-    resettle(m, j, cap, ncap, 0, 0);
-    m->seg_n[j] &= ~SPILLED;
-  }
+  for (uint64_t j = s; j-- > 0;) resettle(m, j, cap, ncap, 0, 0);
   m->cap = ncap;
-  for (uint64_t i = 0; i < m->ovf_cap && m->ovf_n; i++) {
-    uint64_t x = ovf_x(m, m->ovf, i), j = ovf_seg(m, m->ovf, i);
-    if (!x) continue;
-    if ((m->seg_n[j] & ~SPILLED) < limit) {
-      place(m, j, ncap, x);
-      m->seg_n[j]++;
-      m->ovf_n--;
-    } else {
-      ovf_add(m, o, osize, j, x);
-      m->seg_n[j] |= SPILLED;
-    }
-  }
-  free(m->ovf);
-  m->ovf = o;
-  m->ovf_cap = osize;
   return 0;
 }
 
-/* Inserts pair image h with slot state `state` (not held): into its
-** segment while that has room, else into the overflow while that has, else
-** after a growth; 0 or -1. */
+/* Inserts pair image h with slot state `state` (not held); 0 or -1. */
 static int insert(gc_pair_map *m, uint64_t h, uint64_t state) {
   if (!m->slot && start(m)) return -1;
-  uint64_t j = h >> m->rbits, r = h & ((1ull << m->rbits) - 1), x = r << state_bits(m) | state;
-  for (;;) {
-    if ((m->seg_n[j] & ~SPILLED) < seg_limit(m->cap)) {
-      place(m, j, m->cap, x);
-      m->seg_n[j]++;
-      break;
-    }
-    if (m->ovf_n < ovf_limit(m->ovf_cap)) {
-      ovf_add(m, m->ovf, m->ovf_cap, j, x);
-      m->seg_n[j] |= SPILLED;
-      m->ovf_n++;
-      break;
-    }
-    if (grow(m)) return -1;
-  }
+  uint64_t j = h >> m->rbits, r = h & ((1ull << m->rbits) - 1);
+  if (m->seg_n[j] + 1 > seg_limit(m->cap) && grow(m)) return -1;
+  place(m, j, m->cap, r << state_bits(m) | state);
+  m->seg_n[j]++;
   m->n++;
   return 0;
 }
@@ -436,12 +289,10 @@ static int widen(gc_pair_map *m, int days) {
   gc_pair_map_init(&t, m->agents, m->need, days);
   int st = state_bits(m);
   uint64_t total = m->slot ? nseg(m) * m->cap : 0, dmask = (1ull << m->dbits) - 1;
-  uint64_t all = total + (m->slot ? m->ovf_cap : 0);
-  for (uint64_t i = 0; i < all; i++) {
-    uint64_t x = i < total ? get(m, m->slot, i) : ovf_x(m, m->ovf, i - total);
+  for (uint64_t i = 0; i < total; i++) {
+    uint64_t x = get(m, m->slot, i);
     if (!x) continue;
-    uint64_t j = i < total ? i / m->cap : ovf_seg(m, m->ovf, i - total);
-    uint64_t h = j << m->rbits | x >> st;
+    uint64_t h = (i / m->cap) << m->rbits | x >> st;
     uint64_t count1 = (x & ((1ull << st) - 1)) >> m->dbits, last = x & dmask;
     if (insert(&t, h, count1 << t.dbits | last)) {
       gc_pair_map_free(&t);
@@ -461,22 +312,9 @@ int gc_pair_map_together(gc_pair_map *m, uint32_t a, uint32_t b, int day, int wi
   }
   uint64_t h = pair_hash(m, a, b), x = 0, today = (uint64_t)day + 1;
   uint64_t j = h >> m->rbits, r = h & ((1ull << m->rbits) - 1);
-  uint64_t i = 0, o = 0;
-  int in_ovf = 0;
-  if (m->slot && !seek(m, j * m->cap, m->cap, r, &i, &x) && (m->seg_n[j] & SPILLED) &&
-      ovf_seek(m, m->ovf, m->ovf_cap, j, r, &o)) {
-    x = ovf_x(m, m->ovf, o);
-    i = o;
-    in_ovf = 1;
-  }
-  if (!x) {
-    if (m->slot && (m->seg_n[j] & ~SPILLED) < seg_limit(m->cap)) {   /* where seek left off: no second one */
-      shift_in(m, j * m->cap, m->cap, i, r << state_bits(m) | today);
-      m->seg_n[j]++;
-      m->n++;
-    } else if (insert(m, h, today)) {
-      return -1;
-    }
+  uint64_t i = 0;
+  if (!m->slot || !seek(m, j * m->cap, m->cap, r, &i, &x)) {
+    if (insert(m, h, today)) return -1;
     return GC_PAIR_NEW | (m->need == 1 ? GC_PAIR_TIE : 0);
   }
   int count = (int)((x >> m->dbits) & ((1ull << m->cbits) - 1)) + 1;
@@ -484,9 +322,7 @@ int gc_pair_map_together(gc_pair_map *m, uint32_t a, uint32_t b, int day, int wi
   if (count >= m->need || last == (int)today) return 0;
   if (window > 0 && (int)today - last > window) count = 0;   /* too long ago: start again */
   count++;
-  x = r << state_bits(m) | (uint64_t)(count - 1) << m->dbits | today;
-  if (in_ovf) ovf_put(m, m->ovf, i, j, x);
-  else put(m, m->slot, i, x);
+  put(m, m->slot, i, r << state_bits(m) | (uint64_t)(count - 1) << m->dbits | today);
   return count == m->need ? GC_PAIR_TIE : 0;
 }
 
@@ -495,10 +331,7 @@ int gc_pair_map_get(const gc_pair_map *m, uint32_t a, uint32_t b, int *count, in
   uint64_t h = pair_hash(m, a, b), x;
   uint64_t j = h >> m->rbits, r = h & ((1ull << m->rbits) - 1);
   uint64_t at;
-  if (!seek(m, j * m->cap, m->cap, r, &at, &x)) {
-    if (!(m->seg_n[j] & SPILLED) || !ovf_seek(m, m->ovf, m->ovf_cap, j, r, &at)) return 0;
-    x = ovf_x(m, m->ovf, at);
-  }
+  if (!seek(m, j * m->cap, m->cap, r, &at, &x)) return 0;
   *count = (int)((x >> m->dbits) & ((1ull << m->cbits) - 1)) + 1;
   *last_day = (int)(x & ((1ull << m->dbits) - 1));
   return 1;
@@ -509,29 +342,6 @@ void gc_pair_map_prefetch(const gc_pair_map *m, uint32_t a, uint32_t b) {
   uint64_t h = pair_hash(m, a, b);
   uint64_t j = h >> m->rbits, r = h & ((1ull << m->rbits) - 1);
   __builtin_prefetch((const char *)m->slot + (j * m->cap + home(m, r, m->cap)) * slot_size(m), 1);
-  if (nseg(m) > SEG_N_CACHED) {
-    __builtin_prefetch(&m->seg_n[j], 1);  /* read by every insert */
-  } else if (m->seg_n[j] & SPILLED) {      /* seg_n is in the cache: where a miss will look next */
-    __builtin_prefetch(m->ovf + ovf_home(m, j, r, m->ovf_cap) * (m->wide ? 2 : 1), 1);
-  }
-}
-
-/* Deletes overflow entry i (linear probing: the entries after it that may
-** come back a place do). */
-static void ovf_delete(gc_pair_map *m, uint64_t i) {
-  int st = state_bits(m);
-  uint64_t size = m->ovf_cap, k = i;
-  for (;;) {
-    if (++k == size) k = 0;
-    uint64_t x = ovf_x(m, m->ovf, k);
-    if (!x) break;
-    uint64_t j = ovf_seg(m, m->ovf, k), hk = ovf_home(m, j, x >> st, size);
-    /* k's entry may move to the hole i unless its home lies in (i, k] (cyclically) */
-    if (i <= k ? (hk > i && hk <= k) : (hk > i || hk <= k)) continue;
-    ovf_put(m, m->ovf, i, j, x);
-    i = k;
-  }
-  ovf_put(m, m->ovf, i, 0, 0);
 }
 
 void gc_pair_map_forget(gc_pair_map *m, int day, int window) {
@@ -549,73 +359,36 @@ void gc_pair_map_forget(gc_pair_map *m, int day, int window) {
     m->seg_n[j] -= (uint32_t)drop;
     m->n -= drop;
   }
-  if (!m->ovf_n) return;
-  /* the overflow, from just after an empty entry (one is, at a load of at
-  ** most 3/4) once round: an entry coming back into a deleted one's place
-  ** is looked at there */
-  uint64_t size = m->ovf_cap, e = 0, drop = 0;
-  while (ovf_x(m, m->ovf, e)) e++;
-  for (uint64_t k = 1; k < size;) {
-    uint64_t i = e + k < size ? e + k : e + k - size, x = ovf_x(m, m->ovf, i);
-    if (x && stale(m, x, day, window)) {
-      ovf_delete(m, i);
-      drop++;
-    } else {
-      k++;
-    }
-  }
-  if (!drop) return;
-  m->ovf_n -= drop;
-  m->n -= drop;
-  for (uint64_t j = 0; j < nseg(m); j++) m->seg_n[j] &= ~SPILLED;
-  for (uint64_t i = 0; i < size; i++)
-    if (ovf_x(m, m->ovf, i)) m->seg_n[ovf_seg(m, m->ovf, i)] |= SPILLED;
 }
 
 /* Bytes of m's arrays with segments of cap slots. */
 static double bytes_at(const gc_pair_map *m, uint64_t cap, uint64_t scratch_cap) {
-  return (double)((nseg(m) * cap + scratch_cap) * slot_size(m) + nseg(m) * sizeof *m->seg_n +
-                  ovf_size(cap, nseg(m)) * ovf_entry(m));
+  return (double)((nseg(m) * cap + scratch_cap) * slot_size(m) + nseg(m) * sizeof *m->seg_n);
 }
 
 size_t gc_pair_map_bytes(const gc_pair_map *m) {
   return m->slot ? (size_t)bytes_at(m, m->cap, m->scratch_cap) : 0;
 }
 
-/* E[max(X - limit, 0)] for X Poisson with this mean: the pairs a segment
-** of that limit puts in the overflow. */
-static double excess(double mean, double limit) {
-  double lp0 = limit * log(mean) - mean - lgamma(limit + 1), sum = 0;   /* log P(X = limit) */
-  if (limit >= mean) {
-    double lp = lp0;
-    for (double k = limit + 1;; k++) {
-      lp += log(mean / k);
-      double t = (k - limit) * exp(lp);
-      sum += t;
-      if (t < 1e-12 * (sum + 1e-300) || lp < -745) break;
+/* The count the fullest of s segments reaches when each holds a Poisson
+** number of pairs with this mean: the least k with s P(X > k) < 1/2. */
+static double fullest(double mean, double s) {
+  for (double k = floor(mean);; k++) {
+    double t = exp((k + 1) * log(mean) - mean - lgamma(k + 2)), tail = 0;
+    for (double i = k + 1; t > 1e-300 && t > tail * 1e-9; i++) {
+      tail += t;
+      t *= mean / (i + 1);
     }
-    return sum;
+    if (s * tail < 0.5) return k;
   }
-  double lp = lp0;   /* mean - limit + E[max(limit - X, 0)] */
-  for (double k = limit - 1; k >= 0; k--) {
-    lp += log((k + 1) / mean);
-    double t = (limit - k) * exp(lp);
-    sum += t;
-    if (t < 1e-12 * (sum + 1e-300) || lp < -745) break;
-  }
-  return mean - limit + sum;
 }
 
 double gc_pair_map_bytes_for(uint32_t agents, int need, int days, double pairs) {
   if (pairs <= 0) return 0;
   gc_pair_map m;
   gc_pair_map_init(&m, agents, need, days);
-  double s = (double)nseg(&m), mean = pairs / s;
-  uint64_t cap = CAP_MIN, prev = 0;
-  while (s * excess(mean, (double)seg_limit(cap)) > (double)ovf_limit(ovf_size(cap, nseg(&m)))) {
-    prev = cap;
-    cap = next_cap(cap, nseg(&m), slot_size(&m));
-  }
-  /* at its last growth, the old overflow was there with the new */
-  return bytes_at(&m, cap, cap) + (prev ? (double)(ovf_size(prev, nseg(&m)) * ovf_entry(&m)) : 0);
+  double most = fullest(pairs / (double)nseg(&m), (double)nseg(&m));
+  uint64_t cap = CAP_MIN;
+  while ((double)seg_limit(cap) < most) cap = next_cap(cap, nseg(&m), slot_size(&m));
+  return bytes_at(&m, cap, cap);
 }

@@ -6,7 +6,7 @@
 ** (saturated at min_together: more cannot matter) and the last of those
 ** days, kept exactly: no pair is ever confused with another.  It is built
 ** for billions of pairs, so a pair costs 4 bytes of slot where the
-** population allows it (8 otherwise) at a load of about 0.85; see
+** population allows it (8 otherwise) at a load of 0.7-0.9; see
 ** gc_pair_map.c for the representation.  Nothing is allocated until the
 ** first pair.
 */
@@ -18,12 +18,9 @@
 
 typedef struct gc_pair_map {
   void *slot;            /* nseg segments of cap slots (uint32_t, or uint64_t when wide); NULL: none yet */
-  uint32_t *seg_n;       /* pairs in each segment's slots; the top bit: some of its pairs are in the overflow */
+  uint32_t *seg_n;       /* pairs per segment */
   void *scratch;         /* one segment's slots while it is rehashed */
   uint64_t scratch_cap;  /* in slots */
-  uint64_t *ovf;         /* the overflow: pairs of full segments, open addressing (1 uint64 each, 2 when wide) */
-  uint64_t ovf_cap;      /* entries the overflow has room for */
-  uint64_t ovf_n;        /* pairs it holds */
   uint64_t cap;          /* slots per segment (any number >= 4) */
   size_t n;              /* pairs held */
   uint32_t agents;       /* person ids are below this */
