@@ -35,6 +35,7 @@ enum gc_mem_part {
   GC_MEM_WINDOWS,       /* what rules' windows, queues and lists accumulate over the days */
   GC_MEM_INFERENCE,     /* relationship inference's pair map at its largest */
   GC_MEM_REPLAY,        /* the explained sample's replay: its trace (the first run is freed before it) */
+  GC_MEM_MARGIN,        /* a share of the parts that grow with the people, for what the model misses */
   GC_MEM_NPARTS
 };
 
