@@ -12,8 +12,8 @@
 ** is the serial one whatever the threads): what reads one kind (rules,
 ** inference, the audit) reads it contiguous.  The utility readings, most
 ** of a city's observations and a fixed number per block, skip the blocks:
-** the gather writes them straight into their places.  What reads the whole day reads
-** it grouped too: police response and patrols take one kind at a time or
+** the gather writes them straight into their places.  What reads the whole
+** day reads it grouped too: police response and patrols take one kind at a time or
 ** only count, so they see what they saw in block order; the trace and the
 ** explained timelines, which keep the order observations were made in, read
 ** the blocks themselves.  Then rules (in parallel over rules), response
@@ -78,6 +78,12 @@ struct gc_run {
 
 static int start(gc_run *r);
 
+/* The households of block b: [*h0, *h1). */
+static void block_households(const gc_run *r, uint32_t b, uint32_t *h0, uint32_t *h1) {
+  *h0 = b * GC_BLOCK_HH;
+  *h1 = *h0 + GC_BLOCK_HH < r->pop.nhh ? *h0 + GC_BLOCK_HH : r->pop.nhh;
+}
+
 static int max_threads(void) {
 #ifdef _OPENMP
   return omp_get_max_threads();
@@ -138,7 +144,8 @@ static int start(gc_run *r) {
     if (!(r->meters_at = malloc(((size_t)r->nblocks + 1) * sizeof *r->meters_at))) return -1;
     r->meters_at[0] = 0;
     for (uint32_t b = 0; b < r->nblocks; b++) {
-      uint32_t h0 = b * GC_BLOCK_HH, h1 = h0 + GC_BLOCK_HH < r->pop.nhh ? h0 + GC_BLOCK_HH : r->pop.nhh;
+      uint32_t h0, h1;
+      block_households(r, b, &h0, &h1);
       r->meters_at[b + 1] = r->meters_at[b] + gc_sensors_metered_in(r->sensors, &r->cfg, h0, h1);
     }
   }
@@ -199,8 +206,8 @@ int gc_run_rewind(gc_run *r, char *err, size_t errlen) {
 /* Activity and sensing for one block of households. */
 static void simulate_block(gc_run *r, uint32_t b, const gc_activity_ctx *act, const gc_sensor_ctx *sen,
                            gc_event_buf *ev) {
-  uint32_t h0 = b * GC_BLOCK_HH, h1 = h0 + GC_BLOCK_HH;
-  if (h1 > r->pop.nhh) h1 = r->pop.nhh;
+  uint32_t h0, h1;
+  block_households(r, b, &h0, &h1);
   gc_obs_buf *ob = &r->block_obs[b];
   ob->n = 0;
   memset(ob->by_kind, 0, sizeof ob->by_kind);
@@ -277,7 +284,8 @@ static int gather_observations(gc_run *r, gc_day *dd, const gc_sensor_ctx *sen) 
     gather_block(r, (uint32_t)b);
     if (r->meters_at) {
       const size_t *at = &r->block_at[(size_t)b * GC_OBS_NKINDS];
-      uint32_t h0 = (uint32_t)b * GC_BLOCK_HH, h1 = h0 + GC_BLOCK_HH < r->pop.nhh ? h0 + GC_BLOCK_HH : r->pop.nhh;
+      uint32_t h0, h1;
+      block_households(r, (uint32_t)b, &h0, &h1);
       size_t k = gc_sensors_utility_into(sen, h0, h1, o + at[GC_OBS_ELECTRICITY], o + at[GC_OBS_WATER]);
       assert(k == r->meters_at[b + 1] - r->meters_at[b]);
       (void)k;

@@ -75,6 +75,12 @@ int gc_sensors_metered(const gc_config *cfg, uint32_t h) {
   return gc_u01(m.v[0]) < cfg->sensors.meter_coverage;
 }
 
+/* Whether household h has a meter: from the sensors' bit set when there is
+** one (bits), else drawn. */
+static inline int has_meter(const uint8_t *bits, const gc_config *cfg, uint32_t h) {
+  return bits ? (bits[h >> 3] >> (h & 7)) & 1 : gc_sensors_metered(cfg, h) != 0;
+}
+
 /* The readings of the metered households of [h0, h1), in household order:
 ** electricity to e[0], e[step], ..., water to w[0], w[step], ...; returns
 ** how many households.  They are under the head's identity, so no identity
@@ -90,7 +96,7 @@ static inline size_t readings(const gc_sensor_ctx *c, uint32_t h0, uint32_t h1, 
   for (uint32_t h = h0; h < h1; h++) {
     if ((h - h0) % CHUNK == 0)
       gc_rng4_batch(c->ukey, h, h1 - h < CHUNK ? h1 - h : CHUNK, (uint32_t)c->day, 0, u);
-    if (bits ? !((bits[h >> 3] >> (h & 7)) & 1) : !gc_sensors_metered(c->cfg, h)) continue;
+    if (!has_meter(bits, c->cfg, h)) continue;
     double kwh, litres;
     use(&m, h, u[(h - h0) % CHUNK], &kwh, &litres);
     uint32_t head = m.hh_start[h];
@@ -123,6 +129,6 @@ uint64_t gc_sensors_metered_in(const gc_sensors *s, const gc_config *cfg, uint32
   uint64_t n = 0;
   if (!(cfg->sensors.meter_coverage > 0)) return 0;
   for (uint32_t h = h0; h < h1; h++)
-    n += s && s->metered ? (s->metered[h >> 3] >> (h & 7)) & 1 : gc_sensors_metered(cfg, h) != 0;
+    n += (uint64_t)has_meter(s ? s->metered : NULL, cfg, h);
   return n;
 }
